@@ -1,0 +1,55 @@
+import type { z } from 'zod';
+import type { HttpClient } from '../shared/http/client.ts';
+import type { CanonicalGroup, CanonicalUser, Capabilities } from '../shared/model.ts';
+
+export type ProviderId = 'periscope-v1';
+
+/** How one listing (users, groups, group details…) ended; the manifest's `source` entries. */
+export interface ListingReport {
+  readonly pages: number;
+  /** The total the API reported, or null when it reports none. */
+  readonly reportedTotal: number | null;
+  readonly uniqueRecords: number;
+  readonly duplicatesDropped: number;
+  readonly retries: number;
+  readonly complete: boolean;
+  /** Why the listing is not complete, for people. */
+  readonly reason?: string;
+}
+
+export interface ProviderExport {
+  /** Sorted by key, de-duplicated. */
+  readonly users: CanonicalUser[];
+  /** Sorted by key, de-duplicated, memberCount filled. */
+  readonly groups: CanonicalGroup[];
+  readonly listings: Readonly<Record<string, ListingReport>>;
+}
+
+export interface ExportProgress {
+  /** Called after each page: listing name, records so far, reported total when known. */
+  page(listing: string, records: number, total: number | null): void;
+}
+
+export interface Connector {
+  /** One cheap authenticated call: proves the credentials and the base URL work. */
+  verify(): Promise<void>;
+  /** Every user and group of the site, with a report per listing. */
+  exportAll(progress?: ExportProgress): Promise<ProviderExport>;
+}
+
+export interface ConnectOptions<Credentials> {
+  readonly baseUrl: string;
+  readonly credentials: Credentials;
+  readonly http: HttpClient;
+  /** Concurrent requests for fan-out work such as group details. */
+  readonly concurrency?: number;
+}
+
+/** A provider adapter: the only provider-specific code behind the port. */
+export interface ProviderAdapter<Credentials = unknown> {
+  readonly id: ProviderId;
+  readonly displayName: string;
+  readonly capabilities: Capabilities;
+  readonly credentialsSchema: z.ZodType<Credentials>;
+  connect(options: ConnectOptions<Credentials>): Connector;
+}

@@ -1,0 +1,33 @@
+/**
+ * The HTTP layer every provider connector uses. Implementation: ./create-http-client.ts.
+ */
+export interface HttpRequest {
+  readonly method?: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  /** Absolute URL. */
+  readonly url: string | URL;
+  readonly headers?: Readonly<Record<string, string>>;
+  /** Serialised as JSON when present. */
+  readonly json?: unknown;
+  /** Raw body (e.g. a form); exclusive with `json`. */
+  readonly body?: string;
+  /** Retry on 429/5xx/network errors. Defaults to true for GET/PUT/DELETE, false for POST. */
+  readonly retry?: boolean;
+}
+
+export interface HttpResponse {
+  readonly status: number;
+  readonly headers: Headers;
+  /** Parsed JSON body; `undefined` when the body is empty. */
+  readonly body: unknown;
+  /** How many retries this request needed before this response. */
+  readonly retries: number;
+}
+
+export interface HttpClient {
+  /**
+   * Sends one request with the client's timeout, pacing and retry rules. Resolves with any
+   * non-retryable response (2xx and 4xx alike: the caller decides what a status means); rejects
+   * with an HttpError when retries are exhausted or the body is not the JSON it claims to be.
+   */
+  send(request: HttpRequest): Promise<HttpResponse>;
+}

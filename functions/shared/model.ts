@@ -1,0 +1,46 @@
+import { z } from 'zod';
+
+/**
+ * The canonical model every provider maps into. `undefined` (key absent) means the provider
+ * does not have the field; `null` means it has the field and it is empty — audits depend on it.
+ */
+export const userStatuses = ['active', 'disabled', 'locked', 'invited', 'unknown'] as const;
+export type UserStatus = (typeof userStatuses)[number];
+
+const isoUtc = z.iso.datetime({ offset: false });
+
+export const canonicalUserSchema = z.strictObject({
+  key: z.string().min(1),
+  id: z.string().optional(),
+  email: z.string().optional(),
+  firstName: z.string().optional(),
+  lastName: z.string().optional(),
+  status: z.enum(userStatuses),
+  groups: z.array(z.string()),
+  lastLoginAt: isoUtc.nullable().optional(),
+  passwordUpdatedAt: isoUtc.nullable().optional(),
+  mfaEnabled: z.boolean().nullable().optional(),
+  createdAt: isoUtc.nullable().optional(),
+  raw: z.unknown(),
+});
+export type CanonicalUser = z.infer<typeof canonicalUserSchema>;
+
+export const canonicalGroupSchema = z.strictObject({
+  key: z.string().min(1),
+  id: z.string().optional(),
+  name: z.string(),
+  access: z.string().optional(),
+  description: z.string().optional(),
+  memberCount: z.number().int().nonnegative(),
+  raw: z.unknown(),
+});
+export type CanonicalGroup = z.infer<typeof canonicalGroupSchema>;
+
+/** Which audit fields a provider has; a rule whose field is missing reports UNAVAILABLE. */
+export interface Capabilities {
+  readonly lastLogin: boolean;
+  readonly mfa: boolean;
+  readonly passwordUpdated: boolean;
+  readonly createdAt: boolean;
+  readonly status: boolean;
+}

@@ -1,0 +1,48 @@
+import { z } from 'zod';
+
+export const MANIFEST_SCHEMA_VERSION = 1;
+
+const listingSourceSchema = z.strictObject({
+  pages: z.number().int().nonnegative(),
+  reportedTotal: z.number().int().nonnegative().nullable(),
+  uniqueRecords: z.number().int().nonnegative(),
+  duplicatesDropped: z.number().int().nonnegative(),
+  retries: z.number().int().nonnegative(),
+  complete: z.boolean(),
+  reason: z.string().optional(),
+});
+
+export const manifestFileSchema = z.strictObject({
+  name: z.string(),
+  sha256: z.string().regex(/^[0-9a-f]{64}$/),
+  bytes: z.number().int().nonnegative(),
+  records: z.number().int().nonnegative(),
+});
+export type ManifestFile = z.infer<typeof manifestFileSchema>;
+
+export const manifestSchema = z.strictObject({
+  schemaVersion: z.literal(MANIFEST_SCHEMA_VERSION),
+  tool: z.strictObject({ name: z.literal('rollcall'), version: z.string() }),
+  site: z.string(),
+  provider: z.string(),
+  runId: z.string(),
+  scheduledAt: z.iso.datetime(),
+  startedAt: z.iso.datetime(),
+  finishedAt: z.iso.datetime(),
+  status: z.enum(['complete', 'incomplete']),
+  reason: z.string().optional(),
+  counts: z.strictObject({
+    users: z.number().int().nonnegative(),
+    groups: z.number().int().nonnegative(),
+    memberships: z.number().int().nonnegative(),
+  }),
+  source: z.record(z.string(), listingSourceSchema),
+  files: z.array(manifestFileSchema),
+});
+export type Manifest = z.infer<typeof manifestSchema>;
+
+export const latestPointerSchema = z.strictObject({
+  runId: z.string(),
+  key: z.string(),
+});
+export type LatestPointer = z.infer<typeof latestPointerSchema>;
