@@ -17,6 +17,7 @@ export type SiteFailureKind =
   | 'unreachable' // DNS, refused connection, timeouts after retries
   | 'server' // persistent 5xx or 429 after retries
   | 'protocol' // a response that does not match the documented shape
+  | 'credentials' // the secret store could not be read
   | 'store'; // the snapshot could not be written
 
 /** One site could not be exported: exit code 1, other sites carry on. */

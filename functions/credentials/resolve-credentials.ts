@@ -1,0 +1,95 @@
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import type { z } from 'zod';
+import type { CredentialsSource } from '../config/schema.ts';
+import { ConfigError, SiteError } from '../shared/errors.ts';
+import type { SecretReader } from './secrets-manager.ts';
+
+export interface CredentialSources {
+  /** The environment credentials may be read from (the shell passes process.env). */
+  readonly env: Readonly<Record<string, string | undefined>>;
+  /** Credential files resolve against the config file's directory. */
+  readonly configDirectory: string;
+  /** Present when some site reads a secret from Secrets Manager. */
+  readonly secrets?: SecretReader;
+}
+
+/**
+ * Reads one site's credentials from its source and validates them against the provider's
+ * schema. Messages name the site, the source and the problem — never the value, not even
+ * a fragment of it (JSON.parse errors quote their input, so they are not passed on).
+ */
+export async function resolveCredentials<T>(
+  siteId: string,
+  source: CredentialsSource,
+  schema: z.ZodType<T>,
+  sources: CredentialSources,
+): Promise<T> {
+  const { text, origin } = await readSource(siteId, source, sources);
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    throw new ConfigError(`site ${siteId}: credentials from ${origin} are not valid JSON.`);
+  }
+  const parsed = schema.safeParse(json);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => {
+      const field = issue.path.map(String).join('.') || '(the value)';
+      return issue.code === 'invalid_type'
+        ? `"${field}" is missing or not a ${issue.expected}`
+        : `"${field}" is invalid`;
+    });
+    throw new ConfigError(`site ${siteId}: credentials from ${origin}: ${problems.join('; ')}.`);
+  }
+  return parsed.data;
+}
+
+async function readSource(
+  siteId: string,
+  source: CredentialsSource,
+  sources: CredentialSources,
+): Promise<{ text: string; origin: string }> {
+  if ('env' in source) {
+    const text = sources.env[source.env];
+    if (text === undefined || text === '') {
+      throw new ConfigError(
+        `site ${siteId}: credentials.env: environment variable ${source.env} is not set.`,
+      );
+    }
+    return { text, origin: `environment variable ${source.env}` };
+  }
+  if ('file' in source) {
+    const path = resolve(sources.configDirectory, source.file);
+    try {
+      return { text: await readFile(path, 'utf8'), origin: `file ${source.file}` };
+    } catch (error) {
+      const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'not found' : 'cannot be read';
+      throw new ConfigError(
+        `site ${siteId}: credentials.file: ${source.file} ${reason} (looked at ${path}).`,
+      );
+    }
+  }
+  if (!sources.secrets) throw new ConfigError(`site ${siteId}: credentials.secretId needs AWS access.`);
+  let text: string | undefined;
+  try {
+    text = await sources.secrets.read(source.secretId);
+  } catch (error) {
+    throw new SiteError(
+      'credentials',
+      `site ${siteId}: could not read secret ${source.secretId} from Secrets Manager (${errorName(error)}). Check the AWS credentials, region and the secret's permissions.`,
+      { cause: error },
+    );
+  }
+  if (text === undefined) {
+    throw new ConfigError(
+      `site ${siteId}: credentials.secretId: no secret named ${source.secretId} in Secrets Manager.`,
+    );
+  }
+  return { text, origin: `secret ${source.secretId}` };
+}
+
+function errorName(error: unknown): string {
+  const cause = error instanceof Error && error.cause instanceof Error ? error.cause : error;
+  return cause instanceof Error ? cause.name : 'unknown error';
+}

@@ -1,0 +1,106 @@
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadConfigFile, parseConfig } from '../../functions/config/load-config.ts';
+import { ConfigError } from '../../functions/shared/errors.ts';
+
+const site = { id: 'acme', provider: 'periscope-v1', credentials: { env: 'ROLLCALL_ACME' } };
+const configText = (overrides: Record<string, unknown> = {}, siteOverrides: Record<string, unknown> = {}) =>
+  JSON.stringify({ store: 'file://./backups', sites: [{ ...site, ...siteOverrides }], ...overrides });
+
+function errorOf(text: string): string {
+  try {
+    parseConfig(text, 'rollcall.config.json');
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return (error as Error).message;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('config', () => {
+  it('fills the documented defaults', () => {
+    const config = parseConfig(configText(), 'rollcall.config.json');
+    expect(config.sites[0]).toMatchObject({
+      schedule: 'cron(0 2 * * ? *)',
+      timezone: 'UTC',
+      audit: {
+        inactiveDays: 45,
+        neverLoggedInGraceDays: 14,
+        passwordMaxAgeDays: 90,
+        privilegedGroups: ['Administrators'],
+        massChangeThreshold: { percent: 5, minimum: 5 },
+        exceptions: [],
+      },
+    });
+  });
+
+  it('accepts the example of the design document', () => {
+    const config = parseConfig(
+      configText(
+        {},
+        {
+          baseUrl: 'https://app.periscopedata.com',
+          credentials: { secretId: 'rollcall/acme' },
+          audit: {
+            inactiveDays: 45,
+            exceptions: [
+              {
+                user: 'svc-reporting@acme.com',
+                rule: 'mfa-missing',
+                reason: 'API-only account',
+                owner: 'it@acme.com',
+                expires: '2027-03-31',
+              },
+            ],
+          },
+        },
+      ),
+      'rollcall.config.json',
+    );
+    expect(config.sites[0]?.audit.exceptions[0]?.rule).toBe('mfa-missing');
+  });
+
+  it('names the file, the key and the problem', () => {
+    expect(errorOf(configText({}, { colour: 'blue' }))).toBe(
+      'rollcall.config.json: sites[0] (acme): unknown key "colour"',
+    );
+    expect(errorOf(configText({}, { id: 'Acme Corp' }))).toBe(
+      'rollcall.config.json: sites[0] (Acme Corp).id: must be 1–63 lower-case letters, digits or dashes',
+    );
+    expect(errorOf(configText({}, { provider: 'okta' }))).toBe(
+      'rollcall.config.json: sites[0] (acme).provider: must be one of "periscope-v1"',
+    );
+    expect(errorOf(configText({}, { credentials: undefined }))).toBe(
+      'rollcall.config.json: sites[0] (acme).credentials: is required',
+    );
+    expect(errorOf(configText({}, { credentials: { vault: 'x' } }))).toMatch(
+      /credentials: must be exactly one of/,
+    );
+    expect(errorOf(configText({ store: 'ftp://x' }))).toMatch(
+      /^rollcall.config.json: store: must be file:\/\//,
+    );
+    expect(errorOf('{"store": "file://x", "sites": [')).toMatch(/^rollcall.config.json: not valid JSON/);
+  });
+
+  it('rejects two sites with the same id and malformed exceptions', () => {
+    const twice = JSON.stringify({ store: 'file://./b', sites: [site, site] });
+    expect(errorOf(twice)).toBe('rollcall.config.json: sites[1] (acme).id: "acme" is used by two sites');
+    const exception = { user: 'a@b.c', rule: 'sleepy', reason: 'r', owner: 'o', expires: '2027-02-30' };
+    const message = errorOf(configText({}, { audit: { exceptions: [exception] } }));
+    expect(message).toContain('audit.exceptions[0].rule: must be one of "mfa-missing"');
+    expect(message).toContain('audit.exceptions[0].expires: is not a calendar date');
+  });
+
+  it('says when the file is missing', async () => {
+    const directory = await mkdtemp(join(tmpdir(), 'rollcall-config-'));
+    await expect(loadConfigFile('nope.json', directory)).rejects.toThrow(
+      'nope.json: file not found. Pass the config file with --config.',
+    );
+    await writeFile(join(directory, 'ok.json'), configText());
+    const loaded = await loadConfigFile('ok.json', directory);
+    expect(loaded.directory).toBe(directory);
+    expect(loaded.config.sites).toHaveLength(1);
+  });
+});
