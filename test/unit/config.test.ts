@@ -1,7 +1,8 @@
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { configJsonSchema } from '../../functions/config/json-schema.ts';
 import { loadConfigFile, parseConfig } from '../../functions/config/load-config.ts';
 import { ConfigError } from '../../functions/shared/errors.ts';
 
@@ -102,5 +103,19 @@ describe('config', () => {
     const loaded = await loadConfigFile('ok.json', directory);
     expect(loaded.directory).toBe(directory);
     expect(loaded.config.sites).toHaveLength(1);
+  });
+});
+
+describe('config files shipped in the repository', () => {
+  const root = join(import.meta.dirname, '../..');
+
+  it('the example config is valid', async () => {
+    const loaded = await loadConfigFile('rollcall.config.example.json', root);
+    expect(loaded.config.sites.map((entry) => entry.id)).toEqual(['acme']);
+  });
+
+  it('the JSON Schema is up to date with the config schema (npm run schema regenerates it)', async () => {
+    const committed = JSON.parse(await readFile(join(root, 'schema/rollcall.config.schema.json'), 'utf8'));
+    expect(committed).toEqual(JSON.parse(JSON.stringify(configJsonSchema())));
   });
 });
