@@ -28,6 +28,8 @@ export interface ProviderExport {
 export interface ExportProgress {
   /** Called after each page: listing name, records so far, reported total when known. */
   page(listing: string, records: number, total: number | null): void;
+  /** Called once when the site's export has ended, however it ended. */
+  finish?(): void;
 }
 
 export interface Connector {
@@ -49,6 +51,8 @@ export interface ConnectOptions<Credentials> {
 export interface ProviderAdapter<Credentials = unknown> {
   readonly id: ProviderId;
   readonly displayName: string;
+  /** Used when a site's config has no `baseUrl`. */
+  readonly defaultBaseUrl: string;
   readonly capabilities: Capabilities;
   readonly credentialsSchema: z.ZodType<Credentials>;
   connect(options: ConnectOptions<Credentials>): Connector;

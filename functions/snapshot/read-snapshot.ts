@@ -1,0 +1,151 @@
+import { z } from 'zod';
+import { RollcallError } from '../shared/errors.ts';
+import {
+  type CanonicalGroup,
+  type CanonicalUser,
+  canonicalGroupSchema,
+  canonicalUserSchema,
+} from '../shared/model.ts';
+import type { ObjectStore } from '../store/port.ts';
+import { digestOf } from './digest-stream.ts';
+import { parseGzipJsonLines } from './jsonl.ts';
+import { latestPointerKey, snapshotFiles, snapshotRunPrefix } from './layout.ts';
+import { type LatestPointer, latestPointerSchema, type Manifest, manifestSchema } from './manifest.ts';
+
+/** A snapshot object exists but is not what rollcall wrote: corrupted, truncated or edited. */
+export class SnapshotError extends RollcallError {
+  override readonly name = 'SnapshotError';
+}
+
+/** The key of a run's manifest, relative to the store root (what latest.json points at). */
+export function manifestKeyOf(site: string, runId: string): string {
+  return `${snapshotRunPrefix(site, runId)}${snapshotFiles.manifest}`;
+}
+
+/** The folder a manifest describes: its key without `manifest.json`. */
+export function runPrefixOf(manifestKey: string): string {
+  return manifestKey.slice(0, manifestKey.lastIndexOf('/') + 1);
+}
+
+export async function readManifest(
+  store: ObjectStore,
+  site: string,
+  runId: string,
+): Promise<Manifest | undefined> {
+  return readManifestAt(store, manifestKeyOf(site, runId));
+}
+
+export async function readManifestAt(store: ObjectStore, manifestKey: string): Promise<Manifest | undefined> {
+  return readJson(store, manifestKey, manifestSchema);
+}
+
+/** The site's newest complete run, or `undefined` before its first complete run. */
+export async function readLatest(store: ObjectStore, site: string): Promise<LatestPointer | undefined> {
+  return readJson(store, latestPointerKey(site), latestPointerSchema);
+}
+
+export interface FileVerification {
+  readonly name: string;
+  readonly expected: { readonly sha256: string; readonly bytes: number };
+  /** Absent when the file is missing. */
+  readonly actual?: { readonly sha256: string; readonly bytes: number };
+  readonly ok: boolean;
+}
+
+export interface SnapshotVerification {
+  readonly manifestKey: string;
+  readonly manifest: Manifest;
+  /** True when every file listed in the manifest exists with the recorded size and SHA-256. */
+  readonly ok: boolean;
+  readonly files: readonly FileVerification[];
+  /** One sentence per mismatch, for people. */
+  readonly problems: readonly string[];
+}
+
+/** Re-reads and re-hashes every file the manifest lists; throws only when the manifest itself is missing or invalid. */
+export async function verifySnapshot(store: ObjectStore, manifestKey: string): Promise<SnapshotVerification> {
+  const manifest = await readManifestAt(store, manifestKey);
+  if (!manifest) throw new SnapshotError(`there is no manifest at ${store.locate(manifestKey)}`);
+  const prefix = runPrefixOf(manifestKey);
+  const files = await Promise.all(
+    manifest.files.map(async (file): Promise<FileVerification> => {
+      const expected = { sha256: file.sha256, bytes: file.bytes };
+      const body = await store.openRead(`${prefix}${file.name}`);
+      if (!body) return { name: file.name, expected, ok: false };
+      const actual = await digestOf(body);
+      return {
+        name: file.name,
+        expected,
+        actual,
+        ok: actual.sha256 === file.sha256 && actual.bytes === file.bytes,
+      };
+    }),
+  );
+  const problems = files.filter((file) => !file.ok).map(describeMismatch);
+  return { manifestKey, manifest, ok: problems.length === 0, files, problems };
+}
+
+function describeMismatch(file: FileVerification): string {
+  if (!file.actual) return `${file.name} is missing`;
+  if (file.actual.bytes !== file.expected.bytes) {
+    return `${file.name} has ${file.actual.bytes} bytes, the manifest says ${file.expected.bytes}`;
+  }
+  return `${file.name} has SHA-256 ${file.actual.sha256}, the manifest says ${file.expected.sha256}`;
+}
+
+/** The users of the run under `runPrefix` (e.g. `snapshotRunPrefix(site, runId)`), streamed and validated. */
+export function readUsers(store: ObjectStore, runPrefix: string): AsyncGenerator<CanonicalUser> {
+  return readRecords(store, `${asFolder(runPrefix)}${snapshotFiles.usersJsonl}`, canonicalUserSchema);
+}
+
+export function readGroups(store: ObjectStore, runPrefix: string): AsyncGenerator<CanonicalGroup> {
+  return readRecords(store, `${asFolder(runPrefix)}${snapshotFiles.groupsJsonl}`, canonicalGroupSchema);
+}
+
+async function* readRecords<T>(store: ObjectStore, key: string, schema: z.ZodType<T>): AsyncGenerator<T> {
+  const body = await store.openRead(key);
+  if (!body) throw new SnapshotError(`${store.locate(key)} does not exist`);
+  try {
+    for await (const { line, value } of parseGzipJsonLines(body)) {
+      const parsed = schema.safeParse(value);
+      if (!parsed.success) {
+        throw new SnapshotError(
+          `${store.locate(key)} line ${line} is not a valid record: ${z.prettifyError(parsed.error)}`,
+        );
+      }
+      yield parsed.data;
+    }
+  } catch (cause) {
+    if (cause instanceof SnapshotError) throw cause;
+    throw new SnapshotError(`${store.locate(key)} could not be read: ${messageOf(cause)}`, { cause });
+  }
+}
+
+async function readJson<T>(store: ObjectStore, key: string, schema: z.ZodType<T>): Promise<T | undefined> {
+  const bytes = await store.get(key);
+  if (!bytes) return undefined;
+  let value: unknown;
+  try {
+    value = JSON.parse(bytes.toString('utf8'));
+  } catch (cause) {
+    throw new SnapshotError(`${store.locate(key)} is not JSON`, { cause });
+  }
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) {
+    throw new SnapshotError(
+      `${store.locate(key)} is not what rollcall writes: ${z.prettifyError(parsed.error)}`,
+      {
+        cause: parsed.error,
+      },
+    );
+  }
+  return parsed.data;
+}
+
+function asFolder(prefix: string): string {
+  return prefix.endsWith('/') ? prefix : `${prefix}/`;
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,297 @@
+import type { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { z } from 'zod';
+import type { ListingReport, ProviderExport } from '../providers/port.ts';
+import type { Clock } from '../shared/clock.ts';
+import { RollcallError, SiteError } from '../shared/errors.ts';
+import type { ObjectStore } from '../store/port.ts';
+import { describeCause, StoreError } from '../store/store-error.ts';
+import { groupsCsv, membershipsCsv, membershipsOf, usersCsv } from './csv.ts';
+import { DigestStream } from './digest-stream.ts';
+import { gzipJsonLines } from './jsonl.ts';
+import { latestPointerKey, runIdFor, snapshotFiles, snapshotRunPrefix } from './layout.ts';
+import {
+  type LatestPointer,
+  latestPointerSchema,
+  MANIFEST_SCHEMA_VERSION,
+  type Manifest,
+  type ManifestFile,
+  manifestSchema,
+} from './manifest.ts';
+import { manifestKeyOf, readManifestAt } from './read-snapshot.ts';
+
+export interface WriteSnapshotInput {
+  readonly store: ObjectStore;
+  readonly site: string;
+  readonly provider: string;
+  /** Must be `runIdFor(scheduledAt)`. */
+  readonly runId: string;
+  readonly scheduledAt: Date;
+  readonly startedAt: Date;
+  readonly clock: Clock;
+  readonly toolVersion: string;
+  readonly data: ProviderExport;
+  /** Problems found outside the listings (e.g. a validation failure); any makes the run incomplete. */
+  readonly extraProblems?: readonly string[];
+}
+
+export interface WriteSnapshotResult {
+  readonly manifest: Manifest;
+  readonly manifestKey: string;
+  /** True when latest.json now points at this run. */
+  readonly latestMoved: boolean;
+}
+
+const CONTENT_TYPES = { gzip: 'application/gzip', csv: 'text/csv; charset=utf-8', json: 'application/json' };
+const RUN_ID = /^\d{8}T\d{6}Z$/;
+
+/**
+ * Writes one run's snapshot (DESIGN.md "Storage layout"): the five data files concurrently, each
+ * streamed through a SHA-256 so the manifest records the hash of exactly the stored bytes; then
+ * manifest.json; then, for a complete run only, latest.json — unless a newer run is already the
+ * latest, so a retried older run never moves it backwards.
+ */
+export async function writeSnapshot(input: WriteSnapshotInput): Promise<WriteSnapshotResult> {
+  const { store, site, runId, data } = input;
+  if (runIdFor(input.scheduledAt) !== runId) {
+    throw new RollcallError(
+      `run id ${runId} does not match the scheduled time ${input.scheduledAt.toISOString()}`,
+    );
+  }
+  const prefix = snapshotRunPrefix(site, runId);
+  const manifestKey = manifestKeyOf(site, runId);
+  const problems = completenessProblems(data.listings, input.extraProblems ?? []);
+
+  // A failed retry must not replace a complete snapshot that latest.json may already point at.
+  if (problems.length > 0) {
+    const existing = await storeStep(site, () => readManifestAt(store, manifestKey));
+    if (existing?.status === 'complete') {
+      const kept = `a complete snapshot of this run already exists at ${store.locate(manifestKey)} and was kept`;
+      // Nothing of this attempt is stored, so the manifest it returns lists no files. Rare path:
+      // counting the memberships in memory is fine here.
+      const counts = {
+        users: data.users.length,
+        groups: data.groups.length,
+        memberships: [...membershipsOf(data.users)].length,
+      };
+      const manifest = buildManifest(input, [...problems, kept], counts, []);
+      return { manifest, manifestKey, latestMoved: false };
+    }
+  }
+
+  const memberships = counted(membershipsOf(data.users));
+  const files = await writeDataFiles(store, site, prefix, [
+    {
+      name: snapshotFiles.usersJsonl,
+      type: 'gzip',
+      records: data.users.length,
+      body: () => gzipJsonLines(data.users),
+    },
+    {
+      name: snapshotFiles.groupsJsonl,
+      type: 'gzip',
+      records: data.groups.length,
+      body: () => gzipJsonLines(data.groups),
+    },
+    {
+      name: snapshotFiles.usersCsv,
+      type: 'csv',
+      records: data.users.length,
+      body: () => usersCsv(data.users),
+    },
+    {
+      name: snapshotFiles.groupsCsv,
+      type: 'csv',
+      records: data.groups.length,
+      body: () => groupsCsv(data.groups),
+    },
+    {
+      name: snapshotFiles.membershipsCsv,
+      type: 'csv',
+      records: () => memberships.count,
+      body: () => membershipsCsv(memberships),
+    },
+  ]);
+  const counts = { users: data.users.length, groups: data.groups.length, memberships: memberships.count };
+  const manifest = buildManifest(input, problems, counts, files);
+  await storeStep(site, () =>
+    store.put(manifestKey, `${JSON.stringify(manifest, null, 2)}\n`, { contentType: CONTENT_TYPES.json }),
+  );
+
+  const latestMoved = manifest.status === 'complete' && (await moveLatest(store, site, runId, manifestKey));
+  return { manifest, manifestKey, latestMoved };
+}
+
+function completenessProblems(
+  listings: Readonly<Record<string, ListingReport>>,
+  extraProblems: readonly string[],
+): string[] {
+  const problems: string[] = [];
+  const entries = Object.entries(listings);
+  // No listing at all is a provider bug, not a vacuously complete export.
+  if (entries.length === 0) problems.push('the export reported no listings');
+  for (const [name, listing] of entries) {
+    if (!listing.complete) {
+      problems.push(`${name}: ${listing.reason ?? 'the listing did not reach its end'}`);
+    } else if (listing.reportedTotal !== null && listing.uniqueRecords !== listing.reportedTotal) {
+      problems.push(
+        `${name}: ${listing.uniqueRecords} unique records, but the API reported ${listing.reportedTotal}`,
+      );
+    }
+  }
+  return [...problems, ...extraProblems];
+}
+
+function buildManifest(
+  input: WriteSnapshotInput,
+  problems: readonly string[],
+  counts: Manifest['counts'],
+  files: ManifestFile[],
+): Manifest {
+  const manifest: Manifest = {
+    schemaVersion: MANIFEST_SCHEMA_VERSION,
+    tool: { name: 'rollcall', version: input.toolVersion },
+    site: input.site,
+    provider: input.provider,
+    runId: input.runId,
+    scheduledAt: input.scheduledAt.toISOString(),
+    startedAt: input.startedAt.toISOString(),
+    finishedAt: input.clock.now().toISOString(),
+    status: problems.length === 0 ? 'complete' : 'incomplete',
+    ...(problems.length === 0 ? {} : { reason: problems.join('; ') }),
+    counts,
+    source: Object.fromEntries(
+      Object.entries(input.data.listings).map(([name, listing]) => [name, sourceEntry(listing)]),
+    ),
+    files,
+  };
+  const checked = manifestSchema.safeParse(manifest);
+  if (!checked.success) {
+    throw new RollcallError(
+      `the manifest of site ${input.site} run ${input.runId} does not match its schema: ${z.prettifyError(checked.error)}`,
+      { cause: checked.error },
+    );
+  }
+  return checked.data;
+}
+
+/** Copies only the manifest's fields, so extra properties on a report cannot break the strict schema. */
+function sourceEntry(listing: ListingReport): Manifest['source'][string] {
+  return {
+    pages: listing.pages,
+    reportedTotal: listing.reportedTotal,
+    uniqueRecords: listing.uniqueRecords,
+    duplicatesDropped: listing.duplicatesDropped,
+    retries: listing.retries,
+    complete: listing.complete,
+    ...(listing.reason === undefined ? {} : { reason: listing.reason }),
+  };
+}
+
+interface DataFileSpec {
+  readonly name: string;
+  readonly type: keyof typeof CONTENT_TYPES;
+  /** A function when the count is only known once the body has been streamed. */
+  readonly records: number | (() => number);
+  readonly body: () => Readable;
+}
+
+async function writeDataFiles(
+  store: ObjectStore,
+  site: string,
+  prefix: string,
+  specs: readonly DataFileSpec[],
+): Promise<ManifestFile[]> {
+  // allSettled, not all: every stream must have stopped before the error is reported.
+  const results = await Promise.allSettled(
+    specs.map((spec) => writeHashed(store, `${prefix}${spec.name}`, spec.body(), CONTENT_TYPES[spec.type])),
+  );
+  return results.map((result, index) => {
+    const spec = specs[index] as DataFileSpec;
+    if (result.status === 'rejected') {
+      // A StoreError already names the object; anything else (a record that cannot be serialised) does not.
+      const problem =
+        result.reason instanceof StoreError
+          ? result.reason.message
+          : `could not write ${store.locate(`${prefix}${spec.name}`)}: ${describeCause(result.reason)}`;
+      throw new SiteError('store', `site ${site}: ${problem}`, { cause: result.reason });
+    }
+    const records = typeof spec.records === 'function' ? spec.records() : spec.records;
+    return { name: spec.name, ...result.value, records };
+  });
+}
+
+/** Streams `body` into the store through a DigestStream; resolves once both sides are done. */
+async function writeHashed(
+  store: ObjectStore,
+  key: string,
+  body: Readable,
+  contentType: string,
+): Promise<{ sha256: string; bytes: number }> {
+  const digest = new DigestStream();
+  const produced = pipeline(body, digest);
+  const stored = store.put(key, digest, { contentType }).catch((error: unknown) => {
+    // The store stopped reading: end the producer too, or it would wait for a reader forever.
+    // Without an error argument: the pipeline may be done already, and then nobody would listen.
+    digest.destroy();
+    throw error;
+  });
+  const [put, pipe] = await Promise.allSettled([stored, produced]);
+  if (put.status === 'rejected') throw put.reason;
+  if (pipe.status === 'rejected') throw pipe.reason;
+  return digest.result();
+}
+
+/** Points latest.json at this run unless a newer run is already there. Returns whether it moved. */
+async function moveLatest(
+  store: ObjectStore,
+  site: string,
+  runId: string,
+  manifestKey: string,
+): Promise<boolean> {
+  const key = latestPointerKey(site);
+  const current = await storeStep(site, () => store.get(key));
+  const pointer = current && parsePointer(current);
+  if (pointer && pointer.runId > runId) return false;
+  const next: LatestPointer = { runId, key: manifestKey };
+  await storeStep(site, () =>
+    store.put(key, `${JSON.stringify(next, null, 2)}\n`, { contentType: CONTENT_TYPES.json }),
+  );
+  return true;
+}
+
+/** An unreadable pointer is replaced rather than trusted: this run is known to be complete. */
+function parsePointer(bytes: Buffer): LatestPointer | undefined {
+  try {
+    const parsed = latestPointerSchema.safeParse(JSON.parse(bytes.toString('utf8')));
+    return parsed.success && RUN_ID.test(parsed.data.runId) ? parsed.data : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Runs a store call; any failure becomes the site's `store` error, naming the site and keeping the cause. */
+async function storeStep<T>(site: string, step: () => Promise<T>): Promise<T> {
+  try {
+    return await step();
+  } catch (cause) {
+    if (cause instanceof SiteError) throw cause;
+    throw new SiteError('store', `site ${site}: ${describeCause(cause)}`, { cause });
+  }
+}
+
+/** Passes items through and counts them, for a count that is known only after streaming. */
+function counted<T>(items: Iterable<T>): Iterable<T> & { readonly count: number } {
+  let count = 0;
+  return {
+    get count() {
+      return count;
+    },
+    *[Symbol.iterator]() {
+      for (const item of items) {
+        count++;
+        yield item;
+      }
+    },
+  };
+}

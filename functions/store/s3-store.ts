@@ -1,0 +1,129 @@
+import type { Readable } from 'node:stream';
+import {
+  GetObjectCommand,
+  ListObjectsV2Command,
+  type ListObjectsV2CommandOutput,
+  type S3Client,
+} from '@aws-sdk/client-s3';
+import { Upload } from '@aws-sdk/lib-storage';
+import { assertValidKey, assertValidPrefix } from './object-key.ts';
+import type { ObjectBody, ObjectStore } from './port.ts';
+import { describeCause, StoreError } from './store-error.ts';
+
+export interface S3StoreOptions {
+  /** Built by the shell (credentials, region, endpoint); the store never creates one. */
+  readonly client: S3Client;
+  readonly bucket: string;
+  /** Folder inside the bucket, without leading or trailing `/`; keys are stored under it. */
+  readonly prefix?: string;
+}
+
+/**
+ * An `s3://bucket/prefix` store. Uploads go through lib-storage's `Upload`: one PutObject for
+ * small bodies, multipart (5 MiB parts) for large ones and for streams whose length is unknown,
+ * which is what the snapshot writer hands over. S3 shows an object only once it is complete.
+ */
+export class S3Store implements ObjectStore {
+  readonly bucket: string;
+  /** `''` or `folder/`, prepended to every key. */
+  readonly keyPrefix: string;
+  private readonly client: S3Client;
+
+  constructor(options: S3StoreOptions) {
+    this.client = options.client;
+    this.bucket = options.bucket;
+    const folder = (options.prefix ?? '').replace(/^\/+|\/+$/g, '');
+    if (folder !== '') assertValidKey(folder);
+    this.keyPrefix = folder === '' ? '' : `${folder}/`;
+  }
+
+  locate(key: string): string {
+    return `s3://${this.bucket}/${this.objectKey(key)}`;
+  }
+
+  async put(key: string, body: ObjectBody, options?: { contentType?: string }): Promise<void> {
+    const upload = new Upload({
+      client: this.client,
+      params: {
+        Bucket: this.bucket,
+        Key: this.objectKey(key),
+        Body: body,
+        ...(options?.contentType ? { ContentType: options.contentType } : {}),
+      },
+    });
+    try {
+      await upload.done();
+    } catch (cause) {
+      throw new StoreError(`could not write ${this.locate(key)}: ${describeCause(cause)}`, { cause });
+    }
+  }
+
+  async get(key: string): Promise<Buffer | undefined> {
+    const body = await this.openRead(key);
+    if (!body) return undefined;
+    try {
+      const chunks: Buffer[] = [];
+      for await (const chunk of body) chunks.push(chunk as Buffer);
+      return Buffer.concat(chunks);
+    } catch (cause) {
+      throw new StoreError(`could not read ${this.locate(key)}: ${describeCause(cause)}`, { cause });
+    }
+  }
+
+  async openRead(key: string): Promise<Readable | undefined> {
+    try {
+      const response = await this.client.send(
+        new GetObjectCommand({ Bucket: this.bucket, Key: this.objectKey(key) }),
+      );
+      // In Node.js the SDK's body is an http.IncomingMessage, which is a Readable.
+      return response.Body as Readable;
+    } catch (cause) {
+      if (isNoSuchKey(cause)) return undefined;
+      throw new StoreError(`could not read ${this.locate(key)}: ${describeCause(cause)}`, { cause });
+    }
+  }
+
+  async *list(prefix: string): AsyncIterable<string> {
+    assertValidPrefix(prefix);
+    const fullPrefix = `${this.keyPrefix}${prefix}`;
+    let continuationToken: string | undefined;
+    do {
+      let page: ListObjectsV2CommandOutput;
+      try {
+        page = await this.client.send(
+          new ListObjectsV2Command({
+            Bucket: this.bucket,
+            Prefix: fullPrefix,
+            ...(continuationToken ? { ContinuationToken: continuationToken } : {}),
+          }),
+        );
+      } catch (cause) {
+        throw new StoreError(`could not list s3://${this.bucket}/${fullPrefix}: ${describeCause(cause)}`, {
+          cause,
+        });
+      }
+      for (const object of page.Contents ?? []) {
+        if (object.Key?.startsWith(this.keyPrefix)) yield object.Key.slice(this.keyPrefix.length);
+      }
+      if (page.IsTruncated && !page.NextContinuationToken) {
+        // Stopping here would silently drop the rest of the listing.
+        throw new StoreError(
+          `listing s3://${this.bucket}/${fullPrefix} was truncated without a continuation token`,
+        );
+      }
+      continuationToken = page.IsTruncated ? page.NextContinuationToken : undefined;
+    } while (continuationToken);
+  }
+
+  private objectKey(key: string): string {
+    assertValidKey(key);
+    return `${this.keyPrefix}${key}`;
+  }
+}
+
+/** A missing object; a missing bucket is a configuration problem and stays an error. */
+function isNoSuchKey(error: unknown): boolean {
+  const { name, $metadata } = error as { name?: string; $metadata?: { httpStatusCode?: number } };
+  if (name === 'NoSuchKey') return true;
+  return $metadata?.httpStatusCode === 404 && name !== 'NoSuchBucket';
+}

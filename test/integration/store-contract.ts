@@ -1,0 +1,204 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { Readable } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import type { ObjectStore } from '../../functions/store/port.ts';
+import { StoreError } from '../../functions/store/store-error.ts';
+
+/**
+ * What every ObjectStore adapter must do, run against real backends (a temporary directory, a
+ * local S3 server over HTTP). Each test gets a fresh, empty store from `makeStore`.
+ */
+export interface StoreContractOptions {
+  readonly makeStore: () => ObjectStore | Promise<ObjectStore>;
+}
+
+const MiB = 1024 * 1024;
+
+export function describeStoreContract(name: string, options: StoreContractOptions): void {
+  const { makeStore } = options;
+
+  describe(`ObjectStore contract: ${name}`, () => {
+    it('round-trips a string, bytes and a stream, through get and openRead', async () => {
+      const store = await makeStore();
+      const bytes = Uint8Array.from([0, 1, 2, 254, 255, 10, 13]);
+      await store.put('round-trip/text.json', '{"rollcall":"ünïcødé ✓"}\n', {
+        contentType: 'application/json',
+      });
+      await store.put('round-trip/bytes.bin', bytes);
+      await store.put(
+        'round-trip/stream.txt',
+        Readable.from(['first line\n', Buffer.from('second line\n'), 'end']),
+      );
+
+      expect((await store.get('round-trip/text.json'))?.toString('utf8')).toBe('{"rollcall":"ünïcødé ✓"}\n');
+      expect(new Uint8Array((await store.get('round-trip/bytes.bin')) ?? [])).toEqual(bytes);
+      expect((await store.get('round-trip/stream.txt'))?.toString('utf8')).toBe(
+        'first line\nsecond line\nend',
+      );
+      const opened = await store.openRead('round-trip/stream.txt');
+      expect(opened).toBeDefined();
+      expect((await collect(opened as Readable)).toString('utf8')).toBe('first line\nsecond line\nend');
+    });
+
+    it('stores a body of unknown length over 5 MiB (multipart on S3) byte for byte', async () => {
+      const store = await makeStore();
+      const chunks = Array.from({ length: 13 }, (_, index) => randomBytes(index === 12 ? 12_345 : MiB));
+      const expected = sha256(Buffer.concat(chunks));
+      await store.put('large/body.bin', Readable.from(chunks));
+
+      const read = await store.get('large/body.bin');
+      expect(read?.length).toBe(12 * MiB + 12_345);
+      expect(sha256(read ?? Buffer.alloc(0))).toBe(expected);
+      const opened = await store.openRead('large/body.bin');
+      expect(sha256(await collect(opened as Readable))).toBe(expected);
+    });
+
+    it('answers undefined for a missing key, including a "folder" that only holds other keys', async () => {
+      const store = await makeStore();
+      await store.put('present/child.txt', 'x');
+      expect(await store.get('absent.txt')).toBeUndefined();
+      expect(await store.openRead('absent.txt')).toBeUndefined();
+      expect(await store.get('absent/deeper/key.txt')).toBeUndefined();
+      expect(await store.get('present')).toBeUndefined();
+      expect(await store.openRead('present')).toBeUndefined();
+    });
+
+    it('overwrites a key, and lists it once', async () => {
+      const store = await makeStore();
+      await store.put('overwrite/latest.json', '{"runId":"one"}');
+      await store.put('overwrite/latest.json', '{"runId":"two"}');
+      expect((await store.get('overwrite/latest.json'))?.toString('utf8')).toBe('{"runId":"two"}');
+      expect(await listAll(store, 'overwrite/')).toEqual(['overwrite/latest.json']);
+    });
+
+    it('keeps keys with "=", spaces and Unicode exactly', async () => {
+      const store = await makeStore();
+      const keys = [
+        'snapshots/site=acme/date=2026-11-22/run=20261122T020000Z/users.csv',
+        'names/Zoë Ålander — 名前 😀.txt',
+        'names/مرحبا بالعالم.txt',
+      ];
+      for (const key of keys) await store.put(key, `body of ${key}`);
+      for (const key of keys) expect((await store.get(key))?.toString('utf8')).toBe(`body of ${key}`);
+      expect(await listAll(store, 'snapshots/site=acme/')).toEqual([keys[0]]);
+      expect(await listAll(store, 'names/')).toEqual(byteOrder(keys.slice(1)));
+    });
+
+    // 1,001 keys: one more than S3's page size, so the listing must follow a continuation token.
+    it('lists more than 1,000 keys in ascending order, filtered by prefix (S3 continuation)', {
+      timeout: 120_000,
+    }, async () => {
+      const store = await makeStore();
+      const keys = Array.from(
+        { length: 1_001 },
+        (_, index) => `many/item-${String(index).padStart(4, '0')}.json`,
+      );
+      await putAll(store, [...shuffled(keys), 'other/item-0000.json', 'manz.json'], 16);
+
+      expect(await listAll(store, 'many/')).toEqual(keys);
+      expect(await listAll(store, 'many/item-09')).toEqual(
+        keys.filter((key) => key.startsWith('many/item-09')),
+      );
+      expect(await listAll(store, 'nothing-here/')).toEqual([]);
+      const everything = await listAll(store, '');
+      expect(everything).toHaveLength(1_003);
+      expect(everything).toEqual(byteOrder(everything));
+    });
+
+    it('lists by UTF-8 byte order, not JavaScript string order', async () => {
+      const store = await makeStore();
+      // UTF-16 puts the emoji (a surrogate pair, 0xD83D…) before U+FFFD; UTF-8 (and S3) after.
+      const keys = ['order/😀', 'order/\uFFFD', 'order/日本', 'order/é', 'order/z', 'order/Z', 'order/a=1'];
+      await putAll(store, keys, 8);
+      expect(await listAll(store, 'order/')).toEqual([
+        'order/Z',
+        'order/a=1',
+        'order/z',
+        'order/é',
+        'order/日本',
+        'order/\uFFFD',
+        'order/😀',
+      ]);
+    });
+
+    it('never shows a partial object when the body fails mid-way', async () => {
+      const store = await makeStore();
+      await expect(store.put('failed/small.txt', failingStream(1_000))).rejects.toThrow();
+      await expect(store.put('failed/large.bin', failingStream(6 * MiB))).rejects.toThrow();
+      expect(await store.get('failed/small.txt')).toBeUndefined();
+      expect(await store.get('failed/large.bin')).toBeUndefined();
+      expect(await listAll(store, '')).toEqual([]);
+    });
+
+    it('rejects keys that are absolute or climb out of the store', async () => {
+      const store = await makeStore();
+      for (const key of [
+        '../escape.txt',
+        '/etc/passwd',
+        'a/../../b',
+        'a//b',
+        'a/./b',
+        'a/',
+        '',
+        'C:/x',
+        'a\\b',
+      ]) {
+        await expect(store.put(key, 'x'), key).rejects.toBeInstanceOf(StoreError);
+        await expect(store.get(key), key).rejects.toBeInstanceOf(StoreError);
+      }
+      await expect(listAll(store, '../')).rejects.toBeInstanceOf(StoreError);
+      await expect(listAll(store, '/abs')).rejects.toBeInstanceOf(StoreError);
+    });
+  });
+}
+
+async function collect(stream: Readable): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(Buffer.from(chunk as Uint8Array));
+  return Buffer.concat(chunks);
+}
+
+async function listAll(store: ObjectStore, prefix: string): Promise<string[]> {
+  const keys: string[] = [];
+  for await (const key of store.list(prefix)) keys.push(key);
+  return keys;
+}
+
+/** Puts small objects with at most `concurrency` requests in flight. */
+async function putAll(store: ObjectStore, keys: readonly string[], concurrency: number): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < keys.length) {
+      const key = keys[next++] as string;
+      await store.put(key, key);
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, worker));
+}
+
+function byteOrder(keys: readonly string[]): string[] {
+  return [...keys].sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)));
+}
+
+function shuffled<T>(items: readonly T[]): T[] {
+  const copy = [...items];
+  for (let i = copy.length - 1; i > 0; i--) {
+    const j = Math.floor(Math.random() * (i + 1));
+    [copy[i], copy[j]] = [copy[j] as T, copy[i] as T];
+  }
+  return copy;
+}
+
+function sha256(bytes: Uint8Array): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}
+
+/** Yields `bytes` bytes, then fails, like a provider connection dropping mid-export. */
+function failingStream(bytes: number): Readable {
+  return Readable.from(
+    (async function* () {
+      for (let sent = 0; sent < bytes; sent += MiB) yield randomBytes(Math.min(MiB, bytes - sent));
+      throw new Error('the source failed mid-way');
+    })(),
+  );
+}
