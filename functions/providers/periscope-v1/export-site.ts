@@ -1,0 +1,44 @@
+import type { ExportProgress, ProviderExport } from '../port.ts';
+import type { PeriscopeV1Api } from './api.ts';
+import { listGroupsWithDetails } from './list-groups.ts';
+import { listUsers } from './list-users.ts';
+import { compareKeys, countMembers, toCanonicalGroup } from './mapping.ts';
+
+/**
+ * Every user and group of the site. The users chain and the groups listing with its details run
+ * side by side: the users chain is sequential by nature (each cursor comes from the page before),
+ * so it sets the pace and the groups work hides behind it. When one side fails for good the other
+ * stops at its next request, and the first failure is thrown.
+ */
+export async function exportSite(
+  api: PeriscopeV1Api,
+  concurrency: number,
+  progress?: ExportProgress,
+): Promise<ProviderExport> {
+  const stop = new AbortController();
+  const stopOnFailure = (error: unknown): never => {
+    if (!stop.signal.aborted) stop.abort(error);
+    throw error;
+  };
+  const [users, groups] = await Promise.allSettled([
+    listUsers(api, progress, stop.signal).catch(stopOnFailure),
+    listGroupsWithDetails(api, concurrency, progress, stop.signal).catch(stopOnFailure),
+  ]);
+  if (users.status === 'rejected' || groups.status === 'rejected') throw stop.signal.reason;
+
+  const canonicalUsers = users.value.records.sort((a, b) => compareKeys(a.key, b.key));
+  const members = countMembers(canonicalUsers);
+  const canonicalGroups = groups.value.groups
+    .map(({ record, raw }) => toCanonicalGroup(record, raw, members.get(record.name) ?? 0))
+    .sort((a, b) => compareKeys(a.key, b.key));
+
+  return {
+    users: canonicalUsers,
+    groups: canonicalGroups,
+    listings: {
+      users: users.value.report,
+      groups: groups.value.groupsReport,
+      groupDetails: groups.value.detailsReport,
+    },
+  };
+}

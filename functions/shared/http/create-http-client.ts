@@ -1,0 +1,186 @@
+import { setTimeout as delay } from 'node:timers/promises';
+import type { HttpClient, HttpRequest, HttpResponse } from './client.ts';
+import { HttpError, type HttpErrorKind } from './errors.ts';
+import { createPacer } from './pacer.ts';
+import { backoffDelayMs, isRetryableStatus, retryAfterDelayMs } from './retry-policy.ts';
+import { createScrubber, errorCode, type Scrubber, scrubErrorChain } from './scrub.ts';
+
+export interface HttpClientOptions {
+  /** Defaults to Node's global fetch, which keeps connections alive between requests. */
+  readonly fetch?: typeof fetch;
+  /** Limit for one attempt, from sending the request to the last byte of the body. */
+  readonly timeoutMs?: number;
+  /** Retries after the first attempt, for requests that may be retried. */
+  readonly maxRetries?: number;
+  readonly baseDelayMs?: number;
+  readonly maxDelayMs?: number;
+  /** The longest `Retry-After` the client will honour; longer requests are cut to this. */
+  readonly maxRetryAfterMs?: number;
+  /** Paces every attempt of every request of this client; unset means no pacing. */
+  readonly requestsPerSecond?: number;
+  /** Values that must never appear in an error message or cause (API keys, tokens). */
+  readonly secrets?: readonly string[];
+  /** `rollcall/<version>`. */
+  readonly userAgent?: string;
+  /** [0, 1) source for backoff jitter. */
+  readonly random?: () => number;
+  readonly sleep?: (ms: number) => Promise<void>;
+  /** Milliseconds since the epoch; used for pacing and `Retry-After` dates. */
+  readonly now?: () => number;
+}
+
+export const httpClientDefaults = {
+  timeoutMs: 30_000,
+  maxRetries: 5,
+  baseDelayMs: 250,
+  maxDelayMs: 20_000,
+  maxRetryAfterMs: 60_000,
+  userAgent: 'rollcall',
+} as const;
+
+/** What one attempt came to: a response to hand back, or a failure that may be retried. */
+type AttemptOutcome =
+  | { readonly ok: true; readonly response: Omit<HttpResponse, 'retries'> }
+  | {
+      readonly ok: false;
+      readonly kind: HttpErrorKind;
+      readonly status?: number;
+      readonly cause?: unknown;
+      readonly retryAfterMs?: number;
+    };
+
+export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
+  const fetchImpl = options.fetch ?? globalThis.fetch;
+  const timeoutMs = options.timeoutMs ?? httpClientDefaults.timeoutMs;
+  const maxRetries = Math.max(0, Math.floor(options.maxRetries ?? httpClientDefaults.maxRetries));
+  const baseDelayMs = options.baseDelayMs ?? httpClientDefaults.baseDelayMs;
+  const maxDelayMs = options.maxDelayMs ?? httpClientDefaults.maxDelayMs;
+  const maxRetryAfterMs = options.maxRetryAfterMs ?? httpClientDefaults.maxRetryAfterMs;
+  const userAgent = options.userAgent ?? httpClientDefaults.userAgent;
+  const random = options.random ?? Math.random;
+  const sleep = options.sleep ?? ((ms: number) => delay(ms));
+  const now = options.now ?? Date.now;
+  const scrub = createScrubber(options.secrets ?? []);
+  const pacer =
+    options.requestsPerSecond === undefined ? undefined : createPacer(options.requestsPerSecond, now, sleep);
+
+  async function attempt(url: URL, init: RequestInit): Promise<AttemptOutcome> {
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(), timeoutMs);
+    let response: Response;
+    let text: string;
+    try {
+      response = await fetchImpl(url, { ...init, signal: controller.signal });
+      text = await response.text();
+    } catch (error) {
+      return { ok: false, kind: controller.signal.aborted ? 'timeout' : 'network', cause: error };
+    } finally {
+      clearTimeout(timer);
+    }
+    if (isRetryableStatus(response.status)) {
+      const retryAfterMs = retryAfterDelayMs(response.headers.get('retry-after'), now(), maxRetryAfterMs);
+      return { ok: false, kind: 'status', status: response.status, retryAfterMs };
+    }
+    return readJson(response, text);
+  }
+
+  return {
+    async send(request: HttpRequest): Promise<HttpResponse> {
+      const method = request.method ?? 'GET';
+      const url = toUrl(request.url);
+      const path = scrub(url.pathname);
+      const mayRetry = request.retry ?? method !== 'POST';
+      const maxAttempts = mayRetry ? maxRetries + 1 : 1;
+      const init: RequestInit = {
+        method,
+        headers: buildHeaders(request, userAgent),
+        // Never follow a redirect: fetch would forward custom auth headers to whatever host it names.
+        redirect: 'manual',
+        ...bodyOf(request),
+      };
+
+      for (let attempts = 1; ; attempts++) {
+        await pacer?.wait();
+        const outcome = await attempt(url, init);
+        if (outcome.ok) return { ...outcome.response, retries: attempts - 1 };
+        if (attempts >= maxAttempts) throw toHttpError(outcome, method, path, attempts, scrub);
+        await sleep(outcome.retryAfterMs ?? backoffDelayMs(attempts, baseDelayMs, maxDelayMs, random));
+      }
+    },
+  };
+}
+
+function toUrl(url: string | URL): URL {
+  try {
+    return new URL(url);
+  } catch {
+    // Node's URL error quotes its input, which may hold a secret: say only what went wrong.
+    throw new TypeError('rollcall HTTP client: the request URL is not a valid absolute URL');
+  }
+}
+
+function buildHeaders(request: HttpRequest, userAgent: string): Headers {
+  const headers = new Headers({ 'user-agent': userAgent, accept: 'application/json' });
+  if (request.json !== undefined) headers.set('content-type', 'application/json');
+  for (const [name, value] of Object.entries(request.headers ?? {})) headers.set(name, value);
+  return headers;
+}
+
+function bodyOf(request: HttpRequest): { body?: string } {
+  if (request.json !== undefined && request.body !== undefined) {
+    throw new TypeError('rollcall HTTP client: a request has either `json` or `body`, not both');
+  }
+  if (request.json !== undefined) return { body: JSON.stringify(request.json) };
+  if (request.body !== undefined) return { body: request.body };
+  return {};
+}
+
+function toHttpError(
+  outcome: Extract<AttemptOutcome, { ok: false }>,
+  method: string,
+  path: string,
+  attempts: number,
+  scrub: Scrubber,
+): HttpError {
+  const code = outcome.cause === undefined ? undefined : errorCode(outcome.cause);
+  const tries = attempts === 1 ? '1 attempt' : `${attempts} attempts`;
+  const what = {
+    network: `network error${code === undefined ? '' : ` (${code})`}`,
+    timeout: 'no complete response in time',
+    status: `HTTP ${outcome.status}`,
+    body: `HTTP ${outcome.status} with a body that is not valid JSON (truncated?)`,
+  }[outcome.kind];
+  return new HttpError(
+    outcome.kind,
+    scrub(`${method} ${path}: ${what} after ${tries}`),
+    {
+      method,
+      path,
+      attempts,
+      ...(outcome.status === undefined ? {} : { status: outcome.status }),
+      ...(code === undefined ? {} : { code }),
+    },
+    outcome.cause === undefined ? undefined : { cause: scrubErrorChain(outcome.cause, scrub) },
+  );
+}
+
+/**
+ * The parsed body of a final response. A 2xx must carry the JSON it promises: a cut-off body is
+ * a failed attempt worth another try. An error page (a 4xx, often HTML from a proxy) still tells
+ * the caller what it needs through its status, so its body is simply left out.
+ */
+function readJson(response: Response, text: string): AttemptOutcome {
+  const answer = (body: unknown): AttemptOutcome => ({
+    ok: true,
+    response: { status: response.status, headers: response.headers, body },
+  });
+  if (text.length === 0) return answer(undefined);
+  try {
+    return answer(JSON.parse(text));
+  } catch (error) {
+    const successful = response.status >= 200 && response.status < 300;
+    return successful
+      ? { ok: false, kind: 'body', status: response.status, cause: error }
+      : answer(undefined);
+  }
+}

@@ -1,0 +1,3 @@
+export type { HttpClient, HttpRequest, HttpResponse } from './client.ts';
+export { createHttpClient, type HttpClientOptions, httpClientDefaults } from './create-http-client.ts';
+export { HttpError, type HttpErrorDetails, type HttpErrorKind } from './errors.ts';

@@ -1,0 +1,49 @@
+const redacted = '[redacted]';
+
+/** Replaces every secret, raw or URL-encoded, with a marker. */
+export type Scrubber = (text: string) => string;
+
+export function createScrubber(secrets: readonly string[]): Scrubber {
+  const needles = new Set<string>();
+  for (const secret of secrets) {
+    if (secret.length === 0) continue;
+    needles.add(secret);
+    needles.add(encodeURIComponent(secret));
+    // URLSearchParams encodes a space as `+`; a secret could reach a URL that way too.
+    needles.add(new URLSearchParams({ s: secret }).toString().slice(2));
+  }
+  // Longest first, so `site:key` is redacted whole before `key` alone is.
+  const ordered = [...needles].sort((a, b) => b.length - a.length);
+  if (ordered.length === 0) return (text) => text;
+  return (text) => {
+    let result = text;
+    for (const needle of ordered) result = result.split(needle).join(redacted);
+    return result;
+  };
+}
+
+/**
+ * A copy of an error chain with every message scrubbed. Errors from the network stack can quote
+ * URLs or bodies; rebuilding them keeps name, message and code and drops everything else
+ * (e.g. undici attaches request objects), so printing the chain cannot leak a secret.
+ */
+export function scrubErrorChain(error: unknown, scrub: Scrubber, depth = 0): Error {
+  if (!(error instanceof Error)) return new Error(scrub(String(error)));
+  const copy = new Error(scrub(error.message));
+  copy.name = error.name;
+  const code = errorCode(error);
+  if (code !== undefined) Object.defineProperty(copy, 'code', { value: code, enumerable: true });
+  if (error.cause !== undefined && depth < 5) copy.cause = scrubErrorChain(error.cause, scrub, depth + 1);
+  return copy;
+}
+
+/** The first system error code (`ECONNRESET`, `UND_ERR_SOCKET`…) found along a cause chain. */
+export function errorCode(error: unknown): string | undefined {
+  let current: unknown = error;
+  for (let depth = 0; depth < 6 && current instanceof Error; depth++) {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === 'string') return code;
+    current = current.cause;
+  }
+  return undefined;
+}
