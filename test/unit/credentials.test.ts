@@ -104,14 +104,12 @@ describe('credentials', () => {
     });
 
     it('says which secret does not exist (exit 2)', async () => {
-      secretsManager
-        .on(GetSecretValueCommand)
-        .rejects(
-          new ResourceNotFoundException({
-            message: 'Secrets Manager can’t find the specified secret.',
-            $metadata: {},
-          }),
-        );
+      secretsManager.on(GetSecretValueCommand).rejects(
+        new ResourceNotFoundException({
+          message: 'Secrets Manager can’t find the specified secret.',
+          $metadata: {},
+        }),
+      );
       const error = await failure(
         resolveCredentials('acme', { secretId: 'rollcall/acme' }, schema, sources({}, reader())),
       );

@@ -1,0 +1,100 @@
+import type { Command } from 'commander';
+import type { SiteExportResult } from '../../functions/export/export-site.ts';
+import { exportSites } from '../../functions/export/export-sites.ts';
+import { selectSites } from '../../functions/export/prepare-sites.ts';
+import { systemClock } from '../../functions/shared/clock.ts';
+import { TOOL_VERSION } from '../../functions/shared/tool-version.ts';
+import { type CliClients, createContext } from '../context.ts';
+import { formatSeconds, renderTable, toJson } from '../format.ts';
+import { type CliIo, exitCodes } from '../io.ts';
+import { type GlobalOptions, parseAsOf } from '../options.ts';
+import { progressReporter } from '../progress.ts';
+
+interface ExportOptions extends GlobalOptions {
+  site: string[];
+  store?: string;
+  asOf?: string;
+}
+
+export function registerExport(
+  program: Command,
+  io: CliIo,
+  clients: CliClients,
+  setExit: (code: number) => void,
+) {
+  program
+    .command('export')
+    .description('export every user, group and membership of the selected sites (default: all)')
+    .option('--site <id>', 'export only this site (repeatable)', collect, [])
+    .option(
+      '--store <uri>',
+      'write to this store instead of the config file’s (file://DIR or s3://BUCKET/PREFIX)',
+    )
+    .option(
+      '--as-of <iso>',
+      'the scheduled time of the run: decides the run id and the date partition (default: now)',
+    )
+    .action(async (_options, command: Command) => {
+      const options = command.optsWithGlobals<ExportOptions>();
+      const context = await createContext(options.config, io, clients);
+      const sites = selectSites(context.loaded.config, options.site, context.configName);
+      const scheduledAt = parseAsOf(options.asOf, systemClock);
+      const run = await exportSites(sites, scheduledAt, context.credentialSources, {
+        store: context.store(options.store),
+        fetch: clients.fetch ?? globalThis.fetch,
+        clock: systemClock,
+        toolVersion: TOOL_VERSION,
+        ...(clients.sleep === undefined ? {} : { sleep: clients.sleep }),
+        progress: progressReporter(io, !options.json),
+      });
+      if (options.json) io.stdout.write(toJson(run));
+      else printRun(io, run.runId, run.scheduledAt, run.sites, options.debug === true);
+      setExit(run.ok ? exitCodes.ok : exitCodes.siteFailed);
+    });
+}
+
+function printRun(
+  io: CliIo,
+  runId: string,
+  scheduledAt: string,
+  results: readonly SiteExportResult[],
+  debug: boolean,
+) {
+  io.stdout.write(`rollcall export · run ${runId} (scheduled ${scheduledAt})\n\n`);
+  const rows = results.map((result) => {
+    if (result.status === 'failed')
+      return [result.site, result.provider, 'FAILED', '-', '-', '-', '-', '-', formatSeconds(result.seconds)];
+    const listings = Object.values(result.source);
+    return [
+      result.site,
+      result.provider,
+      result.status,
+      result.counts.users,
+      result.counts.groups,
+      result.counts.memberships,
+      listings.reduce((sum, listing) => sum + listing.pages, 0),
+      listings.reduce((sum, listing) => sum + listing.retries, 0),
+      formatSeconds(result.seconds),
+    ];
+  });
+  io.stdout.write(
+    `${renderTable(['site', 'provider', 'status', 'users', 'groups', 'memberships', 'pages', 'retries', 'time'], rows)}\n\n`,
+  );
+  for (const result of results) {
+    if (result.status === 'failed') {
+      io.stderr.write(`${result.site}: FAILED — ${result.reason}\n`);
+      if (debug && result.error instanceof Error && result.error.stack)
+        io.stderr.write(`${result.error.stack}\n`);
+    } else if (result.status === 'complete') {
+      io.stdout.write(`${result.site}: complete — ${result.manifestLocation}\n`);
+    } else {
+      io.stderr.write(
+        `${result.site}: INCOMPLETE — ${result.reason ?? 'see the manifest'}\n  The files are kept for inspection at ${result.manifestLocation}; latest.json still points at the previous complete run.\n`,
+      );
+    }
+  }
+}
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}

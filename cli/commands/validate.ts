@@ -1,0 +1,43 @@
+import type { Command } from 'commander';
+import { selectSites } from '../../functions/export/prepare-sites.ts';
+import { validateSites } from '../../functions/export/validate-sites.ts';
+import { TOOL_VERSION } from '../../functions/shared/tool-version.ts';
+import { type CliClients, createContext } from '../context.ts';
+import { toJson } from '../format.ts';
+import { type CliIo, exitCodes } from '../io.ts';
+import type { GlobalOptions } from '../options.ts';
+
+export function registerValidate(
+  program: Command,
+  io: CliIo,
+  clients: CliClients,
+  setExit: (code: number) => void,
+) {
+  program
+    .command('validate')
+    .description('check the config file and each site’s credentials with one cheap API call; exports nothing')
+    .action(async (_options, command: Command) => {
+      const options = command.optsWithGlobals<GlobalOptions>();
+      const context = await createContext(options.config, io, clients);
+      const sites = selectSites(context.loaded.config, [], context.configName);
+      const results = await validateSites(sites, context.credentialSources, {
+        fetch: clients.fetch ?? globalThis.fetch,
+        toolVersion: TOOL_VERSION,
+        ...(clients.sleep === undefined ? {} : { sleep: clients.sleep }),
+      });
+      const ok = results.every((result) => result.status === 'ok');
+      if (options.json) {
+        io.stdout.write(toJson({ config: context.loaded.path, ok, sites: results }));
+      } else {
+        io.stdout.write(
+          `${context.configName}: config is valid (${sites.length} site${sites.length === 1 ? '' : 's'})\n`,
+        );
+        for (const result of results) {
+          if (result.status === 'ok')
+            io.stdout.write(`${result.site}: ok — credentials accepted by ${result.provider}\n`);
+          else io.stderr.write(`${result.site}: FAILED — ${result.reason}\n`);
+        }
+      }
+      setExit(ok ? exitCodes.ok : exitCodes.siteFailed);
+    });
+}

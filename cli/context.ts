@@ -1,0 +1,61 @@
+import { S3Client } from '@aws-sdk/client-s3';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { type LoadedConfig, loadConfigFile } from '../functions/config/load-config.ts';
+import type { CredentialSources } from '../functions/credentials/resolve-credentials.ts';
+import { createSecretsManagerReader, type SecretReader } from '../functions/credentials/secrets-manager.ts';
+import { createStore, s3ClientOptions } from '../functions/store/create-store.ts';
+import type { ObjectStore } from '../functions/store/port.ts';
+import type { CliIo } from './io.ts';
+
+/** AWS and HTTP clients a command uses; tests replace any of them. */
+export interface CliClients {
+  readonly fetch?: typeof fetch;
+  readonly s3?: S3Client;
+  readonly secretsManager?: SecretsManagerClient;
+  readonly sleep?: (ms: number) => Promise<void>;
+}
+
+/** The config, store and credential sources a command needs, built once from flags and env. */
+export interface CommandContext {
+  readonly loaded: LoadedConfig;
+  readonly configName: string;
+  readonly credentialSources: CredentialSources;
+  store(override?: string): ObjectStore;
+}
+
+export async function createContext(
+  configPath: string,
+  io: CliIo,
+  clients: CliClients,
+): Promise<CommandContext> {
+  const loaded = await loadConfigFile(configPath, io.cwd);
+  let secrets: SecretReader | undefined;
+  let s3 = clients.s3;
+  return {
+    loaded,
+    configName: configPath,
+    credentialSources: {
+      env: io.env,
+      configDirectory: loaded.directory,
+      secrets: {
+        read(secretId) {
+          // Created on first use, so file- and env-based sites never need AWS credentials.
+          secrets ??= createSecretsManagerReader(clients.secretsManager ?? new SecretsManagerClient({}));
+          return secrets.read(secretId);
+        },
+      },
+    },
+    store(override) {
+      // --store is relative to where the command runs; the config's store to the config file.
+      const [uri, base] =
+        override === undefined ? [loaded.config.store, loaded.directory] : [override, io.cwd];
+      return createStore(uri, {
+        cwd: base,
+        s3Client: () => {
+          s3 ??= new S3Client(s3ClientOptions(io.env.AWS_ENDPOINT_URL_S3));
+          return s3;
+        },
+      });
+    },
+  };
+}

@@ -1,0 +1,52 @@
+import { Command, CommanderError } from 'commander';
+import { ConfigError } from '../functions/shared/errors.ts';
+import { TOOL_VERSION } from '../functions/shared/tool-version.ts';
+import { registerExport } from './commands/export.ts';
+import { registerValidate } from './commands/validate.ts';
+import type { CliClients } from './context.ts';
+import { type CliIo, exitCodes } from './io.ts';
+
+/**
+ * Runs one rollcall command and returns its exit code: 0 success, 1 a site failed or is
+ * incomplete, 2 usage/config/credential-format error. Never throws; no stack trace unless --debug.
+ */
+export async function runCli(argv: readonly string[], io: CliIo, clients: CliClients = {}): Promise<number> {
+  let exitCode: number = exitCodes.ok;
+  const program = new Command('rollcall')
+    .description('Nightly, provable backups and audits of who has access to your SaaS sites.')
+    .version(TOOL_VERSION)
+    .option('--config <file>', 'the config file', 'rollcall.config.json')
+    .option('--json', 'print one JSON document on stdout instead of text')
+    .option('--debug', 'print stack traces of unexpected errors')
+    .exitOverride()
+    .configureOutput({
+      writeOut: (text) => io.stdout.write(text),
+      writeErr: (text) => io.stderr.write(text),
+    });
+  const setExit = (code: number) => {
+    exitCode = code;
+  };
+  registerExport(program, io, clients, setExit);
+  registerValidate(program, io, clients, setExit);
+
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return exitCode;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // --help and --version end through here too, with exit code 0.
+      return error.exitCode === 0 ? exitCodes.ok : exitCodes.usage;
+    }
+    if (error instanceof ConfigError) {
+      io.stderr.write(`rollcall: ${error.message}\n`);
+      return exitCodes.usage;
+    }
+    io.stderr.write(
+      `rollcall: unexpected error: ${error instanceof Error ? error.message : String(error)}\n`,
+    );
+    if (argv.includes('--debug') && error instanceof Error && error.stack)
+      io.stderr.write(`${error.stack}\n`);
+    else io.stderr.write('Run again with --debug for details.\n');
+    return exitCodes.siteFailed;
+  }
+}

@@ -1,0 +1,43 @@
+import type { SiteConfig } from '../config/schema.ts';
+import type { Connector, ProviderAdapter } from '../providers/port.ts';
+import { createHttpClient } from '../shared/http/create-http-client.ts';
+
+export interface ConnectDeps {
+  readonly fetch: typeof fetch;
+  readonly toolVersion: string;
+  /** Injected so tests need not wait for real back-off delays. */
+  readonly sleep?: (ms: number) => Promise<void>;
+}
+
+/** A connector for one site, with that site's HTTP limits and its secrets scrubbed from errors. */
+export function connectSite<Credentials>(
+  site: SiteConfig,
+  adapter: ProviderAdapter<Credentials>,
+  credentials: Credentials,
+  deps: ConnectDeps,
+): Connector {
+  return adapter.connect({
+    baseUrl: site.baseUrl ?? adapter.defaultBaseUrl,
+    credentials,
+    concurrency: site.http.concurrency,
+    http: createHttpClient({
+      fetch: deps.fetch,
+      timeoutMs: site.http.timeoutSeconds * 1000,
+      maxRetries: site.http.maxRetries,
+      ...(site.http.requestsPerSecond === undefined
+        ? {}
+        : { requestsPerSecond: site.http.requestsPerSecond }),
+      ...(deps.sleep === undefined ? {} : { sleep: deps.sleep }),
+      secrets: secretValuesOf(credentials),
+      userAgent: `rollcall/${deps.toolVersion}`,
+    }),
+  });
+}
+
+/** Credential fields that are secret: they are scrubbed from every HTTP error message. */
+function secretValuesOf(credentials: unknown): string[] {
+  if (!credentials || typeof credentials !== 'object') return [];
+  return Object.entries(credentials)
+    .filter(([name, value]) => typeof value === 'string' && /key|secret|password|token/i.test(name))
+    .map(([, value]) => value as string);
+}
