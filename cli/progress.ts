@@ -1,12 +1,12 @@
 import cliProgress from 'cli-progress';
-import type { ExportProgress } from '../functions/providers/port.ts';
+import type { ExportObserver } from '../functions/providers/port.ts';
 import type { CliIo } from './io.ts';
 
 /** A progress bar per site on a terminal; nothing when output is piped or `--json` is set. */
 export function progressReporter(
   io: CliIo,
   enabled: boolean,
-): ((siteId: string) => ExportProgress | undefined) | undefined {
+): ((siteId: string) => ExportObserver | undefined) | undefined {
   if (!enabled || !io.stdout.isTTY || !io.stderr.isTTY) return undefined;
   return (siteId) => {
     const bar = new cliProgress.SingleBar(

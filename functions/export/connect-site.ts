@@ -3,7 +3,8 @@ import type { Connector, ProviderAdapter } from '../providers/port.ts';
 import { createHttpClient } from '../shared/http/create-http-client.ts';
 
 export interface ConnectDeps {
-  readonly fetch: typeof fetch;
+  /** Replaces the HTTP client's own transport; tests use it to shape responses. */
+  readonly fetch?: typeof fetch;
   readonly toolVersion: string;
   /** Injected so tests need not wait for real back-off delays. */
   readonly sleep?: (ms: number) => Promise<void>;
@@ -21,7 +22,7 @@ export function connectSite<Credentials>(
     credentials,
     concurrency: site.http.concurrency,
     http: createHttpClient({
-      fetch: deps.fetch,
+      ...(deps.fetch === undefined ? {} : { fetch: deps.fetch }),
       timeoutMs: site.http.timeoutSeconds * 1000,
       maxRetries: site.http.maxRetries,
       ...(site.http.requestsPerSecond === undefined

@@ -1,8 +1,9 @@
 import type { SiteConfig } from '../config/schema.ts';
-import type { ExportProgress, ListingReport, ProviderAdapter } from '../providers/port.ts';
+import type { ExportObserver, ListingReport, ProviderAdapter } from '../providers/port.ts';
 import type { Clock } from '../shared/clock.ts';
-import { runIdFor } from '../snapshot/layout.ts';
+import { runIdFor, snapshotRunPrefix } from '../snapshot/layout.ts';
 import type { Manifest } from '../snapshot/manifest.ts';
+import { StreamedUserFiles } from '../snapshot/streamed-user-files.ts';
 import { writeSnapshot } from '../snapshot/write-snapshot.ts';
 import type { ObjectStore } from '../store/port.ts';
 import { type ConnectDeps, connectSite } from './connect-site.ts';
@@ -11,7 +12,7 @@ import { type SiteFailure, siteFailure } from './site-failure.ts';
 export interface ExportDeps extends ConnectDeps {
   readonly store: ObjectStore;
   readonly clock: Clock;
-  readonly progress?: (siteId: string) => ExportProgress | undefined;
+  readonly progress?: (siteId: string) => ExportObserver | undefined;
 }
 
 export type SiteExportResult =
@@ -52,8 +53,17 @@ export async function exportSite<Credentials>(
   const seconds = () => (deps.clock.now().getTime() - startedAt.getTime()) / 1000;
   const connector = connectSite(site, adapter, credentials, deps);
   const progress = deps.progress?.(site.id);
+  const streamedUsers = new StreamedUserFiles(deps.store, snapshotRunPrefix(site.id, runId));
   try {
-    const data = await connector.exportAll(progress);
+    const data = await connector
+      .exportAll({
+        page: (listing, records, total) => progress?.page?.(listing, records, total),
+        users: (batch) => streamedUsers.add(batch),
+      })
+      .catch(async (error: unknown) => {
+        await streamedUsers.abort();
+        throw error;
+      });
     const written = await writeSnapshot({
       store: deps.store,
       site: site.id,
@@ -64,6 +74,7 @@ export async function exportSite<Credentials>(
       clock: deps.clock,
       toolVersion: deps.toolVersion,
       data,
+      streamedUsers,
     });
     const { manifest } = written;
     return {

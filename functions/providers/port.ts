@@ -25,9 +25,15 @@ export interface ProviderExport {
   readonly listings: Readonly<Record<string, ListingReport>>;
 }
 
-export interface ExportProgress {
+/** Watches an export as it runs: for progress bars, and to write users while the listing pages. */
+export interface ExportObserver {
   /** Called after each page: listing name, records so far, reported total when known. */
-  page(listing: string, records: number, total: number | null): void;
+  page?(listing: string, records: number, total: number | null): void;
+  /**
+   * The users a page added, de-duplicated, in the order they arrived. Together the calls hold
+   * every user of the export's result once; the result may still order them differently.
+   */
+  users?(batch: readonly CanonicalUser[]): void;
   /** Called once when the site's export has ended, however it ended. */
   finish?(): void;
 }
@@ -36,7 +42,7 @@ export interface Connector {
   /** One cheap authenticated call: proves the credentials and the base URL work. */
   verify(): Promise<void>;
   /** Every user and group of the site, with a report per listing. */
-  exportAll(progress?: ExportProgress): Promise<ProviderExport>;
+  exportAll(observer?: ExportObserver): Promise<ProviderExport>;
 }
 
 export interface ConnectOptions<Credentials> {

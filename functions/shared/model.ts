@@ -36,6 +36,14 @@ export const canonicalGroupSchema = z.strictObject({
 });
 export type CanonicalGroup = z.infer<typeof canonicalGroupSchema>;
 
+/**
+ * The order of keys in every snapshot file: plain code units, the same on every machine
+ * (locale-aware comparison is not).
+ */
+export function compareKeys(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
 /** Which audit fields a provider has; a rule whose field is missing reports UNAVAILABLE. */
 export interface Capabilities {
   readonly lastLogin: boolean;

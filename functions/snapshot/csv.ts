@@ -68,8 +68,13 @@ export function csvStream(header: readonly string[], rows: Iterable<CsvRow>): Re
   return Readable.from(csvChunks(header, rows), { objectMode: false });
 }
 
+/** The first bytes of every CSV file: the BOM Excel needs to read UTF-8, then the header row. */
+export function csvHeaderLine(header: readonly string[]): string {
+  return BOM + csvLine(header);
+}
+
 function* csvChunks(header: readonly string[], rows: Iterable<CsvRow>): Generator<string> {
-  let chunk = BOM + csvLine(header);
+  let chunk = csvHeaderLine(header);
   for (const row of rows) {
     chunk += csvLine(row);
     if (chunk.length >= CHUNK_CHARS) {
@@ -80,7 +85,8 @@ function* csvChunks(header: readonly string[], rows: Iterable<CsvRow>): Generato
   if (chunk !== '') yield chunk;
 }
 
-function csvLine(row: CsvRow): string {
+/** One row with its CRLF. */
+export function csvLine(row: CsvRow): string {
   let line = row.length > 0 ? csvCell(row[0]) : '';
   for (let i = 1; i < row.length; i++) line += `,${csvCell(row[i])}`;
   return `${line}\r\n`;
@@ -135,12 +141,15 @@ export type Membership = readonly [userKey: string, groupKey: string];
  * Lazy: a 50,000-user site never holds the whole list.
  */
 export function* membershipsOf(users: Iterable<CanonicalUser>): Generator<Membership> {
-  for (const user of users) {
-    const groups = [...user.groups].sort();
-    for (let i = 0; i < groups.length; i++) {
-      const group = groups[i] as string;
-      if (i === 0 || group !== groups[i - 1]) yield [user.key, group];
-    }
+  for (const user of users) yield* membershipsOfUser(user);
+}
+
+/** One user's memberships, by group key, each once. */
+export function* membershipsOfUser(user: CanonicalUser): Generator<Membership> {
+  const groups = [...user.groups].sort();
+  for (let i = 0; i < groups.length; i++) {
+    const group = groups[i] as string;
+    if (i === 0 || group !== groups[i - 1]) yield [user.key, group];
   }
 }
 

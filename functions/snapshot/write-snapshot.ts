@@ -1,5 +1,4 @@
 import type { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import { z } from 'zod';
 import type { ListingReport, ProviderExport } from '../providers/port.ts';
 import type { Clock } from '../shared/clock.ts';
@@ -7,7 +6,7 @@ import { RollcallError, SiteError } from '../shared/errors.ts';
 import type { ObjectStore } from '../store/port.ts';
 import { describeCause, StoreError } from '../store/store-error.ts';
 import { groupsCsv, membershipsCsv, membershipsOf, usersCsv } from './csv.ts';
-import { DigestStream } from './digest-stream.ts';
+import { putHashed, type StoredDigest } from './hashed-put.ts';
 import { gzipJsonLines } from './jsonl.ts';
 import { latestPointerKey, runIdFor, snapshotFiles, snapshotRunPrefix } from './layout.ts';
 import {
@@ -19,6 +18,7 @@ import {
   manifestSchema,
 } from './manifest.ts';
 import { manifestKeyOf, readManifestAt } from './read-snapshot.ts';
+import type { StreamedUserFiles } from './streamed-user-files.ts';
 
 export interface WriteSnapshotInput {
   readonly store: ObjectStore;
@@ -33,6 +33,8 @@ export interface WriteSnapshotInput {
   readonly data: ProviderExport;
   /** Problems found outside the listings (e.g. a validation failure); any makes the run incomplete. */
   readonly extraProblems?: readonly string[];
+  /** The users' files as written while the listing paged; used when they match `data.users`. */
+  readonly streamedUsers?: StreamedUserFiles;
 }
 
 export interface WriteSnapshotResult {
@@ -66,6 +68,7 @@ export async function writeSnapshot(input: WriteSnapshotInput): Promise<WriteSna
   if (problems.length > 0) {
     const existing = await storeStep(site, () => readManifestAt(store, manifestKey));
     if (existing?.status === 'complete') {
+      await input.streamedUsers?.abort();
       const kept = `a complete snapshot of this run already exists at ${store.locate(manifestKey)} and was kept`;
       // Nothing of this attempt is stored, so the manifest it returns lists no files. Rare path:
       // counting the memberships in memory is fine here.
@@ -79,40 +82,48 @@ export async function writeSnapshot(input: WriteSnapshotInput): Promise<WriteSna
     }
   }
 
+  const streamed = await input.streamedUsers?.finish(data.users);
   const memberships = counted(membershipsOf(data.users));
-  const files = await writeDataFiles(store, site, prefix, [
+  const put =
+    (name: string, type: keyof typeof CONTENT_TYPES, body: () => Readable) => (): Promise<StoredDigest> =>
+      putHashed(store, `${prefix}${name}`, body(), CONTENT_TYPES[type]);
+  const userFiles: DataFileSpec[] = streamed?.map((file) => ({ ...file, write: () => file.digest })) ?? [
     {
       name: snapshotFiles.usersJsonl,
-      type: 'gzip',
       records: data.users.length,
-      body: () => gzipJsonLines(data.users),
-    },
-    {
-      name: snapshotFiles.groupsJsonl,
-      type: 'gzip',
-      records: data.groups.length,
-      body: () => gzipJsonLines(data.groups),
+      write: put(snapshotFiles.usersJsonl, 'gzip', () => gzipJsonLines(data.users)),
     },
     {
       name: snapshotFiles.usersCsv,
-      type: 'csv',
       records: data.users.length,
-      body: () => usersCsv(data.users),
-    },
-    {
-      name: snapshotFiles.groupsCsv,
-      type: 'csv',
-      records: data.groups.length,
-      body: () => groupsCsv(data.groups),
+      write: put(snapshotFiles.usersCsv, 'csv', () => usersCsv(data.users)),
     },
     {
       name: snapshotFiles.membershipsCsv,
-      type: 'csv',
       records: () => memberships.count,
-      body: () => membershipsCsv(memberships),
+      write: put(snapshotFiles.membershipsCsv, 'csv', () => membershipsCsv(memberships)),
+    },
+  ];
+  const written = await writeDataFiles(store, site, prefix, [
+    ...userFiles,
+    {
+      name: snapshotFiles.groupsJsonl,
+      records: data.groups.length,
+      write: put(snapshotFiles.groupsJsonl, 'gzip', () => gzipJsonLines(data.groups)),
+    },
+    {
+      name: snapshotFiles.groupsCsv,
+      records: data.groups.length,
+      write: put(snapshotFiles.groupsCsv, 'csv', () => groupsCsv(data.groups)),
     },
   ]);
-  const counts = { users: data.users.length, groups: data.groups.length, memberships: memberships.count };
+  const files = FILE_ORDER.map((name) => written.find((file) => file.name === name) as ManifestFile);
+  const membershipCount = streamed?.find((file) => file.name === snapshotFiles.membershipsCsv)?.records;
+  const counts = {
+    users: data.users.length,
+    groups: data.groups.length,
+    memberships: membershipCount ?? memberships.count,
+  };
   const manifest = buildManifest(input, problems, counts, files);
   await storeStep(site, () =>
     store.put(manifestKey, `${JSON.stringify(manifest, null, 2)}\n`, { contentType: CONTENT_TYPES.json }),
@@ -190,11 +201,19 @@ function sourceEntry(listing: ListingReport): Manifest['source'][string] {
 
 interface DataFileSpec {
   readonly name: string;
-  readonly type: keyof typeof CONTENT_TYPES;
   /** A function when the count is only known once the body has been streamed. */
   readonly records: number | (() => number);
-  readonly body: () => Readable;
+  readonly write: () => Promise<StoredDigest>;
 }
+
+/** The order files are listed in the manifest, whichever way they were written. */
+const FILE_ORDER = [
+  snapshotFiles.usersJsonl,
+  snapshotFiles.groupsJsonl,
+  snapshotFiles.usersCsv,
+  snapshotFiles.groupsCsv,
+  snapshotFiles.membershipsCsv,
+] as const;
 
 async function writeDataFiles(
   store: ObjectStore,
@@ -203,9 +222,7 @@ async function writeDataFiles(
   specs: readonly DataFileSpec[],
 ): Promise<ManifestFile[]> {
   // allSettled, not all: every stream must have stopped before the error is reported.
-  const results = await Promise.allSettled(
-    specs.map((spec) => writeHashed(store, `${prefix}${spec.name}`, spec.body(), CONTENT_TYPES[spec.type])),
-  );
+  const results = await Promise.allSettled(specs.map((spec) => spec.write()));
   return results.map((result, index) => {
     const spec = specs[index] as DataFileSpec;
     if (result.status === 'rejected') {
@@ -219,27 +236,6 @@ async function writeDataFiles(
     const records = typeof spec.records === 'function' ? spec.records() : spec.records;
     return { name: spec.name, ...result.value, records };
   });
-}
-
-/** Streams `body` into the store through a DigestStream; resolves once both sides are done. */
-async function writeHashed(
-  store: ObjectStore,
-  key: string,
-  body: Readable,
-  contentType: string,
-): Promise<{ sha256: string; bytes: number }> {
-  const digest = new DigestStream();
-  const produced = pipeline(body, digest);
-  const stored = store.put(key, digest, { contentType }).catch((error: unknown) => {
-    // The store stopped reading: end the producer too, or it would wait for a reader forever.
-    // Without an error argument: the pipeline may be done already, and then nobody would listen.
-    digest.destroy();
-    throw error;
-  });
-  const [put, pipe] = await Promise.allSettled([stored, produced]);
-  if (put.status === 'rejected') throw put.reason;
-  if (pipe.status === 'rejected') throw pipe.reason;
-  return digest.result();
 }
 
 /** Points latest.json at this run unless a newer run is already there. Returns whether it moved. */

@@ -33,8 +33,8 @@ export const periscopeV1: ProviderAdapter<PeriscopeV1Credentials> = {
       async verify() {
         (await fetchUsersPage(api, null, 1)).read();
       },
-      exportAll(progress) {
-        return exportSite(api, concurrency ?? defaultDetailConcurrency, progress);
+      exportAll(observer) {
+        return exportSite(api, concurrency ?? defaultDetailConcurrency, observer);
       },
     };
   },

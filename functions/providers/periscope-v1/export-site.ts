@@ -1,8 +1,9 @@
-import type { ExportProgress, ProviderExport } from '../port.ts';
+import { compareKeys } from '../../shared/model.ts';
+import type { ExportObserver, ProviderExport } from '../port.ts';
 import type { PeriscopeV1Api } from './api.ts';
 import { listGroupsWithDetails } from './list-groups.ts';
 import { listUsers } from './list-users.ts';
-import { compareKeys, countMembers, toCanonicalGroup } from './mapping.ts';
+import { countMembers, toCanonicalGroup } from './mapping.ts';
 
 /**
  * Every user and group of the site. The users chain and the groups listing with its details run
@@ -13,7 +14,7 @@ import { compareKeys, countMembers, toCanonicalGroup } from './mapping.ts';
 export async function exportSite(
   api: PeriscopeV1Api,
   concurrency: number,
-  progress?: ExportProgress,
+  observer?: ExportObserver,
 ): Promise<ProviderExport> {
   const stop = new AbortController();
   const stopOnFailure = (error: unknown): never => {
@@ -21,8 +22,8 @@ export async function exportSite(
     throw error;
   };
   const [users, groups] = await Promise.allSettled([
-    listUsers(api, progress, stop.signal).catch(stopOnFailure),
-    listGroupsWithDetails(api, concurrency, progress, stop.signal).catch(stopOnFailure),
+    listUsers(api, observer, stop.signal).catch(stopOnFailure),
+    listGroupsWithDetails(api, concurrency, observer, stop.signal).catch(stopOnFailure),
   ]);
   if (users.status === 'rejected' || groups.status === 'rejected') throw stop.signal.reason;
 

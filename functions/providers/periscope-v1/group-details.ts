@@ -1,6 +1,6 @@
 import { mapWithConcurrency } from '../../shared/concurrency.ts';
 import { SiteError } from '../../shared/errors.ts';
-import type { ExportProgress, ListingReport } from '../port.ts';
+import type { ExportObserver, ListingReport } from '../port.ts';
 import { groupPath, type PeriscopeV1Api } from './api.ts';
 import type { ListedGroup } from './list-groups.ts';
 import { groupDetailSchema } from './schemas.ts';
@@ -59,7 +59,7 @@ export async function readGroupDetails(
   api: PeriscopeV1Api,
   listed: readonly ListedGroup[],
   concurrency: number,
-  progress: ExportProgress | undefined,
+  observer: ExportObserver | undefined,
   signal: AbortSignal | undefined,
 ): Promise<{ groups: ListedGroup[]; report: ListingReport }> {
   let read = 0;
@@ -71,7 +71,7 @@ export async function readGroupDetails(
     if (outcome.kind === 'failed') failure ??= outcome;
     if (outcome.kind === 'read') {
       read += 1;
-      progress?.page('groupDetails', read, listed.length);
+      observer?.page?.('groupDetails', read, listed.length);
     }
     return outcome;
   });

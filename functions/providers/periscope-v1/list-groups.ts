@@ -1,4 +1,4 @@
-import type { ExportProgress, ListingReport } from '../port.ts';
+import type { ExportObserver, ListingReport } from '../port.ts';
 import { groupsPath, type PeriscopeV1Api, periscopePageSize } from './api.ts';
 import { readGroupDetails } from './group-details.ts';
 import { peekCursor, requestListingPage } from './listing-page.ts';
@@ -45,7 +45,7 @@ async function fetchGroupsPage(
 export async function listGroupsWithDetails(
   api: PeriscopeV1Api,
   concurrency: number,
-  progress: ExportProgress | undefined,
+  observer: ExportObserver | undefined,
   signal: AbortSignal | undefined,
 ): Promise<GroupsWithDetails> {
   let pageNumber = 0;
@@ -55,9 +55,9 @@ export async function listGroupsWithDetails(
     keyOf: (group) => groupKey(group.record.name),
     sameRecord: (kept, other) => kept.record.name === other.record.name,
     fetchPage: (cursor) => fetchGroupsPage(api, cursor, ++pageNumber),
-    onPage: (records, total) => progress?.page('groups', records, total),
+    onPage: (records, total) => observer?.page?.('groups', records, total),
     ...(signal === undefined ? {} : { signal }),
   });
-  const details = await readGroupDetails(api, listing.records, concurrency, progress, signal);
+  const details = await readGroupDetails(api, listing.records, concurrency, observer, signal);
   return { groups: details.groups, groupsReport: listing.report, detailsReport: details.report };
 }

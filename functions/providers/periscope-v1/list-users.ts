@@ -1,5 +1,5 @@
 import type { CanonicalUser } from '../../shared/model.ts';
-import type { ExportProgress } from '../port.ts';
+import type { ExportObserver } from '../port.ts';
 import { type PeriscopeV1Api, periscopePageSize, usersPath } from './api.ts';
 import { peekCursor, requestListingPage } from './listing-page.ts';
 import { toCanonicalUser } from './mapping.ts';
@@ -34,7 +34,7 @@ export async function fetchUsersPage(
 
 export function listUsers(
   api: PeriscopeV1Api,
-  progress: ExportProgress | undefined,
+  observer: ExportObserver | undefined,
   signal: AbortSignal | undefined,
 ): Promise<CursorListing<CanonicalUser>> {
   let pageNumber = 0;
@@ -44,7 +44,8 @@ export function listUsers(
     keyOf: (user) => user.key,
     sameRecord: (kept, other) => kept.email === other.email,
     fetchPage: (cursor) => fetchUsersPage(api, cursor, ++pageNumber),
-    onPage: (records, total) => progress?.page('users', records, total),
+    onPage: (records, total) => observer?.page?.('users', records, total),
+    onRecords: (users) => observer?.users?.(users),
     ...(signal === undefined ? {} : { signal }),
   });
 }

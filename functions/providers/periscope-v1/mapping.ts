@@ -1,4 +1,4 @@
-import type { CanonicalGroup, CanonicalUser } from '../../shared/model.ts';
+import { type CanonicalGroup, type CanonicalUser, compareKeys } from '../../shared/model.ts';
 import type { GroupDetail, GroupRecord, UserRecord } from './schemas.ts';
 
 /** v1 has no user id: the lower-cased email is the identity diffs key on. */
@@ -9,11 +9,6 @@ export function userKey(email: string): string {
 /** Group names are the only group identity v1 has (users reference groups by name). */
 export function groupKey(name: string): string {
   return name;
-}
-
-/** Plain code-unit order: the same on every machine, unlike locale-aware comparison. */
-export function compareKeys(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 /**

@@ -32,6 +32,8 @@ export interface CursorListingOptions<T> {
   /** Fetches one page; throws a SiteError. */
   fetchPage(cursor: string | null): Promise<ReceivedPage<T>>;
   onPage?(records: number, total: number): void;
+  /** The records a page added (duplicates left out), in the order they arrived. */
+  onRecords?(records: readonly T[]): void;
   /** Aborted when a sibling listing failed for good: stop at the next page boundary. */
   readonly signal?: AbortSignal;
 }
@@ -121,16 +123,19 @@ export async function collectCursorListing<T>(options: CursorListingOptions<T>):
     if (pages === 1 && page.next !== null && page.records.length > 0) {
       pageSize = Math.min(pageSize, page.records.length);
     }
+    const added: T[] = [];
     for (const record of page.records) {
       const key = options.keyOf(record);
       const kept = byKey.get(key);
       if (kept === undefined) {
         byKey.set(key, record);
+        added.push(record);
       } else {
         duplicatesDropped += 1;
         if (!options.sameRecord(kept, record)) collisions.push(key);
       }
     }
+    if (added.length > 0) options.onRecords?.(added);
     options.onPage?.(byKey.size, page.total);
 
     if (page.next === null) break;

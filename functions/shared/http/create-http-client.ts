@@ -4,9 +4,15 @@ import { HttpError, type HttpErrorKind } from './errors.ts';
 import { createPacer } from './pacer.ts';
 import { backoffDelayMs, isRetryableStatus, retryAfterDelayMs } from './retry-policy.ts';
 import { createScrubber, errorCode, type Scrubber, scrubErrorChain } from './scrub.ts';
+import {
+  fetchTransport,
+  nodeHttpTransport,
+  type TransportRequest,
+  type TransportResponse,
+} from './transport.ts';
 
 export interface HttpClientOptions {
-  /** Defaults to Node's global fetch, which keeps connections alive between requests. */
+  /** Replaces the default transport (node:http with keep-alive connections), e.g. in tests. */
   readonly fetch?: typeof fetch;
   /** Limit for one attempt, from sending the request to the last byte of the body. */
   readonly timeoutMs?: number;
@@ -50,7 +56,7 @@ type AttemptOutcome =
     };
 
 export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
-  const fetchImpl = options.fetch ?? globalThis.fetch;
+  const transport = options.fetch === undefined ? nodeHttpTransport() : fetchTransport(options.fetch);
   const timeoutMs = options.timeoutMs ?? httpClientDefaults.timeoutMs;
   const maxRetries = Math.max(0, Math.floor(options.maxRetries ?? httpClientDefaults.maxRetries));
   const baseDelayMs = options.baseDelayMs ?? httpClientDefaults.baseDelayMs;
@@ -64,14 +70,12 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
   const pacer =
     options.requestsPerSecond === undefined ? undefined : createPacer(options.requestsPerSecond, now, sleep);
 
-  async function attempt(url: URL, init: RequestInit): Promise<AttemptOutcome> {
+  async function attempt(url: URL, init: Omit<TransportRequest, 'signal'>): Promise<AttemptOutcome> {
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(), timeoutMs);
-    let response: Response;
-    let text: string;
+    let response: TransportResponse;
     try {
-      response = await fetchImpl(url, { ...init, signal: controller.signal });
-      text = await response.text();
+      response = await transport(url, { ...init, signal: controller.signal });
     } catch (error) {
       return { ok: false, kind: controller.signal.aborted ? 'timeout' : 'network', cause: error };
     } finally {
@@ -81,7 +85,7 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
       const retryAfterMs = retryAfterDelayMs(response.headers.get('retry-after'), now(), maxRetryAfterMs);
       return { ok: false, kind: 'status', status: response.status, retryAfterMs };
     }
-    return readJson(response, text);
+    return readJson(response);
   }
 
   return {
@@ -91,13 +95,7 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
       const path = scrub(url.pathname);
       const mayRetry = request.retry ?? method !== 'POST';
       const maxAttempts = mayRetry ? maxRetries + 1 : 1;
-      const init: RequestInit = {
-        method,
-        headers: buildHeaders(request, userAgent),
-        // Never follow a redirect: fetch would forward custom auth headers to whatever host it names.
-        redirect: 'manual',
-        ...bodyOf(request),
-      };
+      const init = { method, headers: buildHeaders(request, userAgent), ...bodyOf(request) };
 
       for (let attempts = 1; ; attempts++) {
         await pacer?.wait();
@@ -119,11 +117,12 @@ function toUrl(url: string | URL): URL {
   }
 }
 
-function buildHeaders(request: HttpRequest, userAgent: string): Headers {
+function buildHeaders(request: HttpRequest, userAgent: string): Record<string, string> {
+  // Through Headers, so a caller's header replaces a default whatever its letter case.
   const headers = new Headers({ 'user-agent': userAgent, accept: 'application/json' });
   if (request.json !== undefined) headers.set('content-type', 'application/json');
   for (const [name, value] of Object.entries(request.headers ?? {})) headers.set(name, value);
-  return headers;
+  return Object.fromEntries(headers);
 }
 
 function bodyOf(request: HttpRequest): { body?: string } {
@@ -169,7 +168,8 @@ function toHttpError(
  * a failed attempt worth another try. An error page (a 4xx, often HTML from a proxy) still tells
  * the caller what it needs through its status, so its body is simply left out.
  */
-function readJson(response: Response, text: string): AttemptOutcome {
+function readJson(response: TransportResponse): AttemptOutcome {
+  const { text } = response;
   const answer = (body: unknown): AttemptOutcome => ({
     ok: true,
     response: { status: response.status, headers: response.headers, body },
