@@ -3,7 +3,8 @@ import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { type LoadedConfig, loadConfigFile } from '../functions/config/load-config.ts';
 import type { CredentialSources } from '../functions/credentials/resolve-credentials.ts';
 import { createSecretsManagerReader, type SecretReader } from '../functions/credentials/secrets-manager.ts';
-import { createStore, s3ClientOptions } from '../functions/store/create-store.ts';
+import { ConfigError } from '../functions/shared/errors.ts';
+import { createStore, s3ClientOptions, s3EndpointOverride } from '../functions/store/create-store.ts';
 import type { ObjectStore } from '../functions/store/port.ts';
 import type { CliIo } from './io.ts';
 
@@ -21,6 +22,11 @@ export interface CommandContext {
   readonly configName: string;
   readonly credentialSources: CredentialSources;
   store(override?: string): ObjectStore;
+  /**
+   * Awaits a step that reads the sites' credentials. Their messages name the site and the
+   * credentials key; a config mistake found there also names the config file it is in.
+   */
+  inConfigFile<T>(step: Promise<T>): Promise<T>;
 }
 
 export async function createContext(
@@ -47,15 +53,29 @@ export async function createContext(
     },
     store(override) {
       // --store is relative to where the command runs; the config's store to the config file.
-      const [uri, base] =
-        override === undefined ? [loaded.config.store, loaded.directory] : [override, io.cwd];
-      return createStore(uri, {
-        cwd: base,
-        s3Client: () => {
-          s3 ??= new S3Client(s3ClientOptions(io.env.AWS_ENDPOINT_URL_S3));
-          return s3;
-        },
-      });
+      const [uri, base, origin] =
+        override === undefined
+          ? [loaded.config.store, loaded.directory, configPath]
+          : [override, io.cwd, '--store'];
+      try {
+        return createStore(uri, {
+          cwd: base,
+          s3Client: () => {
+            s3 ??= new S3Client(s3ClientOptions(s3EndpointOverride(io.env)));
+            return s3;
+          },
+        });
+      } catch (error) {
+        // Say where the unusable URI came from: the flag or the config file.
+        throw error instanceof ConfigError ? new ConfigError(`${origin}: ${error.message}`) : error;
+      }
+    },
+    async inConfigFile(step) {
+      try {
+        return await step;
+      } catch (error) {
+        throw error instanceof ConfigError ? new ConfigError(`${configPath}: ${error.message}`) : error;
+      }
     },
   };
 }

@@ -39,14 +39,17 @@ export function registerExport(
       const context = await createContext(options.config, io, clients);
       const sites = selectSites(context.loaded.config, options.site, context.configName);
       const scheduledAt = parseAsOf(options.asOf, systemClock);
-      const run = await exportSites(sites, scheduledAt, context.credentialSources, {
-        store: context.store(options.store),
-        fetch: clients.fetch ?? globalThis.fetch,
-        clock: systemClock,
-        toolVersion: TOOL_VERSION,
-        ...(clients.sleep === undefined ? {} : { sleep: clients.sleep }),
-        progress: progressReporter(io, !options.json),
-      });
+      const store = context.store(options.store);
+      const run = await context.inConfigFile(
+        exportSites(sites, scheduledAt, context.credentialSources, {
+          store,
+          ...(clients.fetch === undefined ? {} : { fetch: clients.fetch }),
+          clock: systemClock,
+          toolVersion: TOOL_VERSION,
+          ...(clients.sleep === undefined ? {} : { sleep: clients.sleep }),
+          progress: progressReporter(io, !options.json),
+        }),
+      );
       if (options.json) io.stdout.write(toJson(run));
       else printRun(io, run.runId, run.scheduledAt, run.sites, options.debug === true);
       setExit(run.ok ? exitCodes.ok : exitCodes.siteFailed);

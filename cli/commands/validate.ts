@@ -20,11 +20,15 @@ export function registerValidate(
       const options = command.optsWithGlobals<GlobalOptions>();
       const context = await createContext(options.config, io, clients);
       const sites = selectSites(context.loaded.config, [], context.configName);
-      const results = await validateSites(sites, context.credentialSources, {
-        fetch: clients.fetch ?? globalThis.fetch,
-        toolVersion: TOOL_VERSION,
-        ...(clients.sleep === undefined ? {} : { sleep: clients.sleep }),
-      });
+      // An unusable store URI is a config mistake too; the store is only built, nothing is written.
+      context.store();
+      const results = await context.inConfigFile(
+        validateSites(sites, context.credentialSources, {
+          ...(clients.fetch === undefined ? {} : { fetch: clients.fetch }),
+          toolVersion: TOOL_VERSION,
+          ...(clients.sleep === undefined ? {} : { sleep: clients.sleep }),
+        }),
+      );
       const ok = results.every((result) => result.status === 'ok');
       if (options.json) {
         io.stdout.write(toJson({ config: context.loaded.path, ok, sites: results }));
