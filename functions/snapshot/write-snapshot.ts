@@ -143,7 +143,8 @@ function completenessProblems(
   if (entries.length === 0) problems.push('the export reported no listings');
   for (const [name, listing] of entries) {
     if (!listing.complete) {
-      problems.push(`${name}: ${listing.reason ?? 'the listing did not reach its end'}`);
+      // Providers' reasons name their listing already ("users: stopped after …").
+      problems.push(listing.reason ?? `${name}: the listing did not reach its end`);
     } else if (listing.reportedTotal !== null && listing.uniqueRecords !== listing.reportedTotal) {
       problems.push(
         `${name}: ${listing.uniqueRecords} unique records, but the API reported ${listing.reportedTotal}`,

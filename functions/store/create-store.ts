@@ -13,7 +13,7 @@ export interface StoreDeps {
 }
 
 const ACCEPTED =
-  'file://<directory> (absolute, or relative to the working directory) or s3://<bucket>[/<prefix>]';
+  'file://<directory> (absolute, or relative to the config file; for --store, to the working directory) or s3://<bucket>[/<prefix>]';
 
 /** S3 bucket naming rules (the subset that matters for a URI): 3–63 of a-z 0-9 . - */
 const BUCKET_NAME = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;

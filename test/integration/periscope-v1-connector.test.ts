@@ -459,7 +459,7 @@ describe('periscope-v1 connector against the emulator', () => {
         const error = await siteError(run());
         expect(error.kind).toBe('auth');
         expect(error.message).toMatch(
-          /^site acme: the API rejected the key \(403\)\. Check the site name and API key/,
+          /^Periscope site "acme": the API rejected the key \(403\)\. Check the site name and API key/,
         );
         for (const key of [wrongKey, site.apiKey]) expect(inspect(error, { depth: 20 })).not.toContain(key);
       }

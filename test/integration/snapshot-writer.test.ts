@@ -15,6 +15,7 @@ import {
   readUsers,
   verifySnapshot,
 } from '../../functions/snapshot/read-snapshot.ts';
+import { StreamedUserFiles } from '../../functions/snapshot/streamed-user-files.ts';
 import { writeSnapshot } from '../../functions/snapshot/write-snapshot.ts';
 import { FileStore } from '../../functions/store/file-store.ts';
 import type { ObjectStore } from '../../functions/store/port.ts';
@@ -119,7 +120,7 @@ describe.each(stores)('snapshot writer on the %s', (_name, makeStore) => {
     const store = makeStore();
     const first = await write(store, NOV_22, siteExport(10));
     const truncated = siteExport(8, {
-      users: { ...listing(10), uniqueRecords: 8, complete: false, reason: 'the cursor repeated on page 3' },
+      users: { ...listing(10), uniqueRecords: 8, complete: false, reason: 'users: the cursor repeated on page 3' },
     });
     const second = await write(store, NOV_23, truncated, ['group details: 1 of 3 failed']);
 
@@ -159,7 +160,7 @@ describe.each(stores)('snapshot writer on the %s', (_name, makeStore) => {
     const retry = await write(
       store,
       NOV_22,
-      siteExport(2, { users: { ...listing(6), complete: false, reason: 'HTTP 500' } }),
+      siteExport(2, { users: { ...listing(6), complete: false, reason: 'users: HTTP 500' } }),
     );
 
     expect(retry.manifest.status).toBe('incomplete');
@@ -184,6 +185,45 @@ describe.each(stores)('snapshot writer on the %s', (_name, makeStore) => {
     expect(verification.problems[0]).toMatch(
       /^users\.csv has SHA-256 [0-9a-f]{64}, the manifest says [0-9a-f]{64}$/,
     );
+  });
+
+  it('files written while the listing paged are byte for byte those written from the sorted list', async () => {
+    const data = siteExport(250);
+    const fromList = await write(makeStore(), NOV_22, data);
+    const store = makeStore();
+    const streamed = new StreamedUserFiles(store, snapshotRunPrefix(SITE, runIdFor(NOV_22)));
+    for (let start = 0; start < data.users.length; start += 7)
+      streamed.add(data.users.slice(start, start + 7));
+    const whileListing = await writeSnapshot({ ...writeInput(store, NOV_22, data), streamedUsers: streamed });
+
+    expect(whileListing.manifest.files).toEqual(fromList.manifest.files);
+    expect(whileListing.manifest.counts).toEqual(fromList.manifest.counts);
+    expect((await verifySnapshot(store, whileListing.manifestKey)).ok).toBe(true);
+  });
+
+  it('users that arrive out of key order are still written sorted: the streamed files are dropped', async () => {
+    const data = siteExport(60);
+    const fromList = await write(makeStore(), NOV_22, data);
+    const store = makeStore();
+    const streamed = new StreamedUserFiles(store, snapshotRunPrefix(SITE, runIdFor(NOV_22)));
+    streamed.add(data.users.slice(30));
+    streamed.add(data.users.slice(0, 30));
+    const result = await writeSnapshot({ ...writeInput(store, NOV_22, data), streamedUsers: streamed });
+
+    expect(result.manifest.files).toEqual(fromList.manifest.files);
+    const keys = (await collect(readUsers(store, snapshotRunPrefix(SITE, runIdFor(NOV_22))))).map(
+      (user) => user.key,
+    );
+    expect(keys).toEqual(data.users.map((user) => user.key));
+  });
+
+  it('an aborted stream leaves no object behind', async () => {
+    const store = makeStore();
+    const prefix = snapshotRunPrefix(SITE, runIdFor(NOV_22));
+    const streamed = new StreamedUserFiles(store, prefix);
+    streamed.add(siteExport(40).users);
+    await streamed.abort();
+    expect(await listAll(store, prefix)).toEqual([]);
   });
 
   it('streams a 40,000-user site (users.csv over 5 MiB: multipart on S3) and hashes what was stored', async () => {

@@ -1,10 +1,10 @@
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { configJsonSchema } from '../../functions/config/json-schema.ts';
 import { loadConfigFile, parseConfig } from '../../functions/config/load-config.ts';
 import { ConfigError } from '../../functions/shared/errors.ts';
+import { makeTempDir } from '../support/temp-dir.ts';
 
 const site = { id: 'acme', provider: 'periscope-v1', credentials: { env: 'ROLLCALL_ACME' } };
 const configText = (overrides: Record<string, unknown> = {}, siteOverrides: Record<string, unknown> = {}) =>
@@ -95,7 +95,9 @@ describe('config', () => {
   });
 
   it('says when the file is missing', async () => {
-    const directory = await mkdtemp(join(tmpdir(), 'rollcall-config-'));
+    const temporary = await makeTempDir('config');
+    const directory = temporary.path;
+    onTestFinished(() => temporary.remove());
     await expect(loadConfigFile('nope.json', directory)).rejects.toThrow(
       'nope.json: file not found. Pass the config file with --config.',
     );

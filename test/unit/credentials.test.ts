@@ -1,5 +1,4 @@
-import { mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   GetSecretValueCommand,
@@ -7,11 +6,12 @@ import {
   SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager';
 import { mockClient } from 'aws-sdk-client-mock';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { resolveCredentials } from '../../functions/credentials/resolve-credentials.ts';
 import { createSecretsManagerReader } from '../../functions/credentials/secrets-manager.ts';
 import { ConfigError, SiteError } from '../../functions/shared/errors.ts';
+import { makeTempDir } from '../support/temp-dir.ts';
 
 const schema = z.object({ site: z.string().min(1), apiKey: z.string().min(1) });
 const apiKey = 'e179017a-62b0-4996-8a38-e91aa9f1';
@@ -28,9 +28,12 @@ async function failure(promise: Promise<unknown>): Promise<Error> {
 
 describe('credentials', () => {
   let directory: string;
+  let temporary: Awaited<ReturnType<typeof makeTempDir>>;
   beforeEach(async () => {
-    directory = await mkdtemp(join(tmpdir(), 'rollcall-credentials-'));
+    temporary = await makeTempDir('credentials');
+    directory = temporary.path;
   });
+  afterEach(() => temporary.remove());
   const sources = (
     env: Record<string, string> = {},
     secrets?: ReturnType<typeof createSecretsManagerReader>,

@@ -38,7 +38,7 @@ async function fetchGroupDetail(api: PeriscopeV1Api, name: string): Promise<Deta
   if (parsed.data.name !== name) {
     const error = new SiteError(
       'protocol',
-      `site ${api.site}: asked for the details of group "${name}", the API answered with group "${parsed.data.name}".`,
+      `Periscope site "${api.site}": asked for the details of group "${name}", the API answered with group "${parsed.data.name}".`,
     );
     return { kind: 'failed', name, error };
   }

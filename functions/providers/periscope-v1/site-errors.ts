@@ -9,7 +9,7 @@ import type { PeriscopeV1Api } from './api.ts';
  */
 export function failedRequest(api: PeriscopeV1Api, error: unknown): SiteError {
   if (!(error instanceof HttpError)) {
-    return new SiteError('unreachable', `site ${api.site}: the request to ${api.host} failed`, {
+    return new SiteError('unreachable', `Periscope site "${api.site}": the request to ${api.host} failed`, {
       cause: error,
     });
   }
@@ -18,21 +18,21 @@ export function failedRequest(api: PeriscopeV1Api, error: unknown): SiteError {
     case 'timeout':
       return new SiteError(
         'unreachable',
-        `site ${api.site}: cannot reach ${api.host} (${error.message}). Check the base URL and the network.`,
+        `Periscope site "${api.site}": cannot reach ${api.host} (${error.message}). Check the base URL and the network.`,
         { cause: error },
       );
     case 'status':
       return new SiteError(
         'server',
         error.status === 429
-          ? `site ${api.site}: the API kept rate-limiting rollcall (${error.message}). Lower requestsPerSecond for this site or try later.`
-          : `site ${api.site}: the API kept failing (${error.message}). Periscope may be having an outage; try later.`,
+          ? `Periscope site "${api.site}": the API kept rate-limiting rollcall (${error.message}). Lower requestsPerSecond for this site or try later.`
+          : `Periscope site "${api.site}": the API kept failing (${error.message}). Periscope may be having an outage; try later.`,
         { cause: error },
       );
     case 'body':
       return new SiteError(
         'protocol',
-        `site ${api.site}: the API kept sending a body that is not valid JSON (${error.message}).`,
+        `Periscope site "${api.site}": the API kept sending a body that is not valid JSON (${error.message}).`,
         { cause: error },
       );
   }
@@ -43,24 +43,27 @@ export function unexpectedStatus(api: PeriscopeV1Api, status: number, what: stri
   if (status === 401 || status === 403) {
     return new SiteError(
       'auth',
-      `site ${api.site}: the API rejected the key (${status}). Check the site name and API key in the site's credentials: ` +
+      `Periscope site "${api.site}": the API rejected the key (${status}). Check the site name and API key in the site's credentials: ` +
         'each key belongs to one site, and a key rotated by Periscope support must be replaced there too.',
     );
   }
   if (status >= 300 && status < 400) {
     return new SiteError(
       'protocol',
-      `site ${api.site}: ${what} was redirected (${status}); set the site's baseUrl to the address the API really answers on.`,
+      `Periscope site "${api.site}": ${what} was redirected (${status}); set the site's baseUrl to the address the API really answers on.`,
     );
   }
-  return new SiteError('protocol', `site ${api.site}: ${what} answered with an unexpected HTTP ${status}.`);
+  return new SiteError(
+    'protocol',
+    `Periscope site "${api.site}": ${what} answered with an unexpected HTTP ${status}.`,
+  );
 }
 
 /** A 404 on a listing route: the paid add-on is off for the site, or the base URL points elsewhere. */
 export function apiDisabled(api: PeriscopeV1Api, route: string): SiteError {
   return new SiteError(
     'disabled',
-    `site ${api.site}: the User and Group Management API is not enabled for this site (404 on GET ${route}), ` +
+    `Periscope site "${api.site}": the User and Group Management API is not enabled for this site (404 on GET ${route}), ` +
       `or the base URL (host ${api.host}) is wrong. The API is an add-on the site's Periscope account manager can enable.`,
   );
 }
@@ -72,7 +75,7 @@ export function invalidPage(api: PeriscopeV1Api, what: string, error: z.ZodError
   const more = error.issues.length > 1 ? ` (and ${error.issues.length - 1} more issues)` : '';
   return new SiteError(
     'protocol',
-    `site ${api.site}: ${what} does not match the documented shape: ${where}${issue?.message ?? 'invalid'}${more}.`,
+    `Periscope site "${api.site}": ${what} does not match the documented shape: ${where}${issue?.message ?? 'invalid'}${more}.`,
     { cause: error },
   );
 }
