@@ -50,7 +50,7 @@ export const auditSettingsSchema = z.strictObject({
       percent: z.number().positive().max(100).default(5),
       minimum: z.number().int().nonnegative().default(5),
     })
-    .default({ percent: 5, minimum: 5 }),
+    .prefault({}),
   exceptions: z.array(auditExceptionSchema).default([]),
 });
 
@@ -72,15 +72,8 @@ export const siteSchema = z.strictObject({
     .regex(/^(cron|rate)\(.+\)$/, 'must be an EventBridge expression such as cron(0 2 * * ? *)')
     .default('cron(0 2 * * ? *)'),
   timezone: z.string().min(1).default('UTC'),
-  http: httpSettingsSchema.default({ concurrency: 8, timeoutSeconds: 30, maxRetries: 5 }),
-  audit: auditSettingsSchema.default({
-    inactiveDays: 45,
-    neverLoggedInGraceDays: 14,
-    passwordMaxAgeDays: 90,
-    privilegedGroups: ['Administrators'],
-    massChangeThreshold: { percent: 5, minimum: 5 },
-    exceptions: [],
-  }),
+  http: httpSettingsSchema.prefault({}),
+  audit: auditSettingsSchema.prefault({}),
 });
 export type SiteConfig = z.infer<typeof siteSchema>;
 

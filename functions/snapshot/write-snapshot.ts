@@ -84,38 +84,30 @@ export async function writeSnapshot(input: WriteSnapshotInput): Promise<WriteSna
 
   const streamed = await input.streamedUsers?.finish(data.users);
   const memberships = counted(membershipsOf(data.users));
-  const put =
-    (name: string, type: keyof typeof CONTENT_TYPES, body: () => Readable) => (): Promise<StoredDigest> =>
-      putHashed(store, `${prefix}${name}`, body(), CONTENT_TYPES[type]);
-  const userFiles: DataFileSpec[] = streamed?.map((file) => ({ ...file, write: () => file.digest })) ?? [
-    {
-      name: snapshotFiles.usersJsonl,
-      records: data.users.length,
-      write: put(snapshotFiles.usersJsonl, 'gzip', () => gzipJsonLines(data.users)),
-    },
-    {
-      name: snapshotFiles.usersCsv,
-      records: data.users.length,
-      write: put(snapshotFiles.usersCsv, 'csv', () => usersCsv(data.users)),
-    },
-    {
-      name: snapshotFiles.membershipsCsv,
-      records: () => memberships.count,
-      write: put(snapshotFiles.membershipsCsv, 'csv', () => membershipsCsv(memberships)),
-    },
+  const file = (
+    name: string,
+    type: keyof typeof CONTENT_TYPES,
+    records: DataFileSpec['records'],
+    body: () => Readable,
+  ): DataFileSpec => ({
+    name,
+    records,
+    write: () => putHashed(store, `${prefix}${name}`, body(), CONTENT_TYPES[type]),
+  });
+  const userFiles: DataFileSpec[] = streamed?.map((done) => ({ ...done, write: () => done.digest })) ?? [
+    file(snapshotFiles.usersJsonl, 'gzip', data.users.length, () => gzipJsonLines(data.users)),
+    file(snapshotFiles.usersCsv, 'csv', data.users.length, () => usersCsv(data.users)),
+    file(
+      snapshotFiles.membershipsCsv,
+      'csv',
+      () => memberships.count,
+      () => membershipsCsv(memberships),
+    ),
   ];
   const written = await writeDataFiles(store, site, prefix, [
     ...userFiles,
-    {
-      name: snapshotFiles.groupsJsonl,
-      records: data.groups.length,
-      write: put(snapshotFiles.groupsJsonl, 'gzip', () => gzipJsonLines(data.groups)),
-    },
-    {
-      name: snapshotFiles.groupsCsv,
-      records: data.groups.length,
-      write: put(snapshotFiles.groupsCsv, 'csv', () => groupsCsv(data.groups)),
-    },
+    file(snapshotFiles.groupsJsonl, 'gzip', data.groups.length, () => gzipJsonLines(data.groups)),
+    file(snapshotFiles.groupsCsv, 'csv', data.groups.length, () => groupsCsv(data.groups)),
   ]);
   const files = FILE_ORDER.map((name) => written.find((file) => file.name === name) as ManifestFile);
   const membershipCount = streamed?.find((file) => file.name === snapshotFiles.membershipsCsv)?.records;
