@@ -120,7 +120,12 @@ describe.each(stores)('snapshot writer on the %s', (_name, makeStore) => {
     const store = makeStore();
     const first = await write(store, NOV_22, siteExport(10));
     const truncated = siteExport(8, {
-      users: { ...listing(10), uniqueRecords: 8, complete: false, reason: 'users: the cursor repeated on page 3' },
+      users: {
+        ...listing(10),
+        uniqueRecords: 8,
+        complete: false,
+        reason: 'users: the cursor repeated on page 3',
+      },
     });
     const second = await write(store, NOV_23, truncated, ['group details: 1 of 3 failed']);
 
