@@ -89,7 +89,10 @@ function printRun(
       if (debug && result.error instanceof Error && result.error.stack)
         io.stderr.write(`${result.error.stack}\n`);
     } else if (result.status === 'complete') {
-      io.stdout.write(`${result.site}: complete — ${result.manifestLocation}\n`);
+      const note = result.alreadyComplete
+        ? ' (this run was already complete: nothing was read or written again)'
+        : '';
+      io.stdout.write(`${result.site}: complete${note} — ${result.manifestLocation}\n`);
     } else {
       io.stderr.write(
         `${result.site}: INCOMPLETE — ${result.reason ?? 'see the manifest'}\n  The files are kept for inspection at ${result.manifestLocation}; latest.json still points at the previous complete run.\n`,

@@ -1,10 +1,14 @@
 import type { SiteConfig } from '../config/schema.ts';
-import type { ExportObserver, ListingReport, ProviderAdapter } from '../providers/port.ts';
+import type { Connector, ExportObserver, ListingReport, ProviderAdapter } from '../providers/port.ts';
 import type { Clock } from '../shared/clock.ts';
 import { runIdFor, snapshotRunPrefix } from '../snapshot/layout.ts';
 import type { Manifest } from '../snapshot/manifest.ts';
 import { StreamedUserFiles } from '../snapshot/streamed-user-files.ts';
-import { writeSnapshot } from '../snapshot/write-snapshot.ts';
+import {
+  reuseCompleteSnapshot,
+  type WriteSnapshotResult,
+  writeSnapshot,
+} from '../snapshot/write-snapshot.ts';
 import type { ObjectStore } from '../store/port.ts';
 import { type ConnectDeps, connectSite } from './connect-site.ts';
 import { type SiteFailure, siteFailure } from './site-failure.ts';
@@ -27,6 +31,8 @@ export type SiteExportResult =
       readonly manifestKey: string;
       readonly manifestLocation: string;
       readonly latestMoved: boolean;
+      /** The run was complete before this attempt, which therefore read and wrote nothing. */
+      readonly alreadyComplete: boolean;
       readonly seconds: number;
     }
   | ({
@@ -51,31 +57,16 @@ export async function exportSite<Credentials>(
   const startedAt = deps.clock.now();
   const runId = runIdFor(scheduledAt);
   const seconds = () => (deps.clock.now().getTime() - startedAt.getTime()) / 1000;
-  const connector = connectSite(site, adapter, credentials, deps);
   const progress = deps.progress?.(site.id);
-  const streamedUsers = new StreamedUserFiles(deps.store, snapshotRunPrefix(site.id, runId));
   try {
-    const data = await connector
-      .exportAll({
-        page: (listing, records, total) => progress?.page?.(listing, records, total),
-        users: (batch) => streamedUsers.add(batch),
-      })
-      .catch(async (error: unknown) => {
-        await streamedUsers.abort();
-        throw error;
-      });
-    const written = await writeSnapshot({
-      store: deps.store,
-      site: site.id,
-      provider: site.provider,
-      runId,
-      scheduledAt,
-      startedAt,
-      clock: deps.clock,
-      toolVersion: deps.toolVersion,
-      data,
-      streamedUsers,
-    });
+    const reused = await reuseCompleteSnapshot(deps.store, site.id, runId);
+    const written =
+      reused ??
+      (await listAndWriteSnapshot(connectSite(site, adapter, credentials, deps), site, scheduledAt, {
+        startedAt,
+        progress,
+        deps,
+      }));
     const { manifest } = written;
     return {
       site: site.id,
@@ -88,6 +79,7 @@ export async function exportSite<Credentials>(
       manifestKey: written.manifestKey,
       manifestLocation: deps.store.locate(written.manifestKey),
       latestMoved: written.latestMoved,
+      alreadyComplete: reused !== undefined,
       seconds: seconds(),
     };
   } catch (error) {
@@ -100,5 +92,42 @@ export async function exportSite<Credentials>(
     };
   } finally {
     progress?.finish?.();
+  }
+}
+
+/**
+ * Lists the site and writes its snapshot, streaming the users' files while the listing pages.
+ * On any failure the streamed writes are aborted, so the store keeps none of them.
+ */
+async function listAndWriteSnapshot(
+  connector: Connector,
+  site: SiteConfig,
+  scheduledAt: Date,
+  run: { readonly startedAt: Date; readonly progress: ExportObserver | undefined; readonly deps: ExportDeps },
+): Promise<WriteSnapshotResult> {
+  const { startedAt, progress, deps } = run;
+  const runId = runIdFor(scheduledAt);
+  const streamedUsers = new StreamedUserFiles(deps.store, snapshotRunPrefix(site.id, runId));
+  try {
+    const data = await connector.exportAll({
+      page: (listing, records, total) => progress?.page?.(listing, records, total),
+      users: (batch) => streamedUsers.add(batch),
+    });
+    return await writeSnapshot({
+      store: deps.store,
+      site: site.id,
+      provider: site.provider,
+      runId,
+      scheduledAt,
+      startedAt,
+      clock: deps.clock,
+      toolVersion: deps.toolVersion,
+      data,
+      streamedUsers,
+    });
+  } catch (error) {
+    // Also safe after the writer's finish(): by then every streamed write has settled.
+    await streamedUsers.abort();
+    throw error;
   }
 }

@@ -125,6 +125,22 @@ export async function writeSnapshot(input: WriteSnapshotInput): Promise<WriteSna
   return { manifest, manifestKey, latestMoved };
 }
 
+/**
+ * A run whose snapshot is complete is never written again: a retried run (same scheduled time,
+ * same keys) ends here, before the API is asked for anything. Points latest.json at it, in case
+ * the first attempt stopped between its manifest and the pointer.
+ */
+export async function reuseCompleteSnapshot(
+  store: ObjectStore,
+  site: string,
+  runId: string,
+): Promise<WriteSnapshotResult | undefined> {
+  const manifestKey = manifestKeyOf(site, runId);
+  const existing = await storeStep(site, () => readManifestAt(store, manifestKey));
+  if (existing?.status !== 'complete') return undefined;
+  return { manifest: existing, manifestKey, latestMoved: await moveLatest(store, site, runId, manifestKey) };
+}
+
 function completenessProblems(
   listings: Readonly<Record<string, ListingReport>>,
   extraProblems: readonly string[],

@@ -328,6 +328,51 @@ describe('rollcall export', () => {
     });
   });
 
+  describe('a retried run lands on the same keys', () => {
+    it('a retry of a complete run asks the API for nothing and leaves the snapshot as it was', async () => {
+      const site = await emulator({ users: 150 });
+      const ws = await oneSite(site);
+      expect((await ws.run(['--as-of', '2026-11-22T02:00:00Z'])).code).toBe(0);
+      const folder = runFolder('acme', '2026-11-22', '20261122T020000Z');
+      const before = await readManifestAt(ws.store, `${folder}manifest.json`);
+      const [someone] = site.state.users();
+      site.state.updateUser(someone?.email ?? '', { first_name: 'Changed Since' });
+      site.resetRequestLog();
+
+      const retry = await ws.run(['--as-of', '2026-11-22T02:00:00Z']);
+
+      expect(retry.code).toBe(0);
+      expect(retry.stdout).toContain(
+        'acme: complete (this run was already complete: nothing was read or written again)',
+      );
+      expect(site.requests).toEqual([]);
+      expect(await readManifestAt(ws.store, `${folder}manifest.json`)).toEqual(before);
+      expect((await verifySnapshot(ws.store, `${folder}manifest.json`)).ok).toBe(true);
+    });
+
+    it('a retry after an incomplete attempt exports the run again and completes it', async () => {
+      const site = await emulator({ users: 250 });
+      const ws = await oneSite(site);
+      site.setFaults({ drift: { afterPage: 1, add: 7, remove: 3 } });
+      expect((await ws.run(['--as-of', '2026-11-22T02:00:00Z'])).code).toBe(1);
+      expect(await readLatest(ws.store, 'acme')).toBeUndefined();
+
+      site.setFaults({});
+      const retry = await ws.run(['--as-of', '2026-11-22T02:00:00Z']);
+
+      expect(retry.code).toBe(0);
+      const folder = runFolder('acme', '2026-11-22', '20261122T020000Z');
+      expect(await readLatest(ws.store, 'acme')).toEqual({
+        runId: '20261122T020000Z',
+        key: `${folder}manifest.json`,
+      });
+      const manifest = await readManifestAt(ws.store, `${folder}manifest.json`);
+      expect(manifest?.status).toBe('complete');
+      expect(manifest?.counts).toEqual(truthCounts(site));
+      expect((await verifySnapshot(ws.store, `${folder}manifest.json`)).ok).toBe(true);
+    });
+  });
+
   describe('an incomplete export says so and keeps latest.json on the previous complete run', () => {
     it.each<[string, PeriscopeV1Faults, RegExp]>([
       [
