@@ -481,6 +481,49 @@ describe('periscope-v1 connector against the emulator', () => {
       expect(error.kind).toBe('auth');
     });
 
+    it('a key revoked on the groups side ends the export even while users wait out a back-off', async () => {
+      const site = await emulator({ users: 250, groups: 6, seed: 1 });
+      // Users page 2 keeps failing, so the users chain sits in a back-off that never ends by
+      // itself; the export must still end once the group details have been refused.
+      site.setFaults({
+        serverErrors: { after: 1, count: Number.POSITIVE_INFINITY, status: 503, route: 'users-list' },
+      });
+      let backOffs = 0;
+      let backOffStarted = () => {};
+      const inBackOff = new Promise<void>((resolve) => {
+        backOffStarted = resolve;
+      });
+      const revokedForGroups: typeof fetch = async (input, init) => {
+        const url = new URL(input instanceof Request ? input.url : input.toString());
+        if (!url.pathname.startsWith('/api/v1/groups/')) return fetch(input, init);
+        await inBackOff;
+        const headers = new Headers(init?.headers);
+        headers.set('HTTP-X-PARTNER-AUTH', `${site.site}:revoked`);
+        return fetch(input, { ...init, headers });
+      };
+      const http = createHttpClient({
+        fetch: revokedForGroups,
+        maxRetries: 5,
+        secrets: [site.apiKey],
+        sleep: () => {
+          backOffs += 1;
+          backOffStarted();
+          return new Promise<void>(() => {});
+        },
+      });
+      const connector = periscopeV1.connect({
+        baseUrl: site.url,
+        credentials: { site: site.site, apiKey: site.apiKey },
+        http,
+        concurrency: 1,
+      });
+
+      const error = await siteError(connector.exportAll());
+
+      expect(error.kind).toBe('auth');
+      expect(backOffs).toBeGreaterThan(0);
+    });
+
     it('the API not enabled: disabled', async () => {
       const site = await emulator({ users: 5, apiEnabled: false });
       const error = await siteError(connect(site).exportAll());

@@ -19,12 +19,15 @@ export interface PeriscopeV1Api {
   /** The base URL's host, for messages ("cannot reach app.periscopedata.com"). */
   readonly host: string;
   get(path: string, cursor?: string | null): Promise<HttpResponse>;
+  /** The same API whose requests are abandoned once `signal` aborts. */
+  withSignal(signal: AbortSignal): PeriscopeV1Api;
 }
 
 export function createPeriscopeV1Api(
   baseUrl: string,
   credentials: PeriscopeV1Credentials,
   http: HttpClient,
+  signal?: AbortSignal,
 ): PeriscopeV1Api {
   // A base URL may carry a path prefix (a proxy); keep it and append the API path.
   const base = baseUrl.replace(/\/+$/, '');
@@ -41,7 +44,8 @@ export function createPeriscopeV1Api(
       const url = new URL(`${base}${path}`);
       // URLSearchParams encodes `+` as %2B: a plus-address cursor survives the server's decoding.
       if (cursor != null) url.search = new URLSearchParams({ next_page_start: cursor }).toString();
-      return http.send({ method: 'GET', url, headers });
+      return http.send({ method: 'GET', url, headers, ...(signal === undefined ? {} : { signal }) });
     },
+    withSignal: (stop) => createPeriscopeV1Api(baseUrl, credentials, http, stop),
   };
 }

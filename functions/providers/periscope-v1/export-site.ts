@@ -9,7 +9,7 @@ import { countMembers, toCanonicalGroup } from './mapping.ts';
  * Every user and group of the site. The users chain and the groups listing with its details run
  * side by side: the users chain is sequential by nature (each cursor comes from the page before),
  * so it sets the pace and the groups work hides behind it. When one side fails for good the other
- * stops at its next request, and the first failure is thrown.
+ * abandons its requests at once, and the first failure is thrown.
  */
 export async function exportSite(
   api: PeriscopeV1Api,
@@ -21,9 +21,11 @@ export async function exportSite(
     if (!stop.signal.aborted) stop.abort(error);
     throw error;
   };
+  // Requests in flight, and their retries, are abandoned too: the result is already decided.
+  const scoped = api.withSignal(stop.signal);
   const [users, groups] = await Promise.allSettled([
-    listUsers(api, observer, stop.signal).catch(stopOnFailure),
-    listGroupsWithDetails(api, concurrency, observer, stop.signal).catch(stopOnFailure),
+    listUsers(scoped, observer, stop.signal).catch(stopOnFailure),
+    listGroupsWithDetails(scoped, concurrency, observer, stop.signal).catch(stopOnFailure),
   ]);
   if (users.status === 'rejected' || groups.status === 'rejected') throw stop.signal.reason;
 

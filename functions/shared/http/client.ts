@@ -12,6 +12,11 @@ export interface HttpRequest {
   readonly body?: string;
   /** Retry on 429/5xx/network errors. Defaults to true for GET/PUT/DELETE, false for POST. */
   readonly retry?: boolean;
+  /**
+   * Abandons the request, its retries and its back-off: `send` then rejects with the signal's
+   * reason. An export aborts the requests of one listing when another has failed for good.
+   */
+  readonly signal?: AbortSignal;
 }
 
 export interface HttpResponse {

@@ -70,9 +70,15 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
   const pacer =
     options.requestsPerSecond === undefined ? undefined : createPacer(options.requestsPerSecond, now, sleep);
 
-  async function attempt(url: URL, init: Omit<TransportRequest, 'signal'>): Promise<AttemptOutcome> {
+  async function attempt(
+    url: URL,
+    init: Omit<TransportRequest, 'signal'>,
+    abandon: AbortSignal | undefined,
+  ): Promise<AttemptOutcome> {
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(), timeoutMs);
+    const onAbandon = () => controller.abort();
+    abandon?.addEventListener('abort', onAbandon, { once: true });
     let response: TransportResponse;
     try {
       response = await transport(url, { ...init, signal: controller.signal });
@@ -80,6 +86,7 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
       return { ok: false, kind: controller.signal.aborted ? 'timeout' : 'network', cause: error };
     } finally {
       clearTimeout(timer);
+      abandon?.removeEventListener('abort', onAbandon);
     }
     if (isRetryableStatus(response.status)) {
       const retryAfterMs = retryAfterDelayMs(response.headers.get('retry-after'), now(), maxRetryAfterMs);
@@ -97,15 +104,32 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
       const maxAttempts = mayRetry ? maxRetries + 1 : 1;
       const init = { method, headers: buildHeaders(request, userAgent), ...bodyOf(request) };
 
+      const { signal } = request;
       for (let attempts = 1; ; attempts++) {
+        signal?.throwIfAborted();
         await pacer?.wait();
-        const outcome = await attempt(url, init);
+        const outcome = await attempt(url, init, signal);
+        signal?.throwIfAborted();
         if (outcome.ok) return { ...outcome.response, retries: attempts - 1 };
         if (attempts >= maxAttempts) throw toHttpError(outcome, method, path, attempts, scrub);
-        await sleep(outcome.retryAfterMs ?? backoffDelayMs(attempts, baseDelayMs, maxDelayMs, random));
+        await untilAborted(
+          sleep(outcome.retryAfterMs ?? backoffDelayMs(attempts, baseDelayMs, maxDelayMs, random)),
+          signal,
+        );
       }
     },
   };
+}
+
+/** `promise`, or a rejection with the signal's reason as soon as it aborts. */
+function untilAborted<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (signal === undefined) return promise;
+  signal.throwIfAborted();
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
 }
 
 function toUrl(url: string | URL): URL {
