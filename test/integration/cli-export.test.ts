@@ -27,6 +27,7 @@ import { FileStore } from '../../functions/store/file-store.ts';
 import type { ObjectStore } from '../../functions/store/port.ts';
 import { type CliRun, type CliRunOptions, runRollcall } from '../support/cli.ts';
 import { startTestS3 } from '../support/local-s3.ts';
+import { SNAPSHOT_FILE_NAMES } from '../support/snapshot-files.ts';
 import { makeTempDir } from '../support/temp-dir.ts';
 
 const cleanups: (() => Promise<void>)[] = [];
@@ -103,14 +104,6 @@ async function keysUnder(store: ObjectStore, prefix: string): Promise<string[]> 
   return keys;
 }
 
-const dataFiles = [
-  'groups.csv',
-  'groups.jsonl.gz',
-  'manifest.json',
-  'memberships.csv',
-  'users.csv',
-  'users.jsonl.gz',
-];
 const runFolder = (site: string, date: string, runId: string) =>
   `snapshots/site=${site}/date=${date}/run=${runId}/`;
 const totalRetries = (source: Record<string, { retries: number }>) =>
@@ -144,7 +137,9 @@ describe('rollcall export', () => {
     const manifestPath = ws.store.locate(`${folder}manifest.json`);
     expect(run.stdout).toContain('run 20261122T020000Z (scheduled 2026-11-22T02:00:00.000Z)');
     expect(run.stdout).toContain(`acme: complete — ${manifestPath}`);
-    expect((await readdir(join(ws.dir, 'backups', ...folder.split('/')))).sort()).toEqual(dataFiles);
+    expect((await readdir(join(ws.dir, 'backups', ...folder.split('/')))).sort()).toEqual(
+      SNAPSHOT_FILE_NAMES,
+    );
 
     expect(await readLatest(ws.store, 'acme')).toEqual({
       runId: '20261122T020000Z',
@@ -233,7 +228,9 @@ describe('rollcall export', () => {
     const folder = runFolder('acme', '2026-11-22', '20261122T020000Z');
     expect(run.stdout).toContain(`acme: complete — s3://${s3.server.bucket}/nightly/${folder}manifest.json`);
     const store = s3.store('nightly');
-    expect((await keysUnder(store, folder)).map((key) => key.slice(folder.length))).toEqual(dataFiles);
+    expect((await keysUnder(store, folder)).map((key) => key.slice(folder.length))).toEqual(
+      SNAPSHOT_FILE_NAMES,
+    );
     const latest = await readLatest(store, 'acme');
     expect(latest).toEqual({ runId: '20261122T020000Z', key: `${folder}manifest.json` });
     const verification = await verifySnapshot(store, `${folder}manifest.json`);

@@ -20,19 +20,12 @@ import { writeSnapshot } from '../../functions/snapshot/write-snapshot.ts';
 import { FileStore } from '../../functions/store/file-store.ts';
 import type { ObjectStore } from '../../functions/store/port.ts';
 import { startTestS3, type TestS3 } from '../support/local-s3.ts';
+import { SNAPSHOT_FILE_NAMES } from '../support/snapshot-files.ts';
 import { makeTempDir } from '../support/temp-dir.ts';
 
 const SITE = 'acme';
 const NOV_22 = new Date('2026-11-22T02:00:00Z');
 const NOV_23 = new Date('2026-11-23T02:00:00Z');
-const FILE_NAMES = [
-  'groups.csv',
-  'groups.jsonl.gz',
-  'manifest.json',
-  'memberships.csv',
-  'users.csv',
-  'users.jsonl.gz',
-];
 
 let files: Awaited<ReturnType<typeof makeTempDir>>;
 let s3: TestS3;
@@ -59,7 +52,7 @@ describe.each(stores)('snapshot writer on the %s', (_name, makeStore) => {
 
     const prefix = snapshotRunPrefix(SITE, '20261122T020000Z');
     expect(prefix).toBe('snapshots/site=acme/date=2026-11-22/run=20261122T020000Z/');
-    expect(await listAll(store, prefix)).toEqual(FILE_NAMES.map((name) => `${prefix}${name}`));
+    expect(await listAll(store, prefix)).toEqual(SNAPSHOT_FILE_NAMES.map((name) => `${prefix}${name}`));
     expect(result.manifestKey).toBe(`${prefix}manifest.json`);
 
     const stored = manifestSchema.parse(
