@@ -34,11 +34,15 @@ export async function resolveCredentials<T>(
   }
   const parsed = schema.safeParse(json);
   if (!parsed.success) {
+    // Field names and the schema's own messages only: zod's messages never quote the input.
     const problems = parsed.error.issues.map((issue) => {
-      const field = issue.path.map(String).join('.') || '(the value)';
-      return issue.code === 'invalid_type'
-        ? `"${field}" is missing or not a ${issue.expected}`
-        : `"${field}" is invalid`;
+      const field = issue.path.map(String).join('.');
+      if (issue.code === 'invalid_type')
+        return `"${field || '(the value)'}" is missing or not a ${issue.expected}`;
+      if (issue.code === 'unrecognized_keys') {
+        return `unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((key) => `"${key}"`).join(', ')}`;
+      }
+      return field === '' ? issue.message : `"${field}": ${issue.message}`;
     });
     throw new ConfigError(`site ${siteId}: credentials from ${origin}: ${problems.join('; ')}.`);
   }

@@ -10,6 +10,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { resolveCredentials } from '../../functions/credentials/resolve-credentials.ts';
 import { createSecretsManagerReader } from '../../functions/credentials/secrets-manager.ts';
+import { periscopeV1 } from '../../functions/providers/periscope-v1/adapter.ts';
 import { ConfigError, SiteError } from '../../functions/shared/errors.ts';
 import { makeTempDir } from '../support/temp-dir.ts';
 
@@ -86,6 +87,17 @@ describe('credentials', () => {
     for (const error of [malformed, missing]) {
       expect(`${error.message} ${String(error.cause ?? '')}`).not.toContain(apiKey);
     }
+  });
+
+  it('says what is wrong with Periscope credentials, in the adapter’s words', async () => {
+    const sent = JSON.stringify({ site: 'acme site', api_key: apiKey });
+    const error = await failure(
+      resolveCredentials('acme', { env: 'ACME' }, periscopeV1.credentialsSchema, sources({ ACME: sent })),
+    );
+    expect(error.message).toBe(
+      'site acme: credentials from environment variable ACME: "site": the site name (as in dashboard URLs .../app/<site>) has no spaces or colons; "apiKey" is missing or not a string; unknown field "api_key".',
+    );
+    expect(error.message).not.toContain(apiKey);
   });
 
   describe('from Secrets Manager', () => {
