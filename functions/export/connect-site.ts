@@ -29,16 +29,8 @@ export function connectSite<Credentials>(
         ? {}
         : { requestsPerSecond: site.http.requestsPerSecond }),
       ...(deps.sleep === undefined ? {} : { sleep: deps.sleep }),
-      secrets: secretValuesOf(credentials),
+      secrets: adapter.secretsOf(credentials),
       userAgent: `rollcall/${deps.toolVersion}`,
     }),
   });
-}
-
-/** Credential fields that are secret: they are scrubbed from every HTTP error message. */
-function secretValuesOf(credentials: unknown): string[] {
-  if (!credentials || typeof credentials !== 'object') return [];
-  return Object.entries(credentials)
-    .filter(([name, value]) => typeof value === 'string' && /key|secret|password|token/i.test(name))
-    .map(([, value]) => value as string);
 }

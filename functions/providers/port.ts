@@ -61,5 +61,7 @@ export interface ProviderAdapter<Credentials = unknown> {
   readonly defaultBaseUrl: string;
   readonly capabilities: Capabilities;
   readonly credentialsSchema: z.ZodType<Credentials>;
+  /** The credential values that must never appear in an error or log (keys, secrets, tokens). */
+  secretsOf(credentials: Credentials): readonly string[];
   connect(options: ConnectOptions<Credentials>): Connector;
 }

@@ -27,6 +27,7 @@ export const periscopeV1: ProviderAdapter<PeriscopeV1Credentials> = {
   defaultBaseUrl: 'https://app.periscopedata.com',
   capabilities: { lastLogin: true, mfa: true, passwordUpdated: true, createdAt: false, status: false },
   credentialsSchema,
+  secretsOf: (credentials) => [credentials.apiKey],
   connect({ baseUrl, credentials, http, concurrency }): Connector {
     const api = createPeriscopeV1Api(baseUrl, credentials, http);
     return {
