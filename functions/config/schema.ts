@@ -54,6 +54,8 @@ export const auditSettingsSchema = z.strictObject({
   exceptions: z.array(auditExceptionSchema).default([]),
 });
 
+export type AuditSettings = z.infer<typeof auditSettingsSchema>;
+
 /** How hard rollcall may push a site's API. */
 export const httpSettingsSchema = z.strictObject({
   requestsPerSecond: z.number().positive().optional(),

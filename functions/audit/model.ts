@@ -1,0 +1,83 @@
+import type { AuditSettings } from '../config/schema.ts';
+import type { auditRuleIds } from '../config/schema.ts';
+import type { CanonicalUser, Capabilities } from '../shared/model.ts';
+
+export type AuditRuleId = (typeof auditRuleIds)[number];
+
+/** Highest first: `--fail-on medium` fails on `high` and `medium`. */
+export const severities = ['high', 'medium', 'low'] as const;
+export type Severity = (typeof severities)[number];
+
+/**
+ * A row of findings.csv: `FAIL`, `UNKNOWN` (the provider has the field but this value cannot be
+ * judged) or `EXCEPTED` (a matching, unexpired exception turned a FAIL into this).
+ */
+export const findingStatuses = ['FAIL', 'UNKNOWN', 'EXCEPTED'] as const;
+export type FindingStatus = (typeof findingStatuses)[number];
+
+/** The exception a finding met: applied when `expired` is false, else shown as expired on a FAIL. */
+export interface AppliedException {
+  readonly reason: string;
+  readonly owner: string;
+  /** `YYYY-MM-DD`; the exception holds through the end of that day (UTC). */
+  readonly expires: string;
+  readonly expired: boolean;
+}
+
+export interface Finding {
+  readonly rule: AuditRuleId;
+  readonly severity: Severity;
+  readonly status: FindingStatus;
+  readonly userKey: string;
+  readonly email?: string;
+  /** One sentence for people: what was found and the numbers behind it. */
+  readonly detail: string;
+  readonly exception?: AppliedException;
+}
+
+/** How one rule went over the whole snapshot. */
+export interface RuleOutcome {
+  readonly rule: AuditRuleId;
+  /** False when the provider lacks the rule's field (or, for privileged-grant, there is nothing to compare with). */
+  readonly available: boolean;
+  /** Why the rule is UNAVAILABLE, naming the field: "LumApps does not report lastLoginAt". */
+  readonly unavailableReason?: string;
+  /** Users the rule judged (in scope). */
+  readonly evaluated: number;
+  readonly pass: number;
+  readonly fail: number;
+  readonly unknown: number;
+  readonly excepted: number;
+  /** Users out of the rule's scope: disabled and locked accounts for the login and password rules. */
+  readonly outOfScope: number;
+}
+
+/** The user fields the audit and the diff use: a canonical user without its raw record. */
+export type AuditedUser = Omit<CanonicalUser, 'raw'>;
+
+export interface AuditInput {
+  readonly users: readonly AuditedUser[];
+  /** Group key → group name, for the privileged groups (matched by name or key). */
+  readonly groupNames: ReadonlyMap<string, string>;
+  /** The previous complete snapshot's memberships (user key → group keys), absent when there is none. */
+  readonly previousGroupsOfUser?: ReadonlyMap<string, readonly string[]>;
+  readonly capabilities: Capabilities;
+  /** For UNAVAILABLE reasons: "Periscope Data (v1)". */
+  readonly providerName: string;
+  readonly settings: AuditSettings;
+  /** Every age is computed against this, never against the wall clock. */
+  readonly scheduledAt: Date;
+  /**
+   * When each user was first seen in the store (ISO time of the first snapshot that contains it),
+   * for "never logged in" where the provider has no created date. A user missing from the map was
+   * first seen in this snapshot.
+   */
+  readonly firstSeenAt: ReadonlyMap<string, string>;
+}
+
+export interface AuditResult {
+  /** One per rule, in the order of `auditRuleIds`. */
+  readonly rules: readonly RuleOutcome[];
+  /** Every FAIL, UNKNOWN and EXCEPTED, sorted by rule (in `auditRuleIds` order) then user key. */
+  readonly findings: readonly Finding[];
+}

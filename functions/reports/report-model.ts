@@ -1,0 +1,52 @@
+import type { AuditResult, Severity } from '../audit/model.ts';
+import type { AuditSettings } from '../config/schema.ts';
+import type { SnapshotDiff } from '../diff/model.ts';
+import type { Manifest, ManifestFile } from '../snapshot/manifest.ts';
+
+/** One earlier (or this) run of the site, for the charts over recent snapshots. */
+export interface HistoryPoint {
+  readonly runId: string;
+  readonly scheduledAt: string;
+  readonly users: number;
+  /** FAIL findings per severity from that run's summary.json; null when that run was never audited. */
+  readonly failsBySeverity: Readonly<Record<Severity, number>> | null;
+}
+
+/** Everything a report for people shows; built once by the audit, rendered to report.html. */
+export interface ReportModel {
+  readonly tool: { readonly name: 'rollcall'; readonly version: string };
+  readonly site: string;
+  readonly provider: string;
+  /** "Periscope Data (v1)". */
+  readonly providerName: string;
+  readonly runId: string;
+  readonly scheduledAt: string;
+  /**
+   * Said at the top of every report, before anything else: e.g. the snapshot is incomplete or
+   * its hashes do not match and it was audited only because of `--allow-incomplete`.
+   */
+  readonly warnings: readonly string[];
+  readonly evidence: {
+    readonly manifestLocation: string;
+    readonly status: Manifest['status'];
+    readonly reason?: string;
+    /** True when every file was re-read and matched its recorded SHA-256 and size. */
+    readonly hashesVerified: boolean;
+    readonly counts: Manifest['counts'];
+    /** Per listing: pages, the API's reported total, unique records, duplicates dropped, retries. */
+    readonly source: Manifest['source'];
+    readonly files: readonly ManifestFile[];
+    readonly startedAt: string;
+    readonly finishedAt: string;
+    /** The tool version that wrote the snapshot (the report's own is `tool.version`). */
+    readonly snapshotToolVersion: string;
+  };
+  /** The thresholds this audit used (exceptions listed in full). */
+  readonly thresholds: AuditSettings;
+  readonly audit: AuditResult;
+  /** The previous complete run compared with; absent on a site's first snapshot. */
+  readonly previousRunId?: string;
+  readonly diff?: SnapshotDiff;
+  /** Oldest first, this run last; at most the site's 30 most recent runs. */
+  readonly history: readonly HistoryPoint[];
+}
