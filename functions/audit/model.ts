@@ -1,6 +1,5 @@
-import type { AuditSettings } from '../config/schema.ts';
-import type { auditRuleIds } from '../config/schema.ts';
-import type { CanonicalUser, Capabilities } from '../shared/model.ts';
+import type { AuditSettings, auditRuleIds } from '../config/schema.ts';
+import type { Capabilities, UserFields } from '../shared/model.ts';
 
 export type AuditRuleId = (typeof auditRuleIds)[number];
 
@@ -53,7 +52,7 @@ export interface RuleOutcome {
 }
 
 /** The user fields the audit and the diff use: a canonical user without its raw record. */
-export type AuditedUser = Omit<CanonicalUser, 'raw'>;
+export type AuditedUser = UserFields;
 
 export interface AuditInput {
   readonly users: readonly AuditedUser[];

@@ -25,6 +25,10 @@ export const canonicalUserSchema = z.strictObject({
 });
 export type CanonicalUser = z.infer<typeof canonicalUserSchema>;
 
+/** A user without its raw provider record: what the audit and the diff work on. */
+export const userFieldsSchema = canonicalUserSchema.omit({ raw: true });
+export type UserFields = z.infer<typeof userFieldsSchema>;
+
 export const canonicalGroupSchema = z.strictObject({
   key: z.string().min(1),
   id: z.string().optional(),
@@ -35,6 +39,9 @@ export const canonicalGroupSchema = z.strictObject({
   raw: z.unknown(),
 });
 export type CanonicalGroup = z.infer<typeof canonicalGroupSchema>;
+
+export const groupFieldsSchema = canonicalGroupSchema.omit({ raw: true });
+export type GroupFields = z.infer<typeof groupFieldsSchema>;
 
 /**
  * The order of keys in every snapshot file: plain code units, the same on every machine

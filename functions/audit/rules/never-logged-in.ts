@@ -1,0 +1,50 @@
+import { type AuditContext, notReported } from '../context.ts';
+import { dayCount, dayOf, isOlderThan, wholeDays } from '../days.ts';
+import { timeOf } from '../iso-time.ts';
+import type { AuditedUser } from '../model.ts';
+import { type AuditRule, fail, outOfScope, pass, unknown } from '../rule.ts';
+import { isInLoginScope } from '../scope.ts';
+
+/**
+ * Only users the site has known for longer than the grace period fail: a fresh invitation that is
+ * not yet accepted is normal, an account idle since it was created weeks ago is not.
+ */
+export const neverLoggedIn: AuditRule = {
+  id: 'never-logged-in',
+  unavailableReason: (context) =>
+    context.capabilities.lastLogin ? undefined : notReported(context, 'lastLoginAt'),
+  judge(user, context) {
+    if (!isInLoginScope(user.status)) return outOfScope;
+    if (user.lastLoginAt === undefined)
+      return unknown('low', "last login is missing from this user's record");
+    if (user.lastLoginAt !== null) return pass;
+    const known = knownSince(user, context);
+    if (known === undefined) return pass;
+    const ageMs = context.scheduledAtMs - timeOf(known.since);
+    if (Number.isNaN(ageMs)) return unknown('low', `known-since date "${known.since}" is not a valid time`);
+    const grace = context.settings.neverLoggedInGraceDays;
+    if (!isOlderThan(ageMs, grace)) return pass;
+    return fail(
+      'low',
+      `never logged in; known since ${dayOf(known.since)} (${known.source}), ${dayCount(wholeDays(ageMs))}; grace ${grace}`,
+    );
+  },
+};
+
+interface KnownSince {
+  readonly since: string;
+  /** Said in the detail, so a reader knows whether the age is the vendor's or rollcall's own. */
+  readonly source: 'created' | 'first snapshot containing the user';
+}
+
+/**
+ * The provider's created date when it has one, else the first stored snapshot with the user.
+ * Undefined means the user first appears in this very snapshot: age zero, always within grace.
+ */
+function knownSince(user: AuditedUser, context: AuditContext): KnownSince | undefined {
+  if (typeof user.createdAt === 'string') return { since: user.createdAt, source: 'created' };
+  const firstSeen = context.firstSeenAt.get(user.key);
+  return firstSeen === undefined
+    ? undefined
+    : { since: firstSeen, source: 'first snapshot containing the user' };
+}

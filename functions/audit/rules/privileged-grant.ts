@@ -1,0 +1,30 @@
+import { groupList } from '../privileged.ts';
+import { type AuditRule, fail, pass } from '../rule.ts';
+
+/**
+ * Every status is in scope: a grant to a disabled account is still a change someone should explain.
+ * Without an earlier complete snapshot every admin would look newly granted, so the rule is
+ * UNAVAILABLE rather than a flood of false FAILs.
+ */
+export const privilegedGrant: AuditRule = {
+  id: 'privileged-grant',
+  unavailableReason: (context) =>
+    context.previousGroupsOfUser === undefined
+      ? 'there is no earlier complete snapshot to compare with'
+      : undefined,
+  judge(user, context) {
+    const now = context.privileged.among(user.groups);
+    if (now.length === 0 || context.previousGroupsOfUser === undefined) return pass;
+    const before = context.previousGroupsOfUser.get(user.key);
+    // A user absent from the previous snapshot is new: each privileged membership is a grant.
+    if (before === undefined) {
+      return fail(
+        'high',
+        `new user since the previous snapshot, member of ${groupList(context.privileged, now)}`,
+      );
+    }
+    const joined = now.filter((key) => !before.includes(key));
+    if (joined.length === 0) return pass;
+    return fail('high', `joined ${groupList(context.privileged, joined)} since the previous snapshot`);
+  },
+};
