@@ -4,15 +4,48 @@ import { createGunzip, createGzip } from 'node:zlib';
 /** Lines are handed to gzip in batches of about this many characters: far fewer stream calls than one per record. */
 const BATCH_CHARS = 64 * 1024;
 
-/** Gzipped JSON Lines: one `JSON.stringify(record)` per line, `\n` after each, read lazily from `records`. */
-export function gzipJsonLines(records: Iterable<unknown>): Readable {
+/** A snapshot record: canonical fields, then the provider's record verbatim. */
+export interface SnapshotRecord {
+  readonly raw: unknown;
+}
+
+/** The top-level `raw` key as every snapshot line spells it, always as the line's last key. */
+export const RAW_KEY = ',"raw":';
+
+/**
+ * One snapshot line: the record's JSON with `raw` moved last, so a reader that needs only the
+ * canonical fields can cut the line at `RAW_KEY` before parsing (see `parseWithoutRaw`).
+ */
+export function snapshotLine(record: SnapshotRecord): string {
+  const { raw, ...fields } = record;
+  const head = JSON.stringify(fields);
+  if (raw === undefined) return head;
+  return `${head.slice(0, -1)}${head === '{}' ? RAW_KEY.slice(1) : RAW_KEY}${JSON.stringify(raw)}}`;
+}
+
+/**
+ * The canonical fields of a snapshot line, without parsing `raw` (half of a line, often more).
+ * Inside a JSON string every quote is escaped, so the first `,"raw":` is the top-level key, and
+ * `snapshotLine` writes it last. A line without it is parsed whole.
+ */
+export function parseWithoutRaw(line: string): unknown {
+  const cut = line.indexOf(RAW_KEY);
+  if (cut === -1) {
+    const { raw: _raw, ...fields } = JSON.parse(line) as Record<string, unknown>;
+    return fields;
+  }
+  return JSON.parse(`${line.slice(0, cut)}}`);
+}
+
+/** Gzipped JSON Lines: one `snapshotLine(record)` per line, `\n` after each, read lazily from `records`. */
+export function gzipJsonLines(records: Iterable<SnapshotRecord>): Readable {
   return pipeline(Readable.from(batchedLines(records), { objectMode: false }), createGzip(), () => undefined);
 }
 
-function* batchedLines(records: Iterable<unknown>): Generator<string> {
+function* batchedLines(records: Iterable<SnapshotRecord>): Generator<string> {
   let batch = '';
   for (const record of records) {
-    batch += `${JSON.stringify(record)}\n`;
+    batch += `${snapshotLine(record)}\n`;
     if (batch.length >= BATCH_CHARS) {
       yield batch;
       batch = '';
@@ -27,6 +60,7 @@ function* batchedLines(records: Iterable<unknown>): Generator<string> {
  */
 export async function* parseGzipJsonLines(
   gzipped: Readable,
+  parse: (line: string) => unknown = JSON.parse,
 ): AsyncGenerator<{ line: number; value: unknown }> {
   const text = pipeline(gzipped, createGunzip(), () => undefined).setEncoding('utf8');
   let pending = '';
@@ -38,19 +72,19 @@ export async function* parseGzipJsonLines(
       line++;
       const content = pending.slice(start, newline);
       start = newline + 1;
-      if (content !== '') yield { line, value: parseLine(content, line) };
+      if (content !== '') yield { line, value: parseLine(content, line, parse) };
     }
     pending = pending.slice(start);
   }
   if (pending !== '') {
     line++;
-    yield { line, value: parseLine(pending, line) };
+    yield { line, value: parseLine(pending, line, parse) };
   }
 }
 
-function parseLine(content: string, line: number): unknown {
+function parseLine(content: string, line: number, parse: (line: string) => unknown): unknown {
   try {
-    return JSON.parse(content);
+    return parse(content);
   } catch (cause) {
     throw new SyntaxError(`line ${line} is not JSON`, { cause });
   }

@@ -11,6 +11,7 @@ import {
   usersCsvHeader,
 } from './csv.ts';
 import { putHashed, type StoredDigest } from './hashed-put.ts';
+import { snapshotLine } from './jsonl.ts';
 import { snapshotFiles } from './layout.ts';
 
 /** A file whose bytes have all been handed to the store; `digest` settles when the store is done. */
@@ -85,7 +86,7 @@ export class StreamedUserFiles {
         return;
       }
       this.streamed.push(user);
-      jsonl += `${JSON.stringify(user)}\n`;
+      jsonl += `${snapshotLine(user)}\n`;
       usersCsv += csvLine(userCsvRow(user));
       for (const membership of membershipsOfUser(user)) {
         membershipsCsv += csvLine(membership);
