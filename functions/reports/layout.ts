@@ -1,0 +1,15 @@
+import { datePartitionOf } from '../snapshot/layout.ts';
+
+/** `reports/site=<site>/date=<YYYY-MM-DD>/run=<runId>/`, beside the snapshot of the same run. */
+export function reportRunPrefix(site: string, runId: string): string {
+  return `reports/site=${site}/date=${datePartitionOf(runId)}/run=${runId}/`;
+}
+
+export const reportFiles = {
+  summary: 'summary.json',
+  findingsCsv: 'findings.csv',
+  findingsJson: 'findings.json',
+  changesCsv: 'changes.csv',
+  diffJson: 'diff.json',
+  html: 'report.html',
+} as const;

@@ -1,0 +1,137 @@
+import { z } from 'zod';
+import { type AuditRuleId, findingStatuses, type Severity, severities } from '../audit/model.ts';
+import { auditRuleIds } from '../config/schema.ts';
+import type { ReportModel } from './report-model.ts';
+
+export const SUMMARY_SCHEMA_VERSION = 1;
+
+const count = z.number().int().nonnegative();
+const perSeverity = z.strictObject({ high: count, medium: count, low: count });
+
+const ruleOutcomeSchema = z.strictObject({
+  rule: z.enum(auditRuleIds),
+  available: z.boolean(),
+  unavailableReason: z.string().optional(),
+  evaluated: count,
+  pass: count,
+  fail: count,
+  unknown: count,
+  excepted: count,
+  outOfScope: count,
+});
+
+/**
+ * summary.json: what a dashboard, an alarm or the next audit (for its history chart) needs
+ * without reading the findings. Read back through this schema, so a hand-edited file is caught.
+ */
+export const summarySchema = z.strictObject({
+  schemaVersion: z.literal(SUMMARY_SCHEMA_VERSION),
+  tool: z.strictObject({ name: z.literal('rollcall'), version: z.string() }),
+  site: z.string(),
+  provider: z.string(),
+  runId: z.string(),
+  scheduledAt: z.iso.datetime(),
+  previousRunId: z.string().nullable(),
+  warnings: z.array(z.string()),
+  snapshot: z.strictObject({
+    manifest: z.string(),
+    status: z.enum(['complete', 'incomplete']),
+    reason: z.string().optional(),
+    hashesVerified: z.boolean(),
+  }),
+  counts: z.strictObject({ users: count, groups: count, memberships: count }),
+  rules: z.array(ruleOutcomeSchema),
+  findings: z.strictObject({
+    byStatus: z.record(z.enum(findingStatuses), count),
+    failsBySeverity: perSeverity,
+    /** FAIL findings of each rule, per severity (only mfa-missing has two). */
+    failsByRule: z.record(z.enum(auditRuleIds), perSeverity),
+  }),
+  changes: z
+    .strictObject({
+      usersAdded: count,
+      usersRemoved: count,
+      usersChanged: count,
+      activity: count,
+      groupsAdded: count,
+      groupsRemoved: count,
+      groupsChanged: count,
+      membershipsGained: count,
+      membershipsLost: count,
+    })
+    .nullable(),
+  verdict: z
+    .strictObject({
+      status: z.enum(['ok', 'suspect']),
+      removedUsers: count,
+      removedUsersThreshold: count,
+      lostMemberships: count,
+      lostMembershipsThreshold: count,
+      reasons: z.array(z.string()),
+    })
+    .nullable(),
+  thresholds: z.unknown(),
+});
+export type Summary = z.infer<typeof summarySchema>;
+
+export type SeverityCounts = Summary['findings']['failsBySeverity'];
+
+export function failsBySeverity(model: Pick<ReportModel, 'audit'>): SeverityCounts {
+  const counts = noSeverities();
+  for (const finding of model.audit.findings) if (finding.status === 'FAIL') counts[finding.severity]++;
+  return counts;
+}
+
+function failsByRule(model: Pick<ReportModel, 'audit'>): Record<AuditRuleId, SeverityCounts> {
+  const counts = Object.fromEntries(auditRuleIds.map((rule) => [rule, noSeverities()])) as Record<
+    AuditRuleId,
+    Record<Severity, number>
+  >;
+  for (const finding of model.audit.findings)
+    if (finding.status === 'FAIL') counts[finding.rule][finding.severity]++;
+  return counts;
+}
+
+function noSeverities(): Record<Severity, number> {
+  return Object.fromEntries(severities.map((severity) => [severity, 0])) as Record<Severity, number>;
+}
+
+export function summaryOf(model: ReportModel): Summary {
+  const byStatus: Record<(typeof findingStatuses)[number], number> = { FAIL: 0, UNKNOWN: 0, EXCEPTED: 0 };
+  for (const finding of model.audit.findings) byStatus[finding.status]++;
+  const { diff } = model;
+  return {
+    schemaVersion: SUMMARY_SCHEMA_VERSION,
+    tool: model.tool,
+    site: model.site,
+    provider: model.provider,
+    runId: model.runId,
+    scheduledAt: model.scheduledAt,
+    previousRunId: model.previousRunId ?? null,
+    warnings: [...model.warnings],
+    snapshot: {
+      manifest: model.evidence.manifestLocation,
+      status: model.evidence.status,
+      ...(model.evidence.reason === undefined ? {} : { reason: model.evidence.reason }),
+      hashesVerified: model.evidence.hashesVerified,
+    },
+    counts: model.evidence.counts,
+    rules: model.audit.rules.map((rule) => ({ ...rule })),
+    findings: { byStatus, failsBySeverity: failsBySeverity(model), failsByRule: failsByRule(model) },
+    changes: diff
+      ? {
+          usersAdded: diff.users.added.length,
+          usersRemoved: diff.users.removed.length,
+          usersChanged: diff.users.changed.length,
+          activity: diff.users.activity,
+          groupsAdded: diff.groups.added.length,
+          groupsRemoved: diff.groups.removed.length,
+          groupsChanged: diff.groups.changed.length,
+          membershipsGained: diff.memberships.gained.length,
+          membershipsLost: diff.memberships.lost.length,
+        }
+      : null,
+    verdict: diff ? { ...diff.verdict, reasons: [...diff.verdict.reasons] } : null,
+    thresholds: model.thresholds,
+  };
+}
