@@ -1,5 +1,6 @@
-import type { Clock } from '../functions/shared/clock.ts';
+import { type Clock, systemClock } from '../functions/shared/clock.ts';
 import { ConfigError } from '../functions/shared/errors.ts';
+import { runIdFor, scheduledAtOf } from '../functions/snapshot/layout.ts';
 
 /** Flags every command takes. */
 export interface GlobalOptions {
@@ -18,4 +19,21 @@ export function parseAsOf(value: string | undefined, clock: Clock): Date {
     throw new ConfigError(`--as-of: "${value}" is not an ISO-8601 time such as 2026-11-22T02:00:00Z.`);
   }
   return parsed;
+}
+
+/** `--run`, `--from`, `--to`: a run id such as 20261122T020000Z, or the ISO time it stands for. */
+export function parseRunId(value: string, flag: string): string {
+  if (/^\d{8}T\d{6}Z$/.test(value) && !Number.isNaN(scheduledAtOf(value).getTime())) return value;
+  try {
+    return runIdFor(parseAsOf(value, systemClock));
+  } catch {
+    throw new ConfigError(
+      `${flag}: "${value}" is not a run id such as 20261122T020000Z (or the ISO time 2026-11-22T02:00:00Z).`,
+    );
+  }
+}
+
+/** Commander's accumulator for repeatable flags such as `--site`. */
+export function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
 }

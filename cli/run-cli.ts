@@ -1,7 +1,10 @@
 import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../functions/shared/errors.ts';
 import { TOOL_VERSION } from '../functions/shared/tool-version.ts';
+import { registerAudit } from './commands/audit.ts';
+import { registerDiff } from './commands/diff.ts';
 import { registerExport } from './commands/export.ts';
+import { registerRun } from './commands/run.ts';
 import { registerValidate } from './commands/validate.ts';
 import type { CliClients } from './context.ts';
 import { type CliIo, exitCodes } from './io.ts';
@@ -27,6 +30,9 @@ export async function runCli(argv: readonly string[], io: CliIo, clients: CliCli
     exitCode = code;
   };
   registerExport(program, io, clients, setExit);
+  registerAudit(program, io, clients, setExit);
+  registerRun(program, io, clients, setExit);
+  registerDiff(program, io, clients, setExit);
   registerValidate(program, io, clients, setExit);
 
   try {

@@ -1,16 +1,16 @@
 import type { Command } from 'commander';
 import type { SiteExportResult } from '../../functions/export/export-site.ts';
-import { exportSites } from '../../functions/export/export-sites.ts';
+import { type ExportRunResult, exportSites } from '../../functions/export/export-sites.ts';
 import { selectSites } from '../../functions/export/prepare-sites.ts';
 import { systemClock } from '../../functions/shared/clock.ts';
 import { TOOL_VERSION } from '../../functions/shared/tool-version.ts';
-import { type CliClients, createContext } from '../context.ts';
+import { type CliClients, type CommandContext, createContext } from '../context.ts';
 import { formatSeconds, renderTable, toJson } from '../format.ts';
 import { type CliIo, exitCodes } from '../io.ts';
-import { type GlobalOptions, parseAsOf } from '../options.ts';
+import { collect, type GlobalOptions, parseAsOf } from '../options.ts';
 import { progressReporter } from '../progress.ts';
 
-interface ExportOptions extends GlobalOptions {
+export interface ExportOptions extends GlobalOptions {
   site: string[];
   store?: string;
   asOf?: string;
@@ -37,23 +37,34 @@ export function registerExport(
     .action(async (_options, command: Command) => {
       const options = command.optsWithGlobals<ExportOptions>();
       const context = await createContext(options.config, io, clients);
-      const sites = selectSites(context.loaded.config, options.site, context.configName);
-      const scheduledAt = parseAsOf(options.asOf, systemClock);
-      const store = context.store(options.store);
-      const run = await context.inConfigFile(
-        exportSites(sites, scheduledAt, context.credentialSources, {
-          store,
-          ...(clients.fetch === undefined ? {} : { fetch: clients.fetch }),
-          clock: systemClock,
-          toolVersion: TOOL_VERSION,
-          ...(clients.sleep === undefined ? {} : { sleep: clients.sleep }),
-          progress: progressReporter(io, !options.json),
-        }),
-      );
+      const run = await exportSelectedSites(options, context, io, clients);
       if (options.json) io.stdout.write(toJson(run));
-      else printRun(io, run.runId, run.scheduledAt, run.sites, options.debug === true);
       setExit(run.ok ? exitCodes.ok : exitCodes.siteFailed);
     });
+}
+
+/** Exports the sites the flags select and, unless `--json`, prints the run for people. */
+export async function exportSelectedSites(
+  options: ExportOptions,
+  context: CommandContext,
+  io: CliIo,
+  clients: CliClients,
+): Promise<ExportRunResult> {
+  const sites = selectSites(context.loaded.config, options.site, context.configName);
+  const scheduledAt = parseAsOf(options.asOf, systemClock);
+  const store = context.store(options.store);
+  const run = await context.inConfigFile(
+    exportSites(sites, scheduledAt, context.credentialSources, {
+      store,
+      ...(clients.fetch === undefined ? {} : { fetch: clients.fetch }),
+      clock: systemClock,
+      toolVersion: TOOL_VERSION,
+      ...(clients.sleep === undefined ? {} : { sleep: clients.sleep }),
+      progress: progressReporter(io, !options.json),
+    }),
+  );
+  if (!options.json) printRun(io, run.runId, run.scheduledAt, run.sites, options.debug === true);
+  return run;
 }
 
 function printRun(
@@ -99,8 +110,4 @@ function printRun(
       );
     }
   }
-}
-
-function collect(value: string, previous: string[]): string[] {
-  return [...previous, value];
 }

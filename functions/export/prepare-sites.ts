@@ -23,6 +23,11 @@ export function selectSites(
   });
 }
 
+/** The one site a command such as `diff` works on. */
+export function selectSite(config: RollcallConfig, id: string, configName: string): SiteConfig {
+  return selectSites(config, [id], configName)[0] as SiteConfig;
+}
+
 export type PreparedSite =
   | { readonly site: SiteConfig; readonly adapter: ProviderAdapter<unknown>; readonly credentials: unknown }
   | { readonly site: SiteConfig; readonly adapter: ProviderAdapter<unknown>; readonly failure: SiteError };

@@ -1,0 +1,77 @@
+import { type Command, Option } from 'commander';
+import { auditSite, type SiteAuditResult } from '../../functions/audit/audit-site.ts';
+import { type Severity, severities } from '../../functions/audit/model.ts';
+import type { SiteConfig } from '../../functions/config/schema.ts';
+import { selectSites } from '../../functions/export/prepare-sites.ts';
+import { TOOL_VERSION } from '../../functions/shared/tool-version.ts';
+import type { ObjectStore } from '../../functions/store/port.ts';
+import { auditExitCode, printAudits } from '../audit-output.ts';
+import { type CliClients, createContext } from '../context.ts';
+import { toJson } from '../format.ts';
+import type { CliIo } from '../io.ts';
+import { collect, type GlobalOptions, parseRunId } from '../options.ts';
+
+interface AuditOptions extends GlobalOptions {
+  site: string[];
+  store?: string;
+  run?: string;
+  failOn?: Severity;
+  allowIncomplete?: boolean;
+}
+
+/** `--fail-on` and `--allow-incomplete`, shared by `audit` and `run`. */
+export function auditFlags(command: Command): Command {
+  return command
+    .addOption(
+      new Option(
+        '--fail-on <severity>',
+        'exit 3 when a FAIL finding at or above this severity (or a suspect mass change) is found',
+      ).choices(severities),
+    )
+    .option(
+      '--allow-incomplete',
+      'audit an incomplete snapshot, or one whose files do not match its manifest; every report then says so',
+    );
+}
+
+export function registerAudit(
+  program: Command,
+  io: CliIo,
+  clients: CliClients,
+  setExit: (code: number) => void,
+) {
+  const command = program
+    .command('audit')
+    .description(
+      'audit a snapshot (default: each site’s latest complete run) against the complete run before it and write its reports',
+    )
+    .option('--site <id>', 'audit only this site (repeatable)', collect, [])
+    .option('--store <uri>', 'read and write this store instead of the config file’s')
+    .option('--run <runId>', 'the run to audit, e.g. 20261122T020000Z (default: the latest complete run)');
+  auditFlags(command).action(async (_options, command: Command) => {
+    const options = command.optsWithGlobals<AuditOptions>();
+    const context = await createContext(options.config, io, clients);
+    const sites = selectSites(context.loaded.config, options.site, context.configName);
+    const runId = options.run === undefined ? undefined : parseRunId(options.run, '--run');
+    const results = await auditSites(sites, context.store(options.store), {
+      ...(runId === undefined ? {} : { runId }),
+      allowIncomplete: options.allowIncomplete === true,
+    });
+    if (options.json)
+      io.stdout.write(toJson({ ok: results.every((r) => r.status === 'audited'), sites: results }));
+    else printAudits(io, results, options.debug === true);
+    setExit(auditExitCode(results, options.failOn));
+  });
+}
+
+/** One site after the other: a site that cannot be audited does not stop the others. */
+export async function auditSites(
+  sites: readonly SiteConfig[],
+  store: ObjectStore,
+  options: { runId?: string; allowIncomplete: boolean },
+): Promise<SiteAuditResult[]> {
+  const results: SiteAuditResult[] = [];
+  for (const site of sites)
+    results.push(await auditSite(site, options, { store, toolVersion: TOOL_VERSION }));
+  return results;
+}

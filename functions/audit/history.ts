@@ -1,0 +1,46 @@
+import { reportFiles, reportRunPrefix } from '../reports/layout.ts';
+import type { HistoryPoint } from '../reports/report-model.ts';
+import { type SeverityCounts, summarySchema } from '../reports/summary.ts';
+import { mapWithConcurrency } from '../shared/concurrency.ts';
+import type { StoredRun } from '../snapshot/list-runs.ts';
+import { readManifestAt } from '../snapshot/read-snapshot.ts';
+import type { ObjectStore } from '../store/port.ts';
+
+/** How many of a site's recent runs the report's history chart shows. */
+export const HISTORY_RUNS = 30;
+
+/**
+ * Users and FAIL findings of the site's recent complete runs before this one, oldest first, from
+ * their manifests and the summary.json their audits wrote. A summary that cannot be read (never
+ * audited, or written by another version) leaves that point without findings, never fails the audit.
+ */
+export async function recentHistory(
+  store: ObjectStore,
+  site: string,
+  runs: readonly StoredRun[],
+  beforeRunId: string,
+): Promise<HistoryPoint[]> {
+  const earlier = runs.filter((run) => run.runId < beforeRunId);
+  const points = await mapWithConcurrency(earlier.slice(-HISTORY_RUNS * 2), 8, async (run) => {
+    const manifest = await readManifestAt(store, run.manifestKey).catch(() => undefined);
+    if (manifest?.status !== 'complete') return undefined;
+    return {
+      runId: run.runId,
+      scheduledAt: manifest.scheduledAt,
+      users: manifest.counts.users,
+      failsBySeverity: await readFails(store, site, run.runId),
+    } satisfies HistoryPoint;
+  });
+  return points.filter((point) => point !== undefined).slice(-(HISTORY_RUNS - 1));
+}
+
+async function readFails(store: ObjectStore, site: string, runId: string): Promise<SeverityCounts | null> {
+  try {
+    const bytes = await store.get(`${reportRunPrefix(site, runId)}${reportFiles.summary}`);
+    if (!bytes) return null;
+    const parsed = summarySchema.safeParse(JSON.parse(bytes.toString('utf8')));
+    return parsed.success ? parsed.data.findings.failsBySeverity : null;
+  } catch {
+    return null;
+  }
+}
