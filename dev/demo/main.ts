@@ -1,101 +1,165 @@
 /**
- * `npm start`: the main job on embedded defaults. Starts the Periscope v1 emulator (about
- * 2,500 users, 40 groups) and a local S3-compatible server on free ports, then runs the real
- * `rollcall export` through the S3 code path into a git-ignored folder, and prints where the
- * files are.
+ * `npm start`: the main job on embedded defaults. Starts the Periscope v1 emulator (about 2,500
+ * users, 40 groups) and a local S3-compatible server on free ports, then does what a site's
+ * nightly schedule does, twice: exports "yesterday", lets a day of realistic changes happen on
+ * the site, then runs "today" (export and audit) with the real `rollcall` CLI through the S3 code
+ * path. The reports are copied into a git-ignored folder to open in a browser or a spreadsheet.
  */
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
 import { S3Client } from '@aws-sdk/client-s3';
-import { renderTable } from '../../cli/format.ts';
 import { runCli } from '../../cli/run-cli.ts';
-import { readLatest, verifySnapshot } from '../../functions/snapshot/read-snapshot.ts';
+import { reportFiles, reportRunPrefix } from '../../functions/reports/layout.ts';
+import { runIdFor } from '../../functions/snapshot/layout.ts';
 import { createStore, s3ClientOptions } from '../../functions/store/create-store.ts';
-import { startPeriscopeV1Emulator } from '../emulators/periscope-v1/index.ts';
-import { type LocalS3, startLocalS3 } from '../local-s3.ts';
+import { ADMINISTRATORS, startPeriscopeV1Emulator } from '../emulators/periscope-v1/index.ts';
+import { startLocalS3 } from '../local-s3.ts';
+import { applyOvernightChanges } from './overnight-changes.ts';
 
 const root = resolve(import.meta.dirname, '../..');
 const demoDir = join(root, '.rollcall', 'demo');
 const bucket = 'rollcall-demo';
+const site = 'demo';
 const credentialsVariable = 'ROLLCALL_DEMO_CREDENTIALS';
+const DAY_MS = 24 * 60 * 60 * 1000;
 // The SDK warns once per process that Node 20 support ends in 2027; the demo needs no reminder.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 
+// Today's and yesterday's 02:00 UTC: the default nightly schedule.
+const today = new Date(Math.floor(Date.now() / DAY_MS) * DAY_MS + 2 * 60 * 60 * 1000);
+const yesterday = new Date(today.getTime() - DAY_MS);
+
+// A fresh store every time, so the demo always tells the same two-night story.
+await rm(demoDir, { recursive: true, force: true });
 await mkdir(demoDir, { recursive: true });
-const emulator = await startPeriscopeV1Emulator({ users: 2500, groups: 40, seed: 1 });
+const emulator = await startPeriscopeV1Emulator({
+  users: 2500,
+  groups: 40,
+  seed: 1,
+  referenceDate: yesterday.toISOString(),
+});
 const s3 = await startLocalS3({ directory: join(demoDir, 's3'), bucket });
 try {
   const configPath = join(demoDir, 'rollcall.config.json');
-  await writeFile(
-    configPath,
-    `${JSON.stringify(
-      {
-        store: `s3://${bucket}/archive`,
-        sites: [
-          {
-            id: 'demo',
-            provider: 'periscope-v1',
-            baseUrl: emulator.url,
-            credentials: { env: credentialsVariable },
-          },
-        ],
-      },
-      null,
-      2,
-    )}\n`,
-  );
+  await writeFile(configPath, `${JSON.stringify(demoConfig(), null, 2)}\n`);
   // This process is a shell like the CLI: it sets the environment the AWS SDK and the
   // credentials source read. The local server accepts any key pair.
   Object.assign(process.env, {
     [credentialsVariable]: JSON.stringify({ site: emulator.site, apiKey: emulator.apiKey }),
     ...s3.env,
   });
-  process.stdout.write(
-    `rollcall demo: Periscope v1 emulator at ${emulator.url} (2,500 users, 40 groups); local S3 at ${s3.endpoint}\n\n`,
+  const rollcall = (argv: string[]) =>
+    runCli([...argv, '--config', configPath], {
+      stdout: process.stdout,
+      stderr: process.stderr,
+      env: process.env,
+      cwd: root,
+    });
+  say(
+    `rollcall demo: Periscope v1 emulator at ${emulator.url} (2,500 users, 40 groups); local S3 at ${s3.endpoint}`,
+    '',
+    `── Night 1 (${yesterday.toISOString()}): rollcall export`,
+    '',
   );
-  const exitCode = await runCli(['export', '--config', configPath], {
-    stdout: process.stdout,
-    stderr: process.stderr,
-    env: process.env,
-    cwd: root,
-  });
-  process.exitCode = exitCode === 0 ? await showSnapshot(s3) : exitCode;
-  process.stdout.write(
-    [
-      `The local S3 server keeps its objects under ${relative(process.cwd(), join(demoDir, 's3', bucket))}/ (as <key>._S3rver_object).`,
-      `The config the demo used: ${relative(process.cwd(), configPath)}`,
-      'To export into a plain folder instead, see "Export a site with the CLI" in README.md.',
-      '',
-    ].join('\n'),
+  const first = await rollcall(['export', '--as-of', yesterday.toISOString()]);
+  if (first !== 0) throw new Error(`the first export ended with exit code ${first}`);
+
+  const changes = applyOvernightChanges(emulator.state, today);
+  say(
+    '',
+    '── During the day, on the site:',
+    `   ${changes.deleted.length} users deleted (e.g. ${changes.deleted[0]})`,
+    `   ${changes.added.length} new hires added, not logged in yet`,
+    `   made administrators: ${changes.madeAdministrators.join(', ')}`,
+    `   group "${changes.removedGroup.name}" removed (${changes.removedGroup.members} members)`,
+    `   two-factor switched off: ${changes.twoFactorSwitchedOff.join(', ')}`,
+    '',
+    `── Night 2 (${today.toISOString()}): rollcall run (export, then audit against night 1)`,
+    '',
   );
+  const second = await rollcall(['run', '--as-of', today.toISOString()]);
+  const copied = await copyReports(runIdFor(today));
+  say(
+    '── Open the report (one self-contained file; works offline):',
+    `   ${copied.html}`,
+    `   Findings for a spreadsheet: ${copied.findings}`,
+    `   Changes since night 1:      ${copied.changes}`,
+    `   The config the demo used:   ${relative(process.cwd(), configPath)}`,
+    '',
+  );
+  process.exitCode = second;
 } finally {
   await Promise.all([emulator.close(), s3.stop()]);
 }
 
-/** Reads the new snapshot back over S3, re-hashes every file, and lists what it holds. */
-async function showSnapshot(server: LocalS3): Promise<number> {
+/** The demo site, with one standing exception and one that has expired, as an auditor would see them. */
+function demoConfig() {
+  const noTwoFactor = emulator.state.users().filter((user) => !user.tfa_enabled);
+  const [serviceAccount, contractor] = noTwoFactor.filter((user) => !user.groups.includes(ADMINISTRATORS));
+  return {
+    store: `s3://${bucket}/archive`,
+    sites: [
+      {
+        id: site,
+        provider: 'periscope-v1',
+        baseUrl: emulator.url,
+        credentials: { env: credentialsVariable },
+        audit: {
+          exceptions: [
+            ...(serviceAccount
+              ? [
+                  {
+                    user: serviceAccount.email,
+                    rule: 'mfa-missing',
+                    reason: 'API-only reporting account, no interactive login',
+                    owner: 'it-security@rollcall-demo.example',
+                    expires: `${today.getUTCFullYear() + 1}-03-31`,
+                  },
+                ]
+              : []),
+            ...(contractor
+              ? [
+                  {
+                    user: contractor.email,
+                    rule: 'mfa-missing',
+                    reason: 'contractor onboarding, hardware key on order',
+                    owner: 'it-security@rollcall-demo.example',
+                    expires: new Date(today.getTime() - 10 * DAY_MS).toISOString().slice(0, 10),
+                  },
+                ]
+              : []),
+          ],
+        },
+      },
+    ],
+  };
+}
+
+/** Copies today's reports out of the local S3 server into a plain folder a browser can open. */
+async function copyReports(runId: string): Promise<{ html: string; findings: string; changes: string }> {
   const store = createStore(`s3://${bucket}/archive`, {
     cwd: root,
     s3Client: new S3Client({
-      ...s3ClientOptions(server.endpoint),
-      region: server.region,
-      credentials: server.credentials,
+      ...s3ClientOptions(s3.endpoint),
+      region: s3.region,
+      credentials: s3.credentials,
     }),
   });
-  const latest = await readLatest(store, 'demo');
-  if (!latest) throw new Error('the demo export wrote no latest.json');
-  const verification = await verifySnapshot(store, latest.key);
-  const rows = verification.files.map(
-    (file) =>
-      [
-        file.name,
-        file.expected.bytes,
-        file.ok ? 'verified' : 'MISMATCH',
-        file.expected.sha256.slice(0, 16),
-      ] as const,
-  );
-  process.stdout.write(
-    `\nRead back over S3 and re-hashed (latest.json → run ${latest.runId}):\n\n${renderTable(['file', 'bytes', 'sha-256', 'sha-256 (first 16)'], rows)}\n\n`,
-  );
-  return verification.ok ? 0 : 1;
+  const target = join(demoDir, 'report');
+  await mkdir(target, { recursive: true });
+  const copy = async (name: string) => {
+    const bytes = await store.get(`${reportRunPrefix(site, runId)}${name}`);
+    if (!bytes) throw new Error(`the demo audit wrote no ${name}`);
+    await writeFile(join(target, name), bytes);
+    return relative(process.cwd(), join(target, name));
+  };
+  return {
+    html: await copy(reportFiles.html),
+    findings: await copy(reportFiles.findingsCsv),
+    changes: await copy(reportFiles.changesCsv),
+  };
+}
+
+function say(...lines: string[]): void {
+  process.stdout.write(`${lines.join('\n')}\n`);
 }
