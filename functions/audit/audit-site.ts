@@ -5,14 +5,14 @@ import { adapterFor, isProviderId } from '../providers/registry.ts';
 import type { ReportModel } from '../reports/report-model.ts';
 import { failsBySeverity, type Summary } from '../reports/summary.ts';
 import { type WrittenReports, writeReports } from '../reports/write-reports.ts';
-import { listRuns, previousCompleteRun } from '../snapshot/list-runs.ts';
+import { listRuns, previousCompleteRun, type StoredRun } from '../snapshot/list-runs.ts';
 import type { Manifest } from '../snapshot/manifest.ts';
 import { readLatest } from '../snapshot/read-snapshot.ts';
 import type { ObjectStore } from '../store/port.ts';
 import { evaluateAudit } from './evaluate-audit.ts';
 import { firstSeenAt } from './first-seen.ts';
 import { recentHistory } from './history.ts';
-import { type LoadedSnapshot, loadSnapshot, loadVerifiedSnapshot } from './load-snapshot.ts';
+import { loadSnapshot, loadVerifiedSnapshot } from './load-snapshot.ts';
 import { describeRuns, missingRunReason, noCompleteRunReason } from './run-messages.ts';
 
 export interface AuditDeps {
@@ -76,17 +76,37 @@ async function auditSiteOrThrow(
       reason: missingRunReason(site.id, runId, await describeRuns(store, runs), latest?.runId),
     };
 
+  const built = await buildReportModel(store, site, runs, run, options, toolVersion);
+  if ('reason' in built) return { site: site.id, status: 'refused', runId, reason: built.reason };
+  // The snapshots are out of scope here: only the findings and the diff stay in memory while the
+  // reports are written.
+  const written = await writeReports(store, built);
+  return {
+    site: site.id,
+    status: 'audited',
+    runId,
+    ...(built.previousRunId === undefined ? {} : { previousRunId: built.previousRunId }),
+    summary: written.summary,
+    reports: written.locations,
+  };
+}
+
+/** Loads and verifies the run, audits it, diffs it against the previous complete run. */
+async function buildReportModel(
+  store: ObjectStore,
+  site: SiteConfig,
+  runs: readonly StoredRun[],
+  run: StoredRun,
+  options: AuditOptions,
+  toolVersion: string,
+): Promise<ReportModel | { reason: string }> {
+  const { runId } = run;
   const loaded = await loadVerifiedSnapshot(store, run.manifestKey);
   const { verification } = loaded;
   const { manifest } = verification;
   const warnings = snapshotWarnings(site.id, manifest, verification.problems);
   if (warnings.length > 0 && !options.allowIncomplete)
-    return {
-      site: site.id,
-      status: 'refused',
-      runId,
-      reason: `${warnings.join(' ')} Audit it anyway with --allow-incomplete.`,
-    };
+    return { reason: `${warnings.join(' ')} Audit it anyway with --allow-incomplete.` };
   // A file that cannot even be parsed stops the audit, --allow-incomplete or not.
   if ('loadError' in loaded) throw loaded.loadError;
   const { snapshot } = loaded;
@@ -97,9 +117,7 @@ async function auditSiteOrThrow(
   const adapter = adapterFor(manifest.provider);
 
   const previousRun = await previousCompleteRun(store, runs, runId);
-  const previous: LoadedSnapshot | undefined = previousRun
-    ? await loadSnapshot(store, previousRun.run.manifestKey)
-    : undefined;
+  const previous = previousRun ? await loadSnapshot(store, previousRun.run.manifestKey) : undefined;
   const scheduledAt = new Date(manifest.scheduledAt);
   const settings = site.audit;
   const audit = evaluateAudit({
@@ -122,8 +140,13 @@ async function auditSiteOrThrow(
       )
     : undefined;
   const history = await recentHistory(store, site.id, runs, runId);
-
-  const model: ReportModel = {
+  const thisRun = {
+    runId,
+    scheduledAt: manifest.scheduledAt,
+    users: manifest.counts.users,
+    failsBySeverity: failsBySeverity({ audit }),
+  };
+  return {
     tool: { name: 'rollcall', version: toolVersion },
     site: site.id,
     provider: manifest.provider,
@@ -149,24 +172,7 @@ async function auditSiteOrThrow(
     audit,
     ...(previousRun ? { previousRunId: previousRun.run.runId } : {}),
     ...(diff ? { diff } : {}),
-    history: [
-      ...history,
-      {
-        runId,
-        scheduledAt: manifest.scheduledAt,
-        users: manifest.counts.users,
-        failsBySeverity: failsBySeverity({ audit }),
-      },
-    ],
-  };
-  const written = await writeReports(store, model);
-  return {
-    site: site.id,
-    status: 'audited',
-    runId,
-    ...(previousRun ? { previousRunId: previousRun.run.runId } : {}),
-    summary: written.summary,
-    reports: written.locations,
+    history: [...history, thisRun],
   };
 }
 

@@ -1,6 +1,7 @@
-import { Readable } from 'node:stream';
+import type { Readable } from 'node:stream';
 import type { Options } from 'csv-stringify';
 import type { CanonicalGroup, CanonicalUser } from '../shared/model.ts';
+import { textStream } from '../shared/text-stream.ts';
 
 /**
  * CSV that auditors open in Excel (DESIGN.md): comma, RFC 4180 quoting, UTF-8 with BOM, CRLF,
@@ -50,8 +51,6 @@ export const excelCsvOptions = {
 } as const satisfies Options;
 
 const BOM = '\uFEFF';
-/** Lines are handed on in chunks of about this many characters. */
-const CHUNK_CHARS = 64 * 1024;
 const NEEDS_QUOTES = /[",\r\n]/;
 /** What Excel, LibreOffice and Numbers may read as the start of a formula (csv-stringify's list). */
 const FORMULA_START = /^[=+\-@\t\r\uFF1D\uFF0B\uFF0D\uFF20]/;
@@ -65,7 +64,7 @@ const FORMULA_START = /^[=+\-@\t\r\uFF1D\uFF0B\uFF0D\uFF20]/;
  * costs three to four times as much for a 50,000-user site.
  */
 export function csvStream(header: readonly string[], rows: Iterable<CsvRow>): Readable {
-  return Readable.from(csvChunks(header, rows), { objectMode: false });
+  return textStream(csvLines(header, rows));
 }
 
 /** The first bytes of every CSV file: the BOM Excel needs to read UTF-8, then the header row. */
@@ -73,16 +72,9 @@ export function csvHeaderLine(header: readonly string[]): string {
   return BOM + csvLine(header);
 }
 
-function* csvChunks(header: readonly string[], rows: Iterable<CsvRow>): Generator<string> {
-  let chunk = csvHeaderLine(header);
-  for (const row of rows) {
-    chunk += csvLine(row);
-    if (chunk.length >= CHUNK_CHARS) {
-      yield chunk;
-      chunk = '';
-    }
-  }
-  if (chunk !== '') yield chunk;
+function* csvLines(header: readonly string[], rows: Iterable<CsvRow>): Generator<string> {
+  yield csvHeaderLine(header);
+  for (const row of rows) yield csvLine(row);
 }
 
 /** One row with its CRLF. */

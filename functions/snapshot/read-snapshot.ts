@@ -154,7 +154,10 @@ async function* readRecords<T>(
           `${store.locate(key)} line ${line} is not a valid record: ${z.prettifyError(parsed.error)}`,
         );
       }
-      yield parsed.data;
+      // The record schemas are strict and have no defaults or transforms, so a record that passes
+      // is exactly its parsed value: handing that on instead of zod's copy saves an object per
+      // record (a second of garbage collection for two 200,000-user snapshots).
+      yield value as T;
     }
   } catch (cause) {
     if (cause instanceof SnapshotError) throw cause;

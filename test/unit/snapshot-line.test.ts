@@ -27,3 +27,18 @@ describe('snapshot lines', () => {
     expect(parseWithoutRaw(snapshotLine({ raw: 1 }))).toEqual({});
   });
 });
+
+describe('the record schemas', () => {
+  it('have no defaults or transforms: a valid record parses to itself (the snapshot reader relies on it)', async () => {
+    const { canonicalUserSchema, canonicalGroupSchema, userFieldsSchema, groupFieldsSchema } = await import(
+      '../../functions/shared/model.ts'
+    );
+    const user = { key: 'a@x', status: 'active', groups: ['g'], lastLoginAt: null, mfaEnabled: false };
+    const group = { key: 'g', name: 'G', memberCount: 1 };
+    expect(userFieldsSchema.parse(user)).toEqual(user);
+    expect(groupFieldsSchema.parse(group)).toEqual(group);
+    expect(canonicalUserSchema.parse({ ...user, raw: { x: 1 } })).toEqual({ ...user, raw: { x: 1 } });
+    expect(canonicalGroupSchema.parse({ ...group, raw: null })).toEqual({ ...group, raw: null });
+    expect(userFieldsSchema.safeParse({ ...user, extra: 1 }).success).toBe(false);
+  });
+});

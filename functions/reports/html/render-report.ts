@@ -4,7 +4,7 @@ import { tallyFindings } from './figures.ts';
 import { changesSection } from './sections/changes.ts';
 import { evidenceSection } from './sections/evidence.ts';
 import { findingsByRuleSection } from './sections/findings-by-rule.ts';
-import { writeFindingsTableSection } from './sections/findings-table.ts';
+import { findingsTableSection } from './sections/findings-table.ts';
 import { reportHeader } from './sections/header.ts';
 import { headlineSection } from './sections/headline.ts';
 import { historySection } from './sections/history.ts';
@@ -23,8 +23,13 @@ export const reportContentSecurityPolicy = `default-src 'none'; style-src ${repo
  * all, no external resource, no `style` attribute (the CSP above would block one).
  */
 export function renderReportHtml(model: ReportModel): string {
+  return [...reportHtmlChunks(model)].join('');
+}
+
+/** The page in order, piece by piece: a large site's page is written out without being held whole. */
+export function* reportHtmlChunks(model: ReportModel): Generator<string> {
   const figures = tallyFindings(model.audit.findings);
-  const parts = [
+  yield* [
     '<!doctype html>\n<html lang="en"><head><meta charset="utf-8">',
     `<meta http-equiv="Content-Security-Policy" content="${reportContentSecurityPolicy}">`,
     '<meta name="viewport" content="width=device-width, initial-scale=1">',
@@ -41,14 +46,13 @@ export function renderReportHtml(model: ReportModel): string {
     historySection(model),
     changesSection(model),
   ];
-  writeFindingsTableSection(parts, model, figures);
-  parts.push(
+  yield* findingsTableSection(model, figures);
+  yield* [
     evidenceSection(model),
     '</main>',
     `<footer class="report">Written by ${escapeHtml(model.tool.name)} ${escapeHtml(model.tool.version)} for run `,
     `<code>${escapeHtml(model.runId)}</code> of site <bdi>${escapeHtml(model.site)}</bdi>. `,
     'This page is self-contained: it loads nothing and runs no script.</footer>',
     '</body></html>\n',
-  );
-  return parts.join('');
+  ];
 }
