@@ -1,0 +1,87 @@
+/**
+ * `npm run bench:audit`: two synthetic snapshots of 200,000 users and 2,000 groups with 2 %
+ * churn between them, then one audit in a fresh process: load and re-hash the snapshot, audit,
+ * diff and write every report. Prints wall seconds and peak RSS of that process. Figures, not
+ * assertions: the README quotes them.
+ */
+import { fork } from 'node:child_process';
+import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import type { SiteAuditResult } from '../../functions/audit/audit-site.ts';
+import { TOOL_VERSION } from '../../functions/shared/tool-version.ts';
+import { FileStore } from '../../functions/store/file-store.ts';
+import { DAY_MS, writeSyntheticSnapshots } from './synthetic-snapshots.ts';
+
+const { values } = parseArgs({
+  options: {
+    users: { type: 'string', default: '200000' },
+    groups: { type: 'string', default: '2000' },
+    churn: { type: 'string', default: '0.02' },
+  },
+});
+const users = Number(values.users);
+const groups = Number(values.groups);
+const churn = Number(values.churn);
+const today = new Date('2026-11-22T02:00:00Z');
+
+const directory = await mkdtemp(join(tmpdir(), 'rollcall-bench-audit-'));
+try {
+  process.stdout.write(
+    `writing two snapshots of ${users.toLocaleString('en-US')} users (${churn * 100} % churn)…\n`,
+  );
+  const written = await writeSyntheticSnapshots(
+    new FileStore(directory),
+    'bench',
+    { users, groups, churn, yesterday: new Date(today.getTime() - DAY_MS), today },
+    TOOL_VERSION,
+  );
+  const config = JSON.stringify({
+    store: 'file://./',
+    sites: [{ id: 'bench', provider: 'periscope-v1', credentials: { env: 'UNUSED' } }],
+  });
+  const child = fork(
+    join(import.meta.dirname, 'audit-process.ts'),
+    [JSON.stringify({ config, cwd: directory })],
+    {
+      execArgv: ['--import', 'tsx'],
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    },
+  );
+  const measured = await new Promise<{ seconds: number; peakRssMb: number; result: SiteAuditResult }>(
+    (resolve, reject) => {
+      child.once('message', (message) => resolve(message as never));
+      child.once('error', reject);
+      child.once('exit', (code) => reject(new Error(`the audit process exited with code ${code}`)));
+    },
+  );
+  const { result } = measured;
+  if (result.status !== 'audited') throw new Error(`the audit did not run: ${JSON.stringify(result)}`);
+  const { summary } = result;
+  const htmlBytes = (await stat(result.reports.html)).size;
+  const figures: [string, string][] = [
+    [
+      'users (yesterday → today)',
+      `${written.users[0].toLocaleString('en-US')} → ${written.users[1].toLocaleString('en-US')}`,
+    ],
+    ['groups', groups.toLocaleString('en-US')],
+    [
+      'findings (FAIL / UNKNOWN)',
+      `${summary.findings.byStatus.FAIL.toLocaleString('en-US')} / ${summary.findings.byStatus.UNKNOWN.toLocaleString('en-US')}`,
+    ],
+    [
+      'changes (users +/−/~)',
+      `${summary.changes?.usersAdded} / ${summary.changes?.usersRemoved} / ${summary.changes?.usersChanged}`,
+    ],
+    ['memberships (+/−)', `${summary.changes?.membershipsGained} / ${summary.changes?.membershipsLost}`],
+    ['report.html', `${(htmlBytes / 1024 / 1024).toFixed(1)} MB`],
+    ['wall (load + verify + audit + diff + reports)', `${measured.seconds.toFixed(2)} s   (target ≤ 8 s)`],
+    ['peak RSS of the audit process', `${measured.peakRssMb.toFixed(0)} MB   (target ≤ 700 MB)`],
+  ];
+  const width = Math.max(...figures.map(([name]) => name.length));
+  process.stdout.write(`\nrollcall bench:audit (${new Date().toISOString().slice(0, 10)})\n`);
+  for (const [name, value] of figures) process.stdout.write(`  ${name.padEnd(width)}  ${value}\n`);
+} finally {
+  await rm(directory, { recursive: true, force: true });
+}
