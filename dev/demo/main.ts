@@ -73,6 +73,7 @@ try {
     `   made administrators: ${changes.madeAdministrators.join(', ')}`,
     `   group "${changes.removedGroup.name}" removed (${changes.removedGroup.members} members)`,
     `   two-factor switched off: ${changes.twoFactorSwitchedOff.join(', ')}`,
+    `   ${changes.loggedIn.length} users logged in`,
     '',
     `── Night 2 (${today.toISOString()}): rollcall run (export, then audit against night 1)`,
     '',

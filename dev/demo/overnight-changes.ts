@@ -12,6 +12,8 @@ export interface OvernightChanges {
   readonly madeAdministrators: readonly string[];
   readonly removedGroup: { readonly name: string; readonly members: number };
   readonly twoFactorSwitchedOff: readonly string[];
+  /** Users who logged in during the day: activity, not changes. */
+  readonly loggedIn: readonly string[];
 }
 
 /** Counts of each kind of change `applyOvernightChanges` makes. */
@@ -20,12 +22,14 @@ export const overnightChangeCounts = {
   added: 8,
   madeAdministrators: 3,
   twoFactorSwitchedOff: 2,
+  loggedIn: 25,
 };
 
 /**
  * A day's worth of changes, applied straight to the emulator's state: some users leave, a few
  * new hires join (never logged in, no two-factor yet), three people are made administrators, a
- * small team's group is removed (small enough not to look like a mass delete), and two people switch two-factor off — one of them an administrator.
+ * small team's group is removed (small enough not to look like a mass delete), two people switch
+ * two-factor off (one of them an administrator) and a couple of dozen log in.
  * Deterministic: the same site data always gets the same changes.
  */
 export function applyOvernightChanges(state: PeriscopeV1State, today: Date): OvernightChanges {
@@ -51,6 +55,15 @@ export function applyOvernightChanges(state: PeriscopeV1State, today: Date): Ove
   const other = state.users().find((user) => !user.groups.includes(ADMINISTRATORS) && user.tfa_enabled);
   const switchedOff = [admin, other].filter((user) => user !== undefined);
   for (const user of switchedOff) state.updateUser(user.email, { tfa_enabled: false });
+
+  const touched = new Set([...promoted, ...switchedOff].map((user) => user.email));
+  const active = pick(
+    state.users().filter((user) => !touched.has(user.email)),
+    overnightChangeCounts.loggedIn,
+    3,
+  );
+  const loginAt = new Date(today.getTime() - 6 * 60 * 60 * 1000).toISOString();
+  for (const user of active) state.updateUser(user.email, { last_login_at: loginAt });
 
   const newcomers = Array.from({ length: overnightChangeCounts.added }, (_, index) => ({
     first_name: `New`,
@@ -81,5 +94,6 @@ export function applyOvernightChanges(state: PeriscopeV1State, today: Date): Ove
     madeAdministrators: promoted.map((user) => user.email),
     removedGroup: group,
     twoFactorSwitchedOff: switchedOff.map((user) => user.email),
+    loggedIn: active.map((user) => user.email),
   };
 }

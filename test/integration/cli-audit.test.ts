@@ -141,6 +141,8 @@ describe('rollcall run: export then audit, from two emulator exports to the repo
     expect(count(rows, (row) => row.change === 'membership-gained')).toBe(summary.changes?.membershipsGained);
     expect(summary.changes?.membershipsGained).toBe(changes.added.length + changes.madeAdministrators.length);
     expect(summary.verdict?.status).toBe('ok');
+    // Logins are activity, never listed as changes (the user-changed rows above are the TFA ones).
+    expect(summary.changes?.activity).toBe(changes.loggedIn.length);
 
     const html = await ws.text(`${TODAY_REPORTS}report.html`);
     expect(html).toContain(TODAY_RUN);
@@ -221,6 +223,37 @@ describe('rollcall audit', () => {
     expect(await ws.csv(`${TODAY_REPORTS}changes.csv`)).toEqual([]);
     expect(await ws.text(`${TODAY_REPORTS}changes.csv`)).toBe(
       '\uFEFFsite,from_run_id,to_run_id,change,user_key,email,group_key,group_name,field,before,after\r\n',
+    );
+  });
+
+  it('fails never-logged-in users the store has known for longer than the grace period, not new ones', async () => {
+    const monthAgo = '2026-10-23T02:00:00Z';
+    const ws = await workspace({}, { referenceDate: monthAgo });
+    expect((await ws.run(['export', '--as-of', monthAgo])).code).toBe(0);
+    const newcomer = {
+      email: 'new.starter@acme.example',
+      first_name: 'New',
+      last_name: 'Starter',
+      groups: ['All Users'],
+      last_login_at: null,
+      password_updated_at: null,
+      tfa_enabled: true,
+    };
+    ws.site.state.addUser(newcomer);
+    expect((await ws.run(['export', '--as-of', TODAY])).code).toBe(0);
+
+    expect((await ws.run(['audit'])).code).toBe(0);
+
+    const neverLoggedIn = ws.site.state
+      .users()
+      .filter((user) => user.last_login_at === null && user.email !== newcomer.email);
+    expect(neverLoggedIn.length).toBeGreaterThan(0);
+    const rows = (await ws.csv(`${TODAY_REPORTS}findings.csv`)).filter(
+      (row) => row.rule === 'never-logged-in',
+    );
+    expect(rows.map((row) => row.user_key).sort()).toEqual(keysOf(neverLoggedIn.map((user) => user.email)));
+    expect(rows[0]?.detail).toBe(
+      'never logged in; already in the snapshot of 2026-10-23, 30 days ago; grace 14 days',
     );
   });
 

@@ -260,12 +260,12 @@ describe('never-logged-in', () => {
       status: 'FAIL',
       userKey: 'd15',
       email: 'd15@example.com',
-      detail: 'never logged in; known since 2026-11-07 (created), 15 days; grace 14',
+      detail: 'never logged in; created 2026-11-07, 15 days ago; grace 14 days',
     });
     expect(outcomeOf(result, 'never-logged-in')).toMatchObject({ evaluated: 4, pass: 2, fail: 2 });
   });
 
-  it('falls back to the first snapshot containing the user when there is no created date', () => {
+  it('falls back to the stored snapshot the user was found in when there is no created date', () => {
     const firstSeenAt = new Map([
       ['null-created', ago(52)],
       ['no-created', ago(52)],
@@ -281,13 +281,10 @@ describe('never-logged-in', () => {
     );
     expect(findingsOf(result, 'never-logged-in').map((finding) => [finding.userKey, finding.detail])).toEqual(
       [
-        [
-          'no-created',
-          'never logged in; known since 2026-10-01 (first snapshot containing the user), 52 days; grace 14',
-        ],
+        ['no-created', 'never logged in; already in the snapshot of 2026-10-01, 52 days ago; grace 14 days'],
         [
           'null-created',
-          'never logged in; known since 2026-10-01 (first snapshot containing the user), 52 days; grace 14',
+          'never logged in; already in the snapshot of 2026-10-01, 52 days ago; grace 14 days',
         ],
       ],
     );

@@ -24,27 +24,30 @@ export const neverLoggedIn: AuditRule = {
     if (Number.isNaN(ageMs)) return unknown('low', `known-since date "${known.since}" is not a valid time`);
     const grace = context.settings.neverLoggedInGraceDays;
     if (!isOlderThan(ageMs, grace)) return pass;
-    return fail(
-      'low',
-      `never logged in; known since ${dayOf(known.since)} (${known.source}), ${dayCount(wholeDays(ageMs))}; grace ${grace}`,
-    );
+    const since =
+      known.source === 'created'
+        ? `created ${dayOf(known.since)}`
+        : `already in the snapshot of ${dayOf(known.since)}`;
+    return fail('low', `never logged in; ${since}, ${dayCount(wholeDays(ageMs))} ago; grace ${grace} days`);
   },
 };
 
 interface KnownSince {
   readonly since: string;
   /** Said in the detail, so a reader knows whether the age is the vendor's or rollcall's own. */
-  readonly source: 'created' | 'first snapshot containing the user';
+  readonly source: 'created' | 'snapshot';
 }
 
 /**
- * The provider's created date when it has one, else the first stored snapshot with the user.
- * Undefined means the user first appears in this very snapshot: age zero, always within grace.
+ * The provider's created date when it has one, else the stored snapshot the audit found the user
+ * in (see first-seen.ts: the newest complete one older than the grace period, so the user has
+ * been on the site at least since then). Undefined means the user first appears in this very
+ * snapshot: age zero, always within grace.
  */
 function knownSince(user: AuditedUser, context: AuditContext): KnownSince | undefined {
   if (typeof user.createdAt === 'string') return { since: user.createdAt, source: 'created' };
   const firstSeen = context.firstSeenAt.get(user.key);
   return firstSeen === undefined
     ? undefined
-    : { since: firstSeen, source: 'first snapshot containing the user' };
+    : { since: firstSeen, source: 'snapshot' };
 }
