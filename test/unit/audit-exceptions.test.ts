@@ -1,26 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { evaluateAudit } from '../../functions/audit/evaluate-audit.ts';
 import type { AuditedUser, AuditInput, AuditResult } from '../../functions/audit/model.ts';
-import { type AuditSettings, auditSettingsSchema } from '../../functions/config/schema.ts';
-
-const DAY = 86_400_000;
-const scheduledAt = new Date('2026-11-22T02:00:00.000Z');
-const ago = (days: number) => new Date(scheduledAt.getTime() - days * DAY).toISOString();
+import type { AuditSettings } from '../../functions/config/schema.ts';
+import { ago, auditUsers, DAY, healthyUser, scheduledAt } from '../support/audit-fixtures.ts';
 
 /** Passes every rule except mfa-missing, so each test looks at one FAIL. */
-function mfaOff(key: string, overrides: Partial<AuditedUser> = {}): AuditedUser {
-  return {
-    key,
-    email: `${key}@example.com`,
-    status: 'active',
-    groups: [],
-    lastLoginAt: ago(1),
-    passwordUpdatedAt: ago(1),
-    mfaEnabled: false,
-    createdAt: ago(400),
-    ...overrides,
-  };
-}
+const mfaOff = (key: string, overrides: Partial<AuditedUser> = {}) =>
+  healthyUser(key, { mfaEnabled: false, ...overrides });
 
 type Exception = AuditSettings['exceptions'][number];
 const exception = (overrides: Partial<Exception> = {}): Exception => ({
@@ -37,16 +22,7 @@ function audit(
   exceptions: readonly Exception[],
   overrides: Partial<AuditInput> = {},
 ): AuditResult {
-  return evaluateAudit({
-    users,
-    groupNames: new Map(),
-    capabilities: { lastLogin: true, mfa: true, passwordUpdated: true, createdAt: true, status: true },
-    providerName: 'Periscope Data (v1)',
-    settings: auditSettingsSchema.parse({ exceptions }),
-    scheduledAt,
-    firstSeenAt: new Map(),
-    ...overrides,
-  });
+  return auditUsers(users, { settings: { exceptions: [...exceptions] }, ...overrides });
 }
 
 const mfaFindings = (result: AuditResult) =>

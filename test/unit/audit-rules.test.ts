@@ -1,37 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { evaluateAudit } from '../../functions/audit/evaluate-audit.ts';
 import type { AuditedUser, AuditInput, AuditResult, AuditRuleId } from '../../functions/audit/model.ts';
-import { type AuditSettings, auditSettingsSchema } from '../../functions/config/schema.ts';
-import type { Capabilities } from '../../functions/shared/model.ts';
+import type { AuditSettings } from '../../functions/config/schema.ts';
+import { ago, auditUsers, everyCapability, healthyUser } from '../support/audit-fixtures.ts';
 
-const DAY = 86_400_000;
-const scheduledAt = new Date('2026-11-22T02:00:00.000Z');
-/** An ISO time `days` days (plus `extraMs`) before the snapshot. */
-const ago = (days: number, extraMs = 0) =>
-  new Date(scheduledAt.getTime() - days * DAY - extraMs).toISOString();
-
-const everyCapability: Capabilities = {
-  lastLogin: true,
-  mfa: true,
-  passwordUpdated: true,
-  createdAt: true,
-  status: true,
-};
-
-/** A user every rule passes: recent login and password, two-factor on, created long ago. */
-function user(key: string, overrides: Partial<AuditedUser> = {}): AuditedUser {
-  return {
-    key,
-    email: `${key}@example.com`,
-    status: 'active',
-    groups: [],
-    lastLoginAt: ago(1),
-    passwordUpdatedAt: ago(1),
-    mfaEnabled: true,
-    createdAt: ago(400),
-    ...overrides,
-  };
-}
+const user = healthyUser;
 
 /** The user without `field` at all: "the provider has no value", not null. */
 function without(base: AuditedUser, field: keyof AuditedUser): AuditedUser {
@@ -44,19 +16,12 @@ function audit(
   users: readonly AuditedUser[],
   overrides: Omit<Partial<AuditInput>, 'settings'> & { settings?: Partial<AuditSettings> } = {},
 ): AuditResult {
-  const { settings, ...rest } = overrides;
-  return evaluateAudit({
-    users,
+  return auditUsers(users, {
     groupNames: new Map([
       ['g-admin', 'Administrators'],
       ['g-staff', 'Staff'],
     ]),
-    capabilities: everyCapability,
-    providerName: 'Periscope Data (v1)',
-    settings: auditSettingsSchema.parse(settings ?? {}),
-    scheduledAt,
-    firstSeenAt: new Map(),
-    ...rest,
+    ...overrides,
   });
 }
 

@@ -47,7 +47,5 @@ interface KnownSince {
 function knownSince(user: AuditedUser, context: AuditContext): KnownSince | undefined {
   if (typeof user.createdAt === 'string') return { since: user.createdAt, source: 'created' };
   const firstSeen = context.firstSeenAt.get(user.key);
-  return firstSeen === undefined
-    ? undefined
-    : { since: firstSeen, source: 'snapshot' };
+  return firstSeen === undefined ? undefined : { since: firstSeen, source: 'snapshot' };
 }
