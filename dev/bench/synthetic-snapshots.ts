@@ -7,7 +7,7 @@ import { type CanonicalGroup, type CanonicalUser, compareKeys } from '../../func
 import { runIdFor } from '../../functions/snapshot/layout.ts';
 import { writeSnapshot } from '../../functions/snapshot/write-snapshot.ts';
 import type { ObjectStore } from '../../functions/store/port.ts';
-import { createRng, type Rng } from '../emulators/periscope-v1/prng.ts';
+import { createRng, type Rng } from '../emulators/shared/prng.ts';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 

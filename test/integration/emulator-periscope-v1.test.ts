@@ -744,7 +744,7 @@ describe('faults on the wire', () => {
 });
 
 describe('request log', () => {
-  it('records method, raw path, decoded query, status, test_mode and auth presence, never the key', async () => {
+  it('records method, raw path, decoded query, status, kind, test_mode and auth presence, never the key', async () => {
     const e = await start({ users: 5, apiKey: 'secret-key-123' });
     await call(e, '/api/v1/users?next_page_start=a%2Bb%40x.example&test_mode=True');
     await call(e, '/api/v1/groups/Team%20%231', { auth: false });
@@ -755,6 +755,7 @@ describe('request log', () => {
         path: '/api/v1/users',
         query: { next_page_start: 'a+b@x.example', test_mode: 'True' },
         status: 200,
+        kind: 'users-list',
         testMode: 'True',
         hasAuth: true,
       },
@@ -763,6 +764,7 @@ describe('request log', () => {
         path: '/api/v1/groups/Team%20%231',
         query: {},
         status: 403,
+        kind: 'group-detail',
         testMode: undefined,
         hasAuth: false,
       },
@@ -771,6 +773,7 @@ describe('request log', () => {
         path: '/api/v1/users',
         query: {},
         status: 400,
+        kind: 'write',
         testMode: undefined,
         hasAuth: true,
         email: 'nobody@x.example',

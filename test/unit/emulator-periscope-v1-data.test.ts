@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { generateSiteData, isoTimestamp } from '../../dev/emulators/periscope-v1/data.ts';
-import { createRng } from '../../dev/emulators/periscope-v1/prng.ts';
+import { createRng } from '../../dev/emulators/shared/prng.ts';
 
 const REFERENCE = Date.parse('2026-11-01T00:00:00Z');
 const DAY = 86_400_000;

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { FaultPlan } from '../../dev/emulators/periscope-v1/faults.ts';
-import { parseRailsQuery, pathSegments } from '../../dev/emulators/periscope-v1/http.ts';
 import { matchRoute } from '../../dev/emulators/periscope-v1/routes/router.ts';
 import { parseAccess } from '../../dev/emulators/periscope-v1/schemas.ts';
+import { FaultPlan } from '../../dev/emulators/shared/faults.ts';
+import { parseRailsQuery, pathSegments } from '../../dev/emulators/shared/http.ts';
 
 describe('parseRailsQuery', () => {
   it('decodes + as a space and percent-escapes as characters', () => {

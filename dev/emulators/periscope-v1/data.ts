@@ -1,3 +1,4 @@
+import { createRng, type Rng } from '../shared/prng.ts';
 import {
   AWKWARD_GROUP_NAMES,
   DASHBOARD_NAMES,
@@ -10,7 +11,6 @@ import {
   PLUS_TAGS,
   PROJECT_WORDS,
 } from './data-pools.ts';
-import { createRng, type Rng } from './prng.ts';
 import {
   ADMINISTRATORS,
   ALL_USERS,

@@ -3,28 +3,31 @@
  * benchmarks and demo: real HTTP, seeded data, the vendor's quirks, and injectable faults.
  * Behaviour choices where the vendor is silent are listed in ./README.md.
  */
+
+import { type EmulatorFaults, FaultPlan } from '../shared/faults.ts';
 import { DEFAULT_REFERENCE_DATE, generateSiteData, parseReferenceDate, type SiteData } from './data.ts';
-import { FaultPlan, type PeriscopeV1Faults } from './faults.ts';
 import { EmulatorServer, type LoggedRequest } from './server.ts';
 import { copyGroup, copyUser, createState, type PeriscopeV1State } from './state.ts';
 import { SiteStore } from './store.ts';
 import type { PeriscopeV1Group, PeriscopeV1User } from './types.ts';
 
-export { DEFAULT_REFERENCE_DATE, generateSiteData } from './data.ts';
 export type {
   CountedFault,
   DriftFault,
+  EmulatorFaults,
   FaultName,
   FaultRoute,
   LatencyFault,
-  PeriscopeV1Faults,
   RateLimitFault,
   RepeatCursorFault,
   ResetConnectionFault,
   RouteKind,
   ServerErrorFault,
   TruncatedBodyFault,
-} from './faults.ts';
+} from '../shared/faults.ts';
+export { DEFAULT_REFERENCE_DATE, generateSiteData } from './data.ts';
+/** The Periscope v1 emulator takes the fault switches every emulator shares. */
+export type PeriscopeV1Faults = EmulatorFaults;
 export type { LoggedRequest } from './server.ts';
 export type { PeriscopeV1GroupInput, PeriscopeV1State } from './state.ts';
 export type { PeriscopeV1Access, PeriscopeV1Dashboard, PeriscopeV1Group, PeriscopeV1User } from './types.ts';
@@ -55,7 +58,7 @@ export interface PeriscopeV1EmulatorOptions {
   data?: { users: PeriscopeV1User[]; groups: PeriscopeV1Group[] };
   /** Records per listing page. Default 100, as the vendor's fixed page. */
   pageSize?: number;
-  faults?: PeriscopeV1Faults;
+  faults?: EmulatorFaults;
   /** Default 0: a free port. */
   port?: number;
   /** Default 127.0.0.1. */
@@ -74,7 +77,7 @@ export interface PeriscopeV1Emulator {
   readonly requests: readonly LoggedRequest[];
   resetRequestLog(): void;
   /** Replaces every fault and restarts their counters. `{}` switches them all off. */
-  setFaults(faults: PeriscopeV1Faults): void;
+  setFaults(faults: EmulatorFaults): void;
   /** Stops listening and drops open keep-alive connections. */
   close(): Promise<void>;
 }

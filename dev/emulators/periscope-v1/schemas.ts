@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { parseJsonObject } from './http.ts';
+import { parseJsonObject } from '../shared/http.ts';
 import type { PeriscopeV1Access } from './types.ts';
 
 /**

@@ -1,9 +1,15 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
-import { type DriftFault, type FaultName, FaultPlan, type Interruption, type RouteKind } from './faults.ts';
-import { message, parseRailsQuery, type Reply, readBody, waitUntil } from './http.ts';
-import { createRng } from './prng.ts';
+import {
+  type DriftFault,
+  type FaultName,
+  FaultPlan,
+  type Interruption,
+  type RouteKind,
+} from '../shared/faults.ts';
+import { message, parseRailsQuery, type Reply, readBody, waitUntil } from '../shared/http.ts';
+import { createRng } from '../shared/prng.ts';
 import type { RequestContext } from './routes/context.ts';
 import { matchRoute, type Route } from './routes/router.ts';
 import type { SiteStore } from './store.ts';
@@ -22,6 +28,8 @@ export interface LoggedRequest {
   readonly hasAuth: boolean;
   /** The HTTP-X-EMAIL header, when sent. */
   readonly email?: string;
+  /** What the request was, in the vocabulary every emulator shares. */
+  readonly kind: RouteKind;
   /** The injected fault that shaped this response, if any. */
   readonly fault?: FaultName;
 }
@@ -139,6 +147,7 @@ export class EmulatorServer {
       path: incoming.path,
       query: incoming.query ?? {},
       status: answer?.status ?? 0,
+      kind,
       testMode: incoming.query?.test_mode,
       hasAuth: incoming.auth !== undefined,
       ...(email !== undefined && { email }),

@@ -1,5 +1,5 @@
+import type { Rng } from '../shared/prng.ts';
 import { generateUsers, groupKey, type SiteData, userKey } from './data.ts';
-import type { Rng } from './prng.ts';
 import { SortedTable } from './sorted-table.ts';
 import { ALL_USERS, type PeriscopeV1Group, type PeriscopeV1User } from './types.ts';
 

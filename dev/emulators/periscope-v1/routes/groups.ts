@@ -1,5 +1,5 @@
+import { message, type Reply, reply } from '../../shared/http.ts';
 import { groupKey } from '../data.ts';
-import { message, type Reply, reply } from '../http.ts';
 import { createGroupBody, parseAccess, parseBody, updateGroupBody } from '../schemas.ts';
 import { ALL_USERS, type PeriscopeV1Group } from '../types.ts';
 import { DRY_RUN_MESSAGE, type RequestContext } from './context.ts';

@@ -1,6 +1,6 @@
-import type { RouteKind } from '../faults.ts';
-import type { Reply } from '../http.ts';
-import { pathSegments } from '../http.ts';
+import type { RouteKind } from '../../shared/faults.ts';
+import type { Reply } from '../../shared/http.ts';
+import { pathSegments } from '../../shared/http.ts';
 import type { RequestContext } from './context.ts';
 import { groupRoute, groupsRoute } from './groups.ts';
 import { usersRoute } from './users.ts';

@@ -1,4 +1,4 @@
-import { message, type Reply, reply } from '../http.ts';
+import { message, type Reply, reply } from '../../shared/http.ts';
 import { createUserBody, parseBody, updateUserBody } from '../schemas.ts';
 import type { PeriscopeV1User } from '../types.ts';
 import { DRY_RUN_MESSAGE, type RequestContext } from './context.ts';

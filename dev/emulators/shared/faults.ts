@@ -1,10 +1,22 @@
 /**
- * Synthetic faults (the vendor documents none): deterministic, counted per fault since the
- * last setFaults(), so a test knows exactly which request fails.
+ * Synthetic faults (no vendor documents any), the same switches in every emulator: deterministic,
+ * counted per fault since the last setFaults(), so a test knows exactly which request fails.
  */
 
-/** What a request is, for scoping faults. Unknown routes are 'other' and only match 'any'. */
-export type RouteKind = 'users-list' | 'user-detail' | 'groups-list' | 'group-detail' | 'write' | 'other';
+/**
+ * What a request is, for scoping faults; every emulator maps its routes onto these, so one test
+ * can say "a 5xx on the second users page" of any provider. Groups are whatever the provider calls
+ * them (groups, roles, feeds); `token` is an authentication exchange. Unknown routes are 'other'
+ * and only match 'any'.
+ */
+export type RouteKind =
+  | 'users-list'
+  | 'user-detail'
+  | 'groups-list'
+  | 'group-detail'
+  | 'token'
+  | 'write'
+  | 'other';
 export type FaultRoute = Exclude<RouteKind, 'other'> | 'any';
 
 /** Fires on matching requests number after+1 … after+count (1-based, counted per fault). */
@@ -61,7 +73,7 @@ export interface DriftFault {
   seed?: number;
 }
 
-export interface PeriscopeV1Faults {
+export interface EmulatorFaults {
   /** Added before every matching response; a number means every route. */
   latencyMs?: number | LatencyFault;
   rateLimit?: RateLimitFault;
@@ -96,7 +108,7 @@ class Counter {
   }
 }
 
-function checkFaults(faults: PeriscopeV1Faults): void {
+function checkFaults(faults: EmulatorFaults): void {
   const latency = typeof faults.latencyMs === 'number' ? faults.latencyMs : faults.latencyMs?.ms;
   if (latency !== undefined && !(latency >= 0 && Number.isFinite(latency))) {
     throw new RangeError(`latencyMs must be a finite number >= 0, got ${latency}`);
@@ -125,7 +137,7 @@ export class FaultPlan {
   private frozenCursor: string | null | undefined;
   private driftDone = false;
 
-  constructor(readonly faults: PeriscopeV1Faults = {}) {
+  constructor(readonly faults: EmulatorFaults = {}) {
     checkFaults(faults);
     // Order is priority when two faults fire on the same request.
     for (const name of ['resetConnection', 'rateLimit', 'serverErrors', 'truncatedBody'] as const) {
