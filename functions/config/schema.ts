@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 /** Provider ids rollcall can export; the registry maps each to its adapter. */
-export const providerIds = ['periscope-v1'] as const;
+export const providerIds = ['periscope-v1', 'periscope-v2', 'lumapps', 'trivore'] as const;
 
 export const auditRuleIds = [
   'mfa-missing',

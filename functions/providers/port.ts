@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import type { HttpClient } from '../shared/http/client.ts';
 import type { CanonicalGroup, CanonicalUser, Capabilities } from '../shared/model.ts';
 
-export type ProviderId = 'periscope-v1';
+export type ProviderId = 'periscope-v1' | 'periscope-v2' | 'lumapps' | 'trivore';
 
 /** How one listing (users, groups, group details…) ended; the manifest's `source` entries. */
 export interface ListingReport {
@@ -15,6 +15,11 @@ export interface ListingReport {
   readonly complete: boolean;
   /** Why the listing is not complete, for people. */
   readonly reason?: string;
+  /**
+   * What a person should know even when the listing is complete, e.g. "role \"Viewers\" came back
+   * without an id; keyed by its name". Kept in the manifest.
+   */
+  readonly warnings?: readonly string[];
 }
 
 export interface ProviderExport {

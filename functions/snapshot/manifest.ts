@@ -10,6 +10,8 @@ const listingSourceSchema = z.strictObject({
   retries: z.number().int().nonnegative(),
   complete: z.boolean(),
   reason: z.string().optional(),
+  /** What a complete listing still wants a person to know (e.g. a role that came back without an id). */
+  warnings: z.array(z.string()).optional(),
 });
 
 export const manifestFileSchema = z.strictObject({

@@ -205,6 +205,9 @@ function sourceEntry(listing: ListingReport): Manifest['source'][string] {
     retries: listing.retries,
     complete: listing.complete,
     ...(listing.reason === undefined ? {} : { reason: listing.reason }),
+    ...(listing.warnings === undefined || listing.warnings.length === 0
+      ? {}
+      : { warnings: [...listing.warnings] }),
   };
 }
 

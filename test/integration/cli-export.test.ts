@@ -488,7 +488,7 @@ describe('rollcall export', () => {
       const ws = await withConfig({ store: 'file://./backups', sites: [site({ provider: 'periscope-v9' })] });
       const message = await expectUsageError(ws, await ws.run([]));
       expect(message).toBe(
-        'rollcall: rollcall.config.json: sites[0] (acme).provider: must be one of "periscope-v1"',
+        'rollcall: rollcall.config.json: sites[0] (acme).provider: must be one of "periscope-v1", "periscope-v2", "lumapps", "trivore"',
       );
     });
 

@@ -71,7 +71,7 @@ describe('config', () => {
       'rollcall.config.json: sites[0] (Acme Corp).id: must be 1–63 lower-case letters, digits or dashes',
     );
     expect(errorOf(configText({}, { provider: 'okta' }))).toBe(
-      'rollcall.config.json: sites[0] (acme).provider: must be one of "periscope-v1"',
+      'rollcall.config.json: sites[0] (acme).provider: must be one of "periscope-v1", "periscope-v2", "lumapps", "trivore"',
     );
     expect(errorOf(configText({}, { credentials: undefined }))).toBe(
       'rollcall.config.json: sites[0] (acme).credentials: is required',

@@ -1,0 +1,108 @@
+import type { EmulatorApp, EmulatorRequest, ListingPageHook } from '../shared/fault-server.ts';
+import type { DriftFault, RouteKind } from '../shared/faults.ts';
+import type { Reply } from '../shared/http.ts';
+import { createRng } from '../shared/prng.ts';
+import type { EmptyMoreFault, RouteContext } from './routes/context.ts';
+import { apiError } from './routes/errors.ts';
+import { listFeeds } from './routes/feeds.ts';
+import { applicationToken, type TokenSettings } from './routes/token.ts';
+import { getUser, listUsers } from './routes/users.ts';
+
+/** Where Cloud Endpoints serves the v1 API on every cell. */
+export const API_ROOT = '/_ah/api/lumsites/v1/';
+const TOKEN_PATH = /^\/v2\/organizations\/([^/]+)\/application-token$/;
+
+const API_ROUTES: Readonly<Record<string, { kind: RouteKind; run: (ctx: RouteContext) => Reply }>> = {
+  'user/list': { kind: 'users-list', run: listUsers },
+  'user/get': { kind: 'user-detail', run: getUser },
+  'feed/list': { kind: 'groups-list', run: listFeeds },
+};
+
+export interface AppSettings extends TokenSettings {
+  readonly pageSize: number;
+  /** Seed for drift when the fault names none. */
+  readonly driftSeed: number;
+}
+
+function bearer(request: EmulatorRequest): string | undefined {
+  const header = request.headers.authorization;
+  if (typeof header !== 'string') return undefined;
+  const match = /^bearer\s+(\S+)\s*$/i.exec(header);
+  return match?.[1];
+}
+
+/** The LumApps half of the emulator: routes, auth, the emptyMore fault and drift. */
+export class LumAppsApp implements EmulatorApp {
+  readonly name = 'lumapps emulator';
+  private emptyMoreFault: EmptyMoreFault | undefined;
+  private readonly pagesServed = { 'users-list': 0, 'groups-list': 0 };
+
+  constructor(private readonly settings: AppSettings) {}
+
+  /** Replaces the LumApps-only fault and restarts its page count, as setFaults does for the rest. */
+  setEmptyMore(fault: EmptyMoreFault | undefined): void {
+    if (fault !== undefined && !(Number.isSafeInteger(fault.page) && fault.page >= 1)) {
+      throw new RangeError('emptyMore.page must be an integer >= 1');
+    }
+    this.emptyMoreFault = fault;
+    this.pagesServed['users-list'] = 0;
+    this.pagesServed['groups-list'] = 0;
+  }
+
+  kindOf(request: EmulatorRequest): RouteKind {
+    if (TOKEN_PATH.test(request.path)) return 'token';
+    if (!request.path.startsWith(API_ROOT)) return 'other';
+    const route = API_ROUTES[request.path.slice(API_ROOT.length)];
+    return route !== undefined && request.method === 'GET' ? route.kind : 'other';
+  }
+
+  answer(request: EmulatorRequest, hooks: ListingPageHook): Reply {
+    const token = TOKEN_PATH.exec(request.path);
+    if (token) {
+      let organizationId: string;
+      try {
+        organizationId = decodeURIComponent(token[1] as string);
+      } catch {
+        return apiError(400, 'Malformed organization id.');
+      }
+      return applicationToken(request, organizationId, this.settings);
+    }
+    const route = request.path.startsWith(API_ROOT)
+      ? API_ROUTES[request.path.slice(API_ROOT.length)]
+      : undefined;
+    if (route === undefined || request.method !== 'GET') return apiError(404, 'Not Found');
+
+    const presented = bearer(request);
+    const actingEmail = presented === undefined ? undefined : this.settings.tokens.check(presented);
+    if (actingEmail === undefined) {
+      return apiError(401, presented === undefined ? 'Login Required.' : 'Invalid Credentials', {
+        'WWW-Authenticate': 'Bearer realm="lumapps"',
+      });
+    }
+    const organization = request.headers['lumapps-organization-id'];
+    if (typeof organization === 'string' && organization !== this.settings.organizationId) {
+      return apiError(403, 'The token does not belong to this organization.');
+    }
+    return route.run({
+      request,
+      hooks,
+      store: this.settings.store,
+      pageSize: this.settings.pageSize,
+      actingEmail,
+      emptyMore: (kind) => {
+        this.pagesServed[kind] += 1;
+        const fault = this.emptyMoreFault;
+        const matches = fault !== undefined && (fault.route ?? 'users-list') === kind;
+        return matches && this.pagesServed[kind] === fault.page ? fault : undefined;
+      },
+    });
+  }
+
+  drift(fault: DriftFault): void {
+    this.settings.store.drift(
+      fault.add ?? 0,
+      fault.remove ?? 0,
+      createRng(fault.seed ?? this.settings.driftSeed),
+    );
+  }
+}

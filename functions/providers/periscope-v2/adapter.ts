@@ -1,0 +1,45 @@
+import { z } from 'zod';
+import type { Connector, ProviderAdapter } from '../port.ts';
+import { createPeriscopeV2Api, type PeriscopeV2Credentials } from './api.ts';
+import { exportSite } from './export-site.ts';
+import { fetchUsersPage } from './list-users.ts';
+import { RoleDirectory } from './role-directory.ts';
+
+export type { PeriscopeV2Credentials } from './api.ts';
+
+// Messages name the rule, never the value: a key pasted into the wrong field must not be echoed.
+const credentialsSchema: z.ZodType<PeriscopeV2Credentials> = z.strictObject({
+  site: z
+    .string()
+    .min(1, 'the site name is empty')
+    .regex(/^[^\s:]+$/, 'the site name (as in dashboard URLs .../app/<site>) has no spaces or colons'),
+  apiKey: z
+    .string()
+    .min(1, 'the API key is empty')
+    .regex(/^[\x21-\x7e]+$/, 'the API key has spaces, line breaks or non-ASCII characters'),
+});
+
+/**
+ * Periscope's Users and Roles API for RBAC: users under /api/v2 keyed by their id, roles (the
+ * canonical groups) and dashboards under /api/v1. Same host, header and audit fields as v1; no
+ * status and no creation date.
+ */
+export const periscopeV2: ProviderAdapter<PeriscopeV2Credentials> = {
+  id: 'periscope-v2',
+  displayName: 'Periscope Data (v2, RBAC)',
+  defaultBaseUrl: 'https://app.periscopedata.com',
+  capabilities: { lastLogin: true, mfa: true, passwordUpdated: true, createdAt: false, status: false },
+  credentialsSchema,
+  secretsOf: (credentials) => [credentials.apiKey],
+  connect({ baseUrl, credentials, http }): Connector {
+    const api = createPeriscopeV2Api(baseUrl, credentials, http);
+    return {
+      async verify() {
+        (await fetchUsersPage(api, null, 1, new RoleDirectory([]))).read();
+      },
+      exportAll(observer) {
+        return exportSite(api, observer);
+      },
+    };
+  },
+};

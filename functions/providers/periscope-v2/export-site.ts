@@ -1,0 +1,69 @@
+import { compareKeys } from '../../shared/model.ts';
+import type { ExportObserver, ListingReport, ProviderExport } from '../port.ts';
+import type { PeriscopeV2Api } from './api.ts';
+import { danglingGrantsWarning, unresolvedReferencesWarning } from './export-warnings.ts';
+import { listDashboards } from './list-dashboards.ts';
+import { listRoles } from './list-roles.ts';
+import { listUsers } from './list-users.ts';
+import { countMembers, toCanonicalGroup } from './mapping.ts';
+import { RoleDirectory, roleKey } from './role-directory.ts';
+
+const withWarning = (report: ListingReport, warning: string | undefined): ListingReport =>
+  warning === undefined ? report : { ...report, warnings: [...(report.warnings ?? []), warning] };
+
+/**
+ * Every user and role of the site, and the dashboards' names for the roles' grants. Roles come
+ * first (one request): user records name roles by id, or by name for a role sent without one, and
+ * each user is mapped to role keys as its page arrives, so users can be streamed. The dashboards
+ * listing runs beside both. When one listing fails for good the others abandon their requests at
+ * once, and the first failure is thrown.
+ */
+export async function exportSite(api: PeriscopeV2Api, observer?: ExportObserver): Promise<ProviderExport> {
+  const stop = new AbortController();
+  const stopOnFailure = (error: unknown): never => {
+    if (!stop.signal.aborted) stop.abort(error);
+    throw error;
+  };
+  // Requests in flight, and their retries, are abandoned too: the result is already decided.
+  const scoped = api.withSignal(stop.signal);
+  const rolesListing = listRoles(scoped, observer, stop.signal).catch(stopOnFailure);
+  const dashboardsListing = listDashboards(scoped, observer, stop.signal).catch(stopOnFailure);
+  const usersListing = rolesListing
+    .then(async (roles) => {
+      const directory = new RoleDirectory(roles.records.map((role) => role.record));
+      return { directory, listing: await listUsers(scoped, directory, observer, stop.signal) };
+    })
+    .catch(stopOnFailure);
+  const [roles, dashboards, users] = await Promise.allSettled([
+    rolesListing,
+    dashboardsListing,
+    usersListing,
+  ]);
+  if (roles.status === 'rejected' || dashboards.status === 'rejected' || users.status === 'rejected') {
+    throw stop.signal.reason;
+  }
+
+  const canonicalUsers = users.value.listing.records.sort((a, b) => compareKeys(a.key, b.key));
+  const members = countMembers(canonicalUsers);
+  const dashboardNames = new Map(dashboards.value.records.map((dashboard) => [dashboard.id, dashboard.name]));
+  const canonicalGroups = roles.value.records
+    .map(({ record, raw }) =>
+      toCanonicalGroup(record, raw, dashboardNames, members.get(roleKey(record)) ?? 0),
+    )
+    .sort((a, b) => compareKeys(a.key, b.key));
+
+  return {
+    users: canonicalUsers,
+    groups: canonicalGroups,
+    listings: {
+      users: withWarning(
+        users.value.listing.report,
+        unresolvedReferencesWarning(users.value.directory.unresolvedReferences()),
+      ),
+      roles: roles.value.report,
+      dashboards: dashboards.value.report.complete
+        ? withWarning(dashboards.value.report, danglingGrantsWarning(roles.value.records, dashboardNames))
+        : dashboards.value.report,
+    },
+  };
+}
