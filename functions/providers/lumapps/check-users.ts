@@ -2,13 +2,14 @@ import { mapWithConcurrency } from '../../shared/concurrency.ts';
 import { SiteError } from '../../shared/errors.ts';
 import type { CanonicalUser } from '../../shared/model.ts';
 import type { ExportObserver, ListingReport } from '../port.ts';
+import { retriesSpent } from '../shared/retries.ts';
 import type { LumAppsApi } from './api.ts';
 import { usersQuery, usersRoute } from './list-users.ts';
 import { fetchListingPage, listingParams } from './listing-page.ts';
 import { type RecordNotes, toCanonicalUser } from './mapping.ts';
 import { collectMoreListing } from './paging.ts';
 import { type UserIdRecord, userIdSchema, userRecordSchema } from './schemas.ts';
-import { invalidBody, retriesSpent, unexpectedStatus } from './site-errors.ts';
+import { invalidBody, unexpectedStatus } from './site-errors.ts';
 
 /** The same query as the users listing, answered with ids only (a Google partial response). */
 export const checkQuery: readonly [string, string][] = [

@@ -1,7 +1,7 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { SiteError } from '../../shared/errors.ts';
 import type { ListingReport } from '../port.ts';
-import { retriesSpent } from './site-errors.ts';
+import { retriesSpent } from '../shared/retries.ts';
 
 /** One validated page of a `{items, cursor, more}` listing. */
 export interface MorePage<T> {

@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import { SiteError } from '../../shared/errors.ts';
 import { HttpError } from '../../shared/http/errors.ts';
+import { formatIssuePath } from '../shared/issue-path.ts';
 
 /** Who a message is about: the organisation and the cell it lives on. Never a secret. */
 export interface SiteLabel {
@@ -99,25 +100,11 @@ export function unexpectedStatus(site: SiteLabel, status: number, body: unknown,
 /** A body that does not have the documented shape, named by what it is and its first issue. */
 export function invalidBody(site: SiteLabel, what: string, error: z.ZodError): SiteError {
   const issue = error.issues[0];
-  const where = issue === undefined ? '' : `${formatPath(issue.path)}: `;
+  const where = issue === undefined ? '' : `${formatIssuePath(issue.path)}: `;
   const more = error.issues.length > 1 ? ` (and ${error.issues.length - 1} more issues)` : '';
   // Issue messages describe the rule, never the value: a record's content stays out of logs.
   return new SiteError(
     'protocol',
     `${site.label}: ${what} does not match the documented shape: ${where}${issue?.message ?? 'invalid'}${more}.`,
   );
-}
-
-function formatPath(path: readonly PropertyKey[]): string {
-  if (path.length === 0) return 'the body';
-  return path
-    .map((part, index) =>
-      typeof part === 'number' ? `[${part}]` : `${index === 0 ? '' : '.'}${String(part)}`,
-    )
-    .join('');
-}
-
-/** Retries spent on a request that failed for good, so the listing report counts them too. */
-export function retriesSpent(error: unknown): number {
-  return error instanceof SiteError && error.cause instanceof HttpError ? error.cause.attempts - 1 : 0;
 }

@@ -1,10 +1,11 @@
 import { mapWithConcurrency } from '../../shared/concurrency.ts';
 import { SiteError } from '../../shared/errors.ts';
 import type { ExportObserver, ListingReport } from '../port.ts';
+import { retriesSpent } from '../shared/retries.ts';
 import { groupPath, type PeriscopeV1Api } from './api.ts';
 import type { ListedGroup } from './list-groups.ts';
 import { groupDetailSchema } from './schemas.ts';
-import { failedRequest, invalidPage, retriesSpent, unexpectedStatus } from './site-errors.ts';
+import { failedRequest, invalidPage, unexpectedStatus } from './site-errors.ts';
 
 /** How a group's details are named in messages; the real path holds the encoded name. */
 const groupDetailRoute = '/api/v1/groups/{name}';

@@ -1,9 +1,9 @@
 import type { ExportObserver, ListingReport } from '../port.ts';
+import { type CursorListing, collectCursorListing, type ReceivedPage } from '../shared/cursor-listing.ts';
 import { groupsPath, type PeriscopeV1Api, periscopePageSize } from './api.ts';
 import { readGroupDetails } from './group-details.ts';
 import { peekCursor, requestListingPage } from './listing-page.ts';
 import { groupKey } from './mapping.ts';
-import { type CursorListing, collectCursorListing, type ReceivedPage } from './paging.ts';
 import { type GroupDetail, type GroupRecord, groupsPageSchema } from './schemas.ts';
 import { invalidPage } from './site-errors.ts';
 

@@ -1,9 +1,9 @@
 import type { CanonicalUser } from '../../shared/model.ts';
 import type { ExportObserver } from '../port.ts';
+import { type CursorListing, collectCursorListing, type ReceivedPage } from '../shared/cursor-listing.ts';
 import { type PeriscopeV1Api, periscopePageSize, usersPath } from './api.ts';
 import { peekCursor, requestListingPage } from './listing-page.ts';
 import { toCanonicalUser } from './mapping.ts';
-import { type CursorListing, collectCursorListing, type ReceivedPage } from './paging.ts';
 import { usersPageSchema } from './schemas.ts';
 import { invalidPage } from './site-errors.ts';
 

@@ -1,13 +1,19 @@
 import type { z } from 'zod';
 import { SiteError } from '../../shared/errors.ts';
 import { HttpError } from '../../shared/http/errors.ts';
-import type { PeriscopeV1Api } from './api.ts';
+import { formatIssuePath } from '../shared/issue-path.ts';
+
+/** What the messages need of either Periscope API (v1 and v2 share them): the site and the host. */
+export interface PeriscopeSite {
+  readonly site: string;
+  readonly host: string;
+}
 
 /**
  * Turns what went wrong on a request into the SiteError a person can act on. Messages name the
  * site and the host, never the key.
  */
-export function failedRequest(api: PeriscopeV1Api, error: unknown): SiteError {
+export function failedRequest(api: PeriscopeSite, error: unknown): SiteError {
   if (!(error instanceof HttpError)) {
     return new SiteError('unreachable', `Periscope site "${api.site}": the request to ${api.host} failed`, {
       cause: error,
@@ -39,7 +45,7 @@ export function failedRequest(api: PeriscopeV1Api, error: unknown): SiteError {
 }
 
 /** A response whose status the caller did not expect on this route. */
-export function unexpectedStatus(api: PeriscopeV1Api, status: number, what: string): SiteError {
+export function unexpectedStatus(api: PeriscopeSite, status: number, what: string): SiteError {
   if (status === 401 || status === 403) {
     return new SiteError(
       'auth',
@@ -60,7 +66,7 @@ export function unexpectedStatus(api: PeriscopeV1Api, status: number, what: stri
 }
 
 /** A 404 on a listing route: the paid add-on is off for the site, or the base URL points elsewhere. */
-export function apiDisabled(api: PeriscopeV1Api, route: string): SiteError {
+export function apiDisabled(api: PeriscopeSite, route: string): SiteError {
   return new SiteError(
     'disabled',
     `Periscope site "${api.site}": the User and Group Management API is not enabled for this site (404 on GET ${route}), ` +
@@ -68,28 +74,22 @@ export function apiDisabled(api: PeriscopeV1Api, route: string): SiteError {
   );
 }
 
-/** A page that does not have the documented shape, named by listing and first issue. */
-export function invalidPage(api: PeriscopeV1Api, what: string, error: z.ZodError): SiteError {
+/**
+ * A page that does not have the shape rollcall reads, named by listing and first issue; `shape`
+ * says whether the vendor documents it (v1) or rollcall inferred it (v2).
+ */
+export function invalidPage(
+  api: PeriscopeSite,
+  what: string,
+  error: z.ZodError,
+  shape: 'documented' | 'expected' = 'documented',
+): SiteError {
   const issue = error.issues[0];
-  const where = issue === undefined ? '' : `${formatPath(issue.path)}: `;
+  const where = issue === undefined ? '' : `${formatIssuePath(issue.path)}: `;
   const more = error.issues.length > 1 ? ` (and ${error.issues.length - 1} more issues)` : '';
   return new SiteError(
     'protocol',
-    `Periscope site "${api.site}": ${what} does not match the documented shape: ${where}${issue?.message ?? 'invalid'}${more}.`,
+    `Periscope site "${api.site}": ${what} does not match the ${shape} shape: ${where}${issue?.message ?? 'invalid'}${more}.`,
     { cause: error },
   );
-}
-
-function formatPath(path: readonly PropertyKey[]): string {
-  if (path.length === 0) return 'the body';
-  return path
-    .map((part, index) =>
-      typeof part === 'number' ? `[${part}]` : `${index === 0 ? '' : '.'}${String(part)}`,
-    )
-    .join('');
-}
-
-/** Retries spent on a request that failed for good, so the listing report counts them too. */
-export function retriesSpent(error: unknown): number {
-  return error instanceof SiteError && error.cause instanceof HttpError ? error.cause.attempts - 1 : 0;
 }

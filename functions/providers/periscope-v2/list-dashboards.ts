@@ -1,7 +1,7 @@
 import type { ExportObserver } from '../port.ts';
+import { type CursorListing, collectCursorListing, type ReceivedPage } from '../shared/cursor-listing.ts';
 import { dashboardsPath, type PeriscopeV2Api, periscopePageSize } from './api.ts';
 import { peekCursor, requestListingPage } from './listing-page.ts';
-import { type CursorListing, collectCursorListing, type ReceivedPage } from './paging.ts';
 import { type DashboardRecord, dashboardsPageSchema } from './schemas.ts';
 import { invalidPage } from './site-errors.ts';
 

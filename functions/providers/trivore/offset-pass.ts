@@ -1,6 +1,6 @@
 import { mapWithConcurrency } from '../../shared/concurrency.ts';
 import { SiteError } from '../../shared/errors.ts';
-import { retriesSpent } from './site-errors.ts';
+import { retriesSpent } from '../shared/retries.ts';
 
 /** One validated page of an offset listing. */
 export interface OffsetPage<T> {

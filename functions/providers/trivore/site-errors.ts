@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import { SiteError } from '../../shared/errors.ts';
 import type { HttpResponse } from '../../shared/http/client.ts';
 import { HttpError } from '../../shared/http/errors.ts';
+import { formatIssuePath } from '../shared/issue-path.ts';
 import type { TrivoreApi } from './api.ts';
 import { errorBodySchema } from './schemas.ts';
 
@@ -91,25 +92,11 @@ export function unexpectedResponse(api: TrivoreApi, response: HttpResponse, rout
 /** A page that does not have the documented shape, named by listing and first issue. */
 export function invalidPage(api: TrivoreApi, what: string, error: z.ZodError, hint = ''): SiteError {
   const issue = error.issues[0];
-  const where = issue === undefined ? '' : `${formatPath(issue.path)}: `;
+  const where = issue === undefined ? '' : `${formatIssuePath(issue.path)}: `;
   const more = error.issues.length > 1 ? ` (and ${error.issues.length - 1} more issues)` : '';
   return new SiteError(
     'protocol',
     `${api.label}: ${what} does not match the documented shape: ${where}${issue?.message ?? 'invalid'}${more}.${hint}`,
     { cause: error },
   );
-}
-
-function formatPath(path: readonly PropertyKey[]): string {
-  if (path.length === 0) return 'the body';
-  return path
-    .map((part, index) =>
-      typeof part === 'number' ? `[${part}]` : `${index === 0 ? '' : '.'}${String(part)}`,
-    )
-    .join('');
-}
-
-/** Retries spent on a request that failed for good, so the listing report counts them too. */
-export function retriesSpent(error: unknown): number {
-  return error instanceof SiteError && error.cause instanceof HttpError ? error.cause.attempts - 1 : 0;
 }

@@ -1,7 +1,7 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { SiteError } from '../../shared/errors.ts';
 import type { ListingReport } from '../port.ts';
-import { retriesSpent } from './site-errors.ts';
+import { retriesSpent } from './retries.ts';
 
 /** One validated page of a cursor listing. */
 export interface CursorPage<T> {
@@ -27,9 +27,9 @@ export interface CursorListingOptions<T> {
   readonly pageSize: number;
   /**
    * The most pages a listing whose API reports no total may take (dashboards, roles): the only
-   * bound left on a server that keeps offering new cursors with new records.
+   * bound left on a server that keeps offering new cursors with new records. Default 10,000.
    */
-  readonly maxPagesWithoutTotal: number;
+  readonly maxPagesWithoutTotal?: number;
   /** Identity used to de-duplicate. */
   keyOf(record: T): string;
   /** Whether a record with the same key is the same record seen twice, not a different one. */
@@ -50,6 +50,7 @@ export interface CursorListing<T> {
 }
 
 const count = (n: number): string => n.toLocaleString('en-US');
+const DEFAULT_MAX_PAGES_WITHOUT_TOTAL = 10_000;
 
 /**
  * Follows `next_page_start` to its end, keeping each record once by key and counting the
@@ -152,7 +153,7 @@ export async function collectCursorListing<T>(options: CursorListingOptions<T>):
       return stopped('the API offered another page after a page that brought no new records.');
     }
     if (largestTotal === null) {
-      if (pages >= options.maxPagesWithoutTotal) {
+      if (pages >= (options.maxPagesWithoutTotal ?? DEFAULT_MAX_PAGES_WITHOUT_TOTAL)) {
         return stopped(
           `the API still offered another page after ${count(pages)} pages; rollcall stops there because the API reports no total.`,
         );
