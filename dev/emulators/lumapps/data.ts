@@ -8,7 +8,7 @@ import {
   type NamePart,
   PROJECT_WORDS,
 } from '../periscope-v1/data-pools.ts';
-import { createRng, type Rng } from '../shared/prng.ts';
+import { createRng, pickDistinct, type Rng } from '../shared/prng.ts';
 import type {
   LumAppsAccountType,
   LumAppsFeed,
@@ -278,11 +278,4 @@ function uniqueEmail(email: string, taken: Set<string>): string {
 function pickFeedCount(rng: Rng): number {
   const r = rng.next();
   return r < 0.25 ? 0 : r < 0.55 ? 1 : r < 0.8 ? 2 : r < 0.93 ? 3 : 4;
-}
-
-function pickDistinct<T>(items: readonly T[], count: number, rng: Rng): T[] {
-  if (count >= items.length) return [...items];
-  const chosen = new Set<T>();
-  while (chosen.size < count) chosen.add(rng.pick(items));
-  return [...chosen];
 }

@@ -1,4 +1,4 @@
-import { createRng, type Rng } from '../shared/prng.ts';
+import { createRng, pickDistinct, pickGroupCount, type Rng, shuffle } from '../shared/prng.ts';
 import {
   AWKWARD_GROUP_NAMES,
   DASHBOARD_NAMES,
@@ -252,25 +252,4 @@ function unique(email: string, taken: Set<string>, suffixes: Map<string, number>
 function pickAccess(rng: Rng): PeriscopeV1Access {
   const r = rng.next();
   return r < 0.45 ? 'View' : r < 0.8 ? 'Sql' : 'Discovery';
-}
-
-function pickGroupCount(rng: Rng): number {
-  const r = rng.next();
-  return r < 0.3 ? 0 : r < 0.6 ? 1 : r < 0.8 ? 2 : r < 0.92 ? 3 : 4;
-}
-
-function pickDistinct<T>(items: readonly T[], count: number, rng: Rng): T[] {
-  if (count >= items.length) return [...items];
-  const chosen = new Set<T>();
-  while (chosen.size < count) chosen.add(rng.pick(items));
-  return [...chosen];
-}
-
-function shuffle<T>(items: readonly T[], rng: Rng): T[] {
-  const out = [...items];
-  for (let i = out.length - 1; i > 0; i--) {
-    const j = rng.int(0, i);
-    [out[i], out[j]] = [out[j] as T, out[i] as T];
-  }
-  return out;
 }

@@ -6,7 +6,7 @@ import {
   PROJECT_WORDS,
 } from '../periscope-v1/data-pools.ts';
 import { ADMINISTRATORS, ALL_USERS } from '../periscope-v1/types.ts';
-import { createRng, type Rng } from '../shared/prng.ts';
+import { createRng, pickDistinct, type Rng, shuffle } from '../shared/prng.ts';
 import { DASHBOARD_GRANTS, PERMISSION_NAMES, ROLE_DESCRIPTIONS } from './data-pools.ts';
 import {
   ADMIN,
@@ -196,20 +196,4 @@ export function generateUsers(ctx: GenerateUsersContext): PeriscopeV2User[] {
     password_updated_at: person.password_updated_at,
     tfa_enabled: person.tfa_enabled,
   }));
-}
-
-function pickDistinct<T>(items: readonly T[], count: number, rng: Rng): T[] {
-  if (count >= items.length) return [...items];
-  const chosen = new Set<T>();
-  while (chosen.size < count) chosen.add(rng.pick(items));
-  return [...chosen];
-}
-
-function shuffle<T>(items: readonly T[], rng: Rng): T[] {
-  const out = [...items];
-  for (let i = out.length - 1; i > 0; i--) {
-    const j = rng.int(0, i);
-    [out[i], out[j]] = [out[j] as T, out[i] as T];
-  }
-  return out;
 }

@@ -30,3 +30,27 @@ export function createRng(seed: number): Rng {
     },
   };
 }
+
+/** `count` different items (all of them when there are fewer), in the order picked. */
+export function pickDistinct<T>(items: readonly T[], count: number, rng: Rng): T[] {
+  if (count >= items.length) return [...items];
+  const chosen = new Set<T>();
+  while (chosen.size < count) chosen.add(rng.pick(items));
+  return [...chosen];
+}
+
+/** A Fisher–Yates shuffle into a new array. */
+export function shuffle<T>(items: readonly T[], rng: Rng): T[] {
+  const out = [...items];
+  for (let i = out.length - 1; i > 0; i--) {
+    const j = rng.int(0, i);
+    [out[i], out[j]] = [out[j] as T, out[i] as T];
+  }
+  return out;
+}
+
+/** How many groups a generated user is in: most have none to two, a few up to four. */
+export function pickGroupCount(rng: Rng): number {
+  const r = rng.next();
+  return r < 0.3 ? 0 : r < 0.6 ? 1 : r < 0.8 ? 2 : r < 0.92 ? 3 : 4;
+}

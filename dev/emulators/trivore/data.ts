@@ -8,7 +8,7 @@ import {
   type NamePart,
   PROJECT_WORDS,
 } from '../periscope-v1/data-pools.ts';
-import { createRng, type Rng } from '../shared/prng.ts';
+import { createRng, pickDistinct, pickGroupCount, type Rng, shuffle } from '../shared/prng.ts';
 import type { TrivoreEmail, TrivoreGroup, TrivoreMfaMethod, TrivoreUser } from './types.ts';
 
 export const DEFAULT_REFERENCE_DATE = '2026-11-01T00:00:00Z';
@@ -237,25 +237,4 @@ function uniqueUsername(wanted: string, taken: Set<string>, next: Map<string, nu
 function pickMfa(rng: Rng): TrivoreMfaMethod {
   const r = rng.next();
   return r < 0.4 ? 'NONE' : r < 0.85 ? 'TOTP' : 'SMS';
-}
-
-function pickGroupCount(rng: Rng): number {
-  const r = rng.next();
-  return r < 0.3 ? 0 : r < 0.6 ? 1 : r < 0.8 ? 2 : r < 0.92 ? 3 : 4;
-}
-
-function pickDistinct<T>(items: readonly T[], count: number, rng: Rng): T[] {
-  if (count >= items.length) return [...items];
-  const chosen = new Set<T>();
-  while (chosen.size < count) chosen.add(rng.pick(items));
-  return [...chosen];
-}
-
-function shuffle<T>(items: readonly T[], rng: Rng): T[] {
-  const out = [...items];
-  for (let i = out.length - 1; i > 0; i--) {
-    const j = rng.int(0, i);
-    [out[i], out[j]] = [out[j] as T, out[i] as T];
-  }
-  return out;
 }
