@@ -4,9 +4,10 @@
  * Behaviour choices where the vendor is silent are listed in ./README.md.
  */
 
+import { FaultingServer, type LoggedRequest as SharedLoggedRequest } from '../shared/fault-server.ts';
 import { type EmulatorFaults, FaultPlan } from '../shared/faults.ts';
+import { createPeriscopeV1App, type PeriscopeV1LogFields } from './app.ts';
 import { DEFAULT_REFERENCE_DATE, generateSiteData, parseReferenceDate, type SiteData } from './data.ts';
-import { EmulatorServer, type LoggedRequest } from './server.ts';
 import { copyGroup, copyUser, createState, type PeriscopeV1State } from './state.ts';
 import { SiteStore } from './store.ts';
 import type { PeriscopeV1Group, PeriscopeV1User } from './types.ts';
@@ -28,7 +29,8 @@ export type {
 export { DEFAULT_REFERENCE_DATE, generateSiteData } from './data.ts';
 /** The Periscope v1 emulator takes the fault switches every emulator shares. */
 export type PeriscopeV1Faults = EmulatorFaults;
-export type { LoggedRequest } from './server.ts';
+/** One answered (or reset) request: the shared fields and v1's own. */
+export type LoggedRequest = SharedLoggedRequest & PeriscopeV1LogFields;
 export type { PeriscopeV1GroupInput, PeriscopeV1State } from './state.ts';
 export type { PeriscopeV1Access, PeriscopeV1Dashboard, PeriscopeV1Group, PeriscopeV1User } from './types.ts';
 export { ADMINISTRATORS, ALL_USERS } from './types.ts';
@@ -108,14 +110,16 @@ export async function startPeriscopeV1Emulator(
     throw new RangeError('pageSize must be an integer >= 1');
 
   const store = new SiteStore(siteData(options, seed), options.apiEnabled ?? true);
-  const server = new EmulatorServer({
-    site,
-    apiKey,
-    pageSize,
-    store,
-    referenceMs: parseReferenceDate(options.referenceDate),
-    driftSeed: (seed ^ 0x5eed) >>> 0,
-  });
+  const server = new FaultingServer(
+    createPeriscopeV1App({
+      site,
+      apiKey,
+      pageSize,
+      store,
+      referenceMs: parseReferenceDate(options.referenceDate),
+      driftSeed: (seed ^ 0x5eed) >>> 0,
+    }),
+  );
   server.faults = new FaultPlan(options.faults);
   const port = await server.listen(options.port ?? 0, host);
   const state = createState(store);
@@ -126,7 +130,7 @@ export async function startPeriscopeV1Emulator(
     apiKey,
     state,
     get requests() {
-      return server.requests.slice();
+      return server.requests.slice() as LoggedRequest[];
     },
     resetRequestLog() {
       server.requests.length = 0;

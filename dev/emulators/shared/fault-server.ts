@@ -11,6 +11,8 @@ export interface EmulatorRequest {
   readonly path: string;
   /** Standard form decoding (`+` is a space); repeated keys are kept (`getAll`). */
   readonly query: URLSearchParams;
+  /** The query as sent, for an app that decodes it its own way (Rails-style). */
+  readonly rawQuery: string;
   readonly headers: IncomingHttpHeaders;
   readonly body: { readonly text: string; readonly tooLarge: boolean };
 }
@@ -36,6 +38,8 @@ export interface EmulatorApp {
   answer(request: EmulatorRequest, hooks: ListingPageHook): Reply;
   /** Users join and leave mid-listing (the drift fault). */
   drift(fault: DriftFault): void;
+  /** Provider-specific facts for the request log (never a secret). */
+  logFields?(request: EmulatorRequest): Readonly<Record<string, unknown>>;
 }
 
 export interface LoggedRequest {
@@ -47,6 +51,8 @@ export interface LoggedRequest {
   readonly kind: RouteKind;
   /** The injected fault that shaped this response, if any. */
   readonly fault?: FaultName;
+  /** What the app's `logFields` added. */
+  readonly [field: string]: unknown;
 }
 
 const LOG_LIMIT = 100_000;
@@ -117,6 +123,7 @@ export class FaultingServer {
       method,
       path: q === -1 ? url : url.slice(0, q),
       query: new URLSearchParams(q === -1 ? '' : url.slice(q + 1)),
+      rawQuery: q === -1 ? '' : url.slice(q + 1),
       headers,
       body: await readBody(req),
     };
@@ -140,6 +147,7 @@ export class FaultingServer {
       query: Object.fromEntries(request.query),
       status: answer?.status ?? 0,
       kind,
+      ...this.app.logFields?.(request),
       ...(interruption && { fault: interruption.fault }),
     });
     if (!answer || !payload) req.socket.destroy();
