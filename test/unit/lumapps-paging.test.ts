@@ -1,12 +1,19 @@
 import { describe, expect, it } from 'vitest';
 import {
   collectMoreListing,
-  type MorePage,
+  cursorPageOf,
   type ReceivedPage,
 } from '../../functions/providers/lumapps/paging.ts';
 import { SiteError } from '../../functions/shared/errors.ts';
 
-type Step = Partial<MorePage<string>> | SiteError;
+/** A page as LumApps sends it: `{items, cursor, more}`. */
+interface MorePage {
+  readonly more: boolean;
+  readonly cursor: string | undefined;
+  readonly records: readonly string[];
+  readonly retries: number;
+}
+type Step = Partial<MorePage> | SiteError;
 
 /** A listing that answers the scripted pages in turn and records the cursors it was asked for. */
 function scripted(steps: readonly Step[]) {
@@ -16,8 +23,11 @@ function scripted(steps: readonly Step[]) {
     asked.push(cursor);
     if (step === undefined) throw new Error(`no page scripted for request ${asked.length}`);
     if (step instanceof SiteError) throw step;
-    const page: MorePage<string> = { more: false, cursor: undefined, records: [], retries: 0, ...step };
-    return { peekedNext: undefined, read: () => page };
+    const page: MorePage = { more: false, cursor: undefined, records: [], retries: 0, ...step };
+    return {
+      peekedNext: undefined,
+      read: () => cursorPageOf(page.more, page.cursor, page.records, page.retries),
+    };
   };
   return {
     asked,
@@ -78,7 +88,7 @@ describe('lumapps more/cursor paging', () => {
       { records: ['a', 'b'], more: true, cursor: 'c2' },
     ]).run();
     expect(stale.report).toMatchObject({ complete: false, duplicatesDropped: 2, uniqueRecords: 2 });
-    expect(stale.report.reason).toMatch(/only users already read/);
+    expect(stale.report.reason).toMatch(/a page that brought no new records/);
   });
 
   it('throws a failure on the first page, and ends a later failure incomplete', async () => {

@@ -1,7 +1,7 @@
 import type { z } from 'zod';
+import type { CursorPage } from '../shared/cursor-listing.ts';
 import type { LumAppsApi } from './api.ts';
-import type { MorePage, ReceivedPage } from './paging.ts';
-import { peekNext } from './paging.ts';
+import { cursorPageOf, peekNext, type ReceivedPage } from './paging.ts';
 import { listPageSchema } from './schemas.ts';
 import { invalidBody, unexpectedStatus } from './site-errors.ts';
 
@@ -26,18 +26,18 @@ export async function fetchListingPage<R extends z.ZodType, T>(
   }
   return {
     peekedNext: peekNext(response.body),
-    read(): MorePage<T> {
+    read(): CursorPage<T> {
       const parsed = listPageSchema(request.item).safeParse(response.body);
       if (!parsed.success) throw invalidBody(api, request.what, parsed.error);
       // `raw` is the record as sent: the parsed copy may reorder keys or normalise values.
       const rawItems = (response.body as { items?: unknown[] }).items ?? [];
       const items = (parsed.data.items ?? []) as z.output<R>[];
-      return {
-        more: parsed.data.more,
-        cursor: parsed.data.cursor == null || parsed.data.cursor === '' ? undefined : parsed.data.cursor,
-        records: items.map((record, index) => request.map(record, rawItems[index])),
-        retries: response.retries,
-      };
+      return cursorPageOf(
+        parsed.data.more,
+        parsed.data.cursor == null || parsed.data.cursor === '' ? undefined : parsed.data.cursor,
+        items.map((record, index) => request.map(record, rawItems[index])),
+        response.retries,
+      );
     },
   };
 }

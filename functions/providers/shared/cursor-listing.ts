@@ -10,6 +10,11 @@ export interface CursorPage<T> {
   readonly next: string | null;
   readonly records: readonly T[];
   readonly retries: number;
+  /**
+   * A page that says more pages follow but cannot be followed (`more: true` with no records, or
+   * without a cursor): what comes after it cannot be trusted, so the listing ends incomplete.
+   */
+  readonly anomaly?: 'more-but-empty' | 'more-without-cursor';
 }
 
 /** A page as it arrived: its cursor, peeked, and the validation still to do. */
@@ -21,8 +26,10 @@ export interface ReceivedPage<T> {
 }
 
 export interface CursorListingOptions<T> {
-  /** Listing name in reports and progress: `users`, `roles`, `dashboards`. */
+  /** Listing name in reports and progress: `users`, `roles`, `dashboards`, `usersCheck`. */
   readonly listing: string;
+  /** What the records are, in messages, when the listing's name does not say it: `feeds`. */
+  readonly recordsName?: string;
   /** The API's page size, used to bound the number of pages a total can need. */
   readonly pageSize: number;
   /**
@@ -32,8 +39,11 @@ export interface CursorListingOptions<T> {
   readonly maxPagesWithoutTotal?: number;
   /** Identity used to de-duplicate. */
   keyOf(record: T): string;
-  /** Whether a record with the same key is the same record seen twice, not a different one. */
-  sameRecord(kept: T, other: T): boolean;
+  /**
+   * Whether a record with the same key is the same record seen twice, not a different one.
+   * Without it, a repeated key is always the same record.
+   */
+  sameRecord?(kept: T, other: T): boolean;
   /** Fetches one page; throws a SiteError. */
   fetchPage(cursor: string | null): Promise<ReceivedPage<T>>;
   onPage?(records: number, total: number | null): void;
@@ -64,6 +74,7 @@ const DEFAULT_MAX_PAGES_WITHOUT_TOTAL = 10_000;
  */
 export async function collectCursorListing<T>(options: CursorListingOptions<T>): Promise<CursorListing<T>> {
   const { listing } = options;
+  const what = options.recordsName ?? listing;
   const byKey = new Map<string, T>();
   const seenCursors = new Set<string>();
   const collisions: string[] = [];
@@ -88,7 +99,7 @@ export async function collectCursorListing<T>(options: CursorListingOptions<T>):
   });
   const stopped = (why: string): CursorListing<T> =>
     finish(
-      `${listing}: stopped after ${pages} page${pages === 1 ? '' : 's'} (${count(byKey.size)} ${listing} read): ${why}`,
+      `${listing}: stopped after ${pages} page${pages === 1 ? '' : 's'} (${count(byKey.size)} ${options.recordsName ?? listing} read): ${why}`,
     );
 
   const failedAfter = (error: unknown): CursorListing<T> => {
@@ -139,12 +150,21 @@ export async function collectCursorListing<T>(options: CursorListingOptions<T>):
         added.push(record);
       } else {
         duplicatesDropped += 1;
-        if (!options.sameRecord(kept, record)) collisions.push(key);
+        if (options.sameRecord && !options.sameRecord(kept, record)) collisions.push(key);
       }
     }
     if (added.length > 0) options.onRecords?.(added);
     options.onPage?.(byKey.size, page.total);
 
+    if (page.anomaly === 'more-but-empty') {
+      return stopped(
+        `page ${pages} said more ${what} follow but held none. APIs send this when something went wrong on their ` +
+          'side; the pages after it cannot be trusted to hold what this one should have, so paging ends here.',
+      );
+    }
+    if (page.anomaly === 'more-without-cursor') {
+      return stopped(`page ${pages} said more ${what} follow but sent no cursor to fetch them with.`);
+    }
     if (page.next === null) break;
     if (seenCursors.has(page.next)) {
       return stopped('the API sent a next-page cursor it had already sent, so paging would loop forever.');
