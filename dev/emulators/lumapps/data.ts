@@ -9,6 +9,7 @@ import {
   PROJECT_WORDS,
 } from '../periscope-v1/data-pools.ts';
 import { createRng, pickDistinct, type Rng } from '../shared/prng.ts';
+import { checkCount, compareCodeUnits, parseReferenceDate } from '../shared/site-options.ts';
 import type {
   LumAppsAccountType,
   LumAppsFeed,
@@ -16,8 +17,6 @@ import type {
   LumAppsUser,
   LumAppsUserStatus,
 } from './types.ts';
-
-export const DEFAULT_REFERENCE_DATE = '2026-11-01T00:00:00Z';
 
 /** What kind of account a generated user is; hidden and disabled users are the ones backups miss. */
 export type UserKind = 'admin' | 'ordinary' | 'hidden' | 'disabled' | 'hidden-disabled';
@@ -43,22 +42,9 @@ export interface SiteData {
   feeds: LumAppsFeed[];
 }
 
-/** Plain code-unit order: ids all have 16 digits, so this is numeric order too. */
-export const compareIds = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+export const compareIds = compareCodeUnits;
 
 const DAY_MS = 86_400_000;
-
-export function parseReferenceDate(referenceDate: string = DEFAULT_REFERENCE_DATE): number {
-  const ms = Date.parse(referenceDate);
-  if (Number.isNaN(ms)) throw new RangeError(`referenceDate is not a date: ${referenceDate}`);
-  return ms;
-}
-
-function checkCount(name: string, value: number, min = 0): void {
-  if (!Number.isSafeInteger(value) || value < min) {
-    throw new RangeError(`${name} must be an integer >= ${min}, got ${value}`);
-  }
-}
 
 /** A Datastore-style numeric id: 16 digits, spread over the whole range, unique within `taken`. */
 export function newId(rng: Rng, taken: Set<string>): string {
@@ -279,3 +265,5 @@ function pickFeedCount(rng: Rng): number {
   const r = rng.next();
   return r < 0.25 ? 0 : r < 0.55 ? 1 : r < 0.8 ? 2 : r < 0.93 ? 3 : 4;
 }
+
+export { DEFAULT_REFERENCE_DATE, parseReferenceDate } from '../shared/site-options.ts';

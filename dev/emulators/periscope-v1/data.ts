@@ -1,4 +1,5 @@
 import { createRng, pickDistinct, pickGroupCount, type Rng, shuffle } from '../shared/prng.ts';
+import { checkCount, compareCodeUnits, parseReferenceDate } from '../shared/site-options.ts';
 import {
   AWKWARD_GROUP_NAMES,
   DASHBOARD_NAMES,
@@ -19,8 +20,6 @@ import {
   type PeriscopeV1User,
 } from './types.ts';
 
-export const DEFAULT_REFERENCE_DATE = '2026-11-01T00:00:00Z';
-
 export interface GenerateOptions {
   readonly users: number;
   /** Total groups including "All Users" (always) and "Administrators" (from 2 on). */
@@ -39,8 +38,7 @@ export interface SiteData {
 export const userKey = (email: string): string => email.toLowerCase();
 export const groupKey = (name: string): string => name.toLowerCase();
 
-/** Plain code-unit order: locale-free, so every process sorts and binary-searches alike. */
-export const compareKeys = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+export const compareKeys = compareCodeUnits;
 
 const DAY_MS = 86_400_000;
 
@@ -50,18 +48,6 @@ export function sortByKey<T>(records: readonly T[], keyOf: (record: T) => string
     .map((record) => ({ key: keyOf(record), record }))
     .sort((a, b) => compareKeys(a.key, b.key))
     .map((e) => e.record);
-}
-
-export function parseReferenceDate(referenceDate: string = DEFAULT_REFERENCE_DATE): number {
-  const ms = Date.parse(referenceDate);
-  if (Number.isNaN(ms)) throw new RangeError(`referenceDate is not a date: ${referenceDate}`);
-  return ms;
-}
-
-function checkCount(name: string, value: number): void {
-  if (!Number.isSafeInteger(value) || value < 0) {
-    throw new RangeError(`${name} must be a non-negative integer, got ${value}`);
-  }
 }
 
 /** The same options always give byte-identical data. */
@@ -253,3 +239,5 @@ function pickAccess(rng: Rng): PeriscopeV1Access {
   const r = rng.next();
   return r < 0.45 ? 'View' : r < 0.8 ? 'Sql' : 'Discovery';
 }
+
+export { DEFAULT_REFERENCE_DATE, parseReferenceDate } from '../shared/site-options.ts';

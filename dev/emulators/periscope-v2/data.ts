@@ -7,6 +7,7 @@ import {
 } from '../periscope-v1/data-pools.ts';
 import { ADMINISTRATORS, ALL_USERS } from '../periscope-v1/types.ts';
 import { createRng, pickDistinct, type Rng, shuffle } from '../shared/prng.ts';
+import { checkCount, compareCodeUnits, parseReferenceDate } from '../shared/site-options.ts';
 import { DASHBOARD_GRANTS, PERMISSION_NAMES, ROLE_DESCRIPTIONS } from './data-pools.ts';
 import {
   ADMIN,
@@ -16,8 +17,6 @@ import {
   type PeriscopeV2Role,
   type PeriscopeV2User,
 } from './types.ts';
-
-export const DEFAULT_REFERENCE_DATE = '2026-11-01T00:00:00Z';
 
 export interface GenerateOptions {
   readonly users: number;
@@ -35,20 +34,7 @@ export interface SiteData {
   dashboards: PeriscopeV2Dashboard[];
 }
 
-/** Plain code-unit order: locale-free, so every process sorts and binary-searches alike. */
-export const compareKeys = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
-
-export function parseReferenceDate(referenceDate: string = DEFAULT_REFERENCE_DATE): number {
-  const ms = Date.parse(referenceDate);
-  if (Number.isNaN(ms)) throw new RangeError(`referenceDate is not a date: ${referenceDate}`);
-  return ms;
-}
-
-function checkCount(name: string, value: number): void {
-  if (!Number.isSafeInteger(value) || value < 0) {
-    throw new RangeError(`${name} must be a non-negative integer, got ${value}`);
-  }
-}
+export const compareKeys = compareCodeUnits;
 
 const hex = (rng: Rng, digits: number): string =>
   Array.from({ length: digits }, () => rng.int(0, 15).toString(16)).join('');
@@ -197,3 +183,5 @@ export function generateUsers(ctx: GenerateUsersContext): PeriscopeV2User[] {
     tfa_enabled: person.tfa_enabled,
   }));
 }
+
+export { DEFAULT_REFERENCE_DATE, parseReferenceDate } from '../shared/site-options.ts';

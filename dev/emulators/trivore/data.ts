@@ -9,9 +9,9 @@ import {
   PROJECT_WORDS,
 } from '../periscope-v1/data-pools.ts';
 import { createRng, pickDistinct, pickGroupCount, type Rng, shuffle } from '../shared/prng.ts';
+import { checkCount, compareCodeUnits, parseReferenceDate } from '../shared/site-options.ts';
 import type { TrivoreEmail, TrivoreGroup, TrivoreMfaMethod, TrivoreUser } from './types.ts';
 
-export const DEFAULT_REFERENCE_DATE = '2026-11-01T00:00:00Z';
 export const DEFAULT_NAMESPACE = 'acme';
 const PARTNER_NAMESPACE = 'acme-partners';
 const DAY_MS = 86_400_000;
@@ -29,20 +29,7 @@ export interface TrivoreSiteData {
   groups: TrivoreGroup[];
 }
 
-/** Ids in listing order: plain code units, as the emulator sorts them. */
-export const compareIds = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
-
-export function parseReferenceDate(referenceDate: string = DEFAULT_REFERENCE_DATE): number {
-  const ms = Date.parse(referenceDate);
-  if (Number.isNaN(ms)) throw new RangeError(`referenceDate is not a date: ${referenceDate}`);
-  return ms;
-}
-
-function checkCount(name: string, value: number): void {
-  if (!Number.isSafeInteger(value) || value < 0) {
-    throw new RangeError(`${name} must be a non-negative integer, got ${value}`);
-  }
-}
+export const compareIds = compareCodeUnits;
 
 /** The same options always give identical data, sorted by id as the listings serve it. */
 export function generateSiteData(options: GenerateOptions): TrivoreSiteData {
@@ -238,3 +225,5 @@ function pickMfa(rng: Rng): TrivoreMfaMethod {
   const r = rng.next();
   return r < 0.4 ? 'NONE' : r < 0.85 ? 'TOTP' : 'SMS';
 }
+
+export { DEFAULT_REFERENCE_DATE, parseReferenceDate } from '../shared/site-options.ts';
