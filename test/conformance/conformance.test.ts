@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { EmulatorFaults } from '../../dev/emulators/shared/faults.ts';
 import type { ProviderExport } from '../../functions/providers/port.ts';
 import { SiteError } from '../../functions/shared/errors.ts';
-import { createHttpClient } from '../../functions/shared/http/create-http-client.ts';
+import { connectForTest } from '../support/connect.ts';
 import type { ConformanceSite, ConformanceSiteOptions, ProviderHarness } from './harness.ts';
 import { harnesses } from './providers/index.ts';
 
@@ -114,21 +114,11 @@ function exportOf(
   credentials: unknown = site.credentials,
 ): Promise<ProviderExport> {
   const { adapter } = harness;
-  return adapter
-    .connect({
-      baseUrl: site.baseUrl,
-      credentials: adapter.credentialsSchema.parse(credentials),
-      concurrency: 8,
-      http: createHttpClient({
-        baseDelayMs: 1,
-        maxDelayMs: 5,
-        maxRetries: 3,
-        timeoutMs: 5_000,
-        secrets: adapter.secretsOf(credentials),
-        userAgent: 'rollcall-conformance',
-      }),
-    })
-    .exportAll();
+  return connectForTest(adapter, {
+    baseUrl: site.baseUrl,
+    credentials: adapter.credentialsSchema.parse(credentials),
+    concurrency: 8,
+  }).exportAll();
 }
 
 function expectComplete(result: ProviderExport): void {

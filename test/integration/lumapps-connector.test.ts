@@ -9,9 +9,8 @@ import {
 } from '../../dev/emulators/lumapps/index.ts';
 import { lumapps } from '../../functions/providers/lumapps/adapter.ts';
 import type { ProviderExport } from '../../functions/providers/port.ts';
-import { SiteError } from '../../functions/shared/errors.ts';
-import { createHttpClient } from '../../functions/shared/http/create-http-client.ts';
 import { compareKeys } from '../../functions/shared/model.ts';
+import { connectForTest, siteErrorOf } from '../support/connect.ts';
 
 const running: LumAppsEmulator[] = [];
 afterEach(async () => {
@@ -39,30 +38,14 @@ function connect(
     ...(overrides.clientSecret === undefined ? {} : { clientSecret: overrides.clientSecret }),
     ...(overrides.userEmail === undefined ? {} : { userEmail: overrides.userEmail }),
   };
-  return lumapps.connect({
+  return connectForTest(lumapps, {
     baseUrl: site.url,
     credentials: lumapps.credentialsSchema.parse(credentials),
-    http: createHttpClient({
-      baseDelayMs: 1,
-      maxDelayMs: 5,
-      maxRetries: 3,
-      timeoutMs: 5_000,
-      secrets: lumapps.secretsOf(credentials),
-      userAgent: 'rollcall/test',
-      ...(overrides.fetch === undefined ? {} : { fetch: overrides.fetch }),
-    }),
+    ...(overrides.fetch === undefined ? {} : { fetch: overrides.fetch }),
   });
 }
 
-async function siteError(promise: Promise<unknown>): Promise<SiteError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof SiteError) return error;
-    throw error;
-  }
-  throw new Error('expected a SiteError');
-}
+const siteError = siteErrorOf;
 
 /** The ground truth, mapped by hand (independently of the connector's mapping). */
 function expectedKeys(site: LumAppsEmulator) {

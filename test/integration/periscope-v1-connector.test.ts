@@ -5,9 +5,9 @@ import type { PeriscopeV1Group, PeriscopeV1User } from '../../dev/emulators/peri
 import { periscopeV1 } from '../../functions/providers/periscope-v1/adapter.ts';
 import type { ListingReport, ProviderExport } from '../../functions/providers/port.ts';
 import { adapterFor } from '../../functions/providers/registry.ts';
-import { SiteError } from '../../functions/shared/errors.ts';
 import { createHttpClient } from '../../functions/shared/http/create-http-client.ts';
 import type { CanonicalGroup, CanonicalUser } from '../../functions/shared/model.ts';
+import { connectForTest, siteErrorOf } from '../support/connect.ts';
 
 type Emulator = Awaited<ReturnType<typeof startPeriscopeV1Emulator>>;
 type EmulatorOptions = NonNullable<Parameters<typeof startPeriscopeV1Emulator>[0]>;
@@ -32,33 +32,11 @@ interface ConnectOverrides {
 }
 
 function connect(site: Emulator, overrides: ConnectOverrides = {}) {
-  const apiKey = overrides.apiKey ?? site.apiKey;
-  const http = createHttpClient({
-    baseDelayMs: 1,
-    maxDelayMs: 5,
-    maxRetries: overrides.maxRetries ?? 3,
-    timeoutMs: 5_000,
-    secrets: [apiKey],
-    userAgent: 'rollcall/test',
-    ...(overrides.fetch === undefined ? {} : { fetch: overrides.fetch }),
-  });
-  return periscopeV1.connect({
-    baseUrl: overrides.baseUrl ?? site.url,
-    credentials: { site: site.site, apiKey },
-    http,
-    ...(overrides.concurrency === undefined ? {} : { concurrency: overrides.concurrency }),
-  });
+  const { apiKey = site.apiKey, baseUrl = site.url, ...rest } = overrides;
+  return connectForTest(periscopeV1, { baseUrl, credentials: { site: site.site, apiKey }, ...rest });
 }
 
-async function siteError(promise: Promise<unknown>): Promise<SiteError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof SiteError) return error;
-    throw error;
-  }
-  throw new Error('expected a SiteError');
-}
+const siteError = siteErrorOf;
 
 const byKey = <T extends { key: string }>(a: T, b: T): number => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
 

@@ -6,9 +6,8 @@ import {
 } from '../../dev/emulators/periscope-v2/index.ts';
 import { periscopeV2 } from '../../functions/providers/periscope-v2/adapter.ts';
 import type { ListingReport, ProviderExport } from '../../functions/providers/port.ts';
-import { SiteError } from '../../functions/shared/errors.ts';
-import { createHttpClient } from '../../functions/shared/http/create-http-client.ts';
 import type { CanonicalGroup, CanonicalUser } from '../../functions/shared/model.ts';
+import { connectForTest, siteErrorOf } from '../support/connect.ts';
 
 type Emulator = Awaited<ReturnType<typeof startPeriscopeV2Emulator>>;
 type EmulatorOptions = NonNullable<Parameters<typeof startPeriscopeV2Emulator>[0]>;
@@ -32,32 +31,11 @@ interface ConnectOverrides {
 }
 
 function connect(site: Emulator, overrides: ConnectOverrides = {}) {
-  const apiKey = overrides.apiKey ?? site.apiKey;
-  const http = createHttpClient({
-    baseDelayMs: 1,
-    maxDelayMs: 5,
-    maxRetries: overrides.maxRetries ?? 3,
-    timeoutMs: 5_000,
-    secrets: [apiKey],
-    userAgent: 'rollcall/test',
-    ...(overrides.fetch === undefined ? {} : { fetch: overrides.fetch }),
-  });
-  return periscopeV2.connect({
-    baseUrl: overrides.baseUrl ?? site.url,
-    credentials: { site: site.site, apiKey },
-    http,
-  });
+  const { apiKey = site.apiKey, baseUrl = site.url, ...rest } = overrides;
+  return connectForTest(periscopeV2, { baseUrl, credentials: { site: site.site, apiKey }, ...rest });
 }
 
-async function siteError(promise: Promise<unknown>): Promise<SiteError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof SiteError) return error;
-    throw error;
-  }
-  throw new Error('expected a SiteError');
-}
+const siteError = siteErrorOf;
 
 const byKey = <T extends { key: string }>(a: T, b: T): number => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
 

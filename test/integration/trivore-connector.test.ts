@@ -12,9 +12,8 @@ import {
   type TrivoreCredentials,
   trivore,
 } from '../../functions/providers/trivore/adapter.ts';
-import { SiteError } from '../../functions/shared/errors.ts';
-import { createHttpClient } from '../../functions/shared/http/create-http-client.ts';
 import { compareKeys } from '../../functions/shared/model.ts';
+import { connectForTest, siteErrorOf } from '../support/connect.ts';
 
 const running: TrivoreEmulator[] = [];
 afterEach(async () => {
@@ -37,33 +36,11 @@ interface ConnectOverrides {
 }
 
 function connect(site: TrivoreEmulator, overrides: ConnectOverrides = {}) {
-  const adapter = overrides.adapter ?? trivore;
-  const credentials = overrides.credentials ?? site.credentials;
-  return adapter.connect({
-    baseUrl: overrides.baseUrl ?? site.url,
-    credentials,
-    http: createHttpClient({
-      baseDelayMs: 1,
-      maxDelayMs: 5,
-      maxRetries: overrides.maxRetries ?? 3,
-      timeoutMs: 5_000,
-      secrets: adapter.secretsOf(credentials),
-      userAgent: 'rollcall/test',
-      ...(overrides.fetch === undefined ? {} : { fetch: overrides.fetch }),
-    }),
-    ...(overrides.concurrency === undefined ? {} : { concurrency: overrides.concurrency }),
-  });
+  const { adapter = trivore, credentials = site.credentials, baseUrl = site.url, ...rest } = overrides;
+  return connectForTest(adapter, { baseUrl, credentials, ...rest });
 }
 
-async function siteError(promise: Promise<unknown>): Promise<SiteError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof SiteError) return error;
-    throw error;
-  }
-  throw new Error('expected a SiteError');
-}
+const siteError = siteErrorOf;
 
 /** The ground truth mapped by hand (independently of the connector), raw records included. */
 function expectedUsers(users: readonly TrivoreUser[]) {
