@@ -15,6 +15,8 @@ export interface EmulatorStartOptions {
   readonly groups: number;
   readonly seed: number;
   readonly latencyMs: number;
+  /** Default 0: any free port. */
+  readonly port?: number;
 }
 
 export interface RunningEmulator {
@@ -28,8 +30,8 @@ export interface RunningEmulator {
 type Starter = (options: EmulatorStartOptions) => Promise<RunningEmulator>;
 
 const starters: { readonly [Id in ProviderId]?: Starter } = {
-  'periscope-v1': async ({ users, groups, seed, latencyMs }) => {
-    const site = await startPeriscopeV1Emulator({ users, groups, seed, faults: { latencyMs } });
+  'periscope-v1': async ({ users, groups, seed, latencyMs, port = 0 }) => {
+    const site = await startPeriscopeV1Emulator({ users, groups, seed, port, faults: { latencyMs } });
     return {
       url: site.url,
       credentials: { site: site.site, apiKey: site.apiKey },
@@ -37,8 +39,8 @@ const starters: { readonly [Id in ProviderId]?: Starter } = {
       close: () => site.close(),
     };
   },
-  'periscope-v2': async ({ users, groups, seed, latencyMs }) => {
-    const site = await startPeriscopeV2Emulator({ users, roles: groups, seed, faults: { latencyMs } });
+  'periscope-v2': async ({ users, groups, seed, latencyMs, port = 0 }) => {
+    const site = await startPeriscopeV2Emulator({ users, roles: groups, seed, port, faults: { latencyMs } });
     return {
       url: site.url,
       credentials: site.credentials,
@@ -46,8 +48,8 @@ const starters: { readonly [Id in ProviderId]?: Starter } = {
       close: () => site.close(),
     };
   },
-  lumapps: async ({ users, groups, seed, latencyMs }) => {
-    const site = await startLumAppsEmulator({ users, feeds: groups, seed, faults: { latencyMs } });
+  lumapps: async ({ users, groups, seed, latencyMs, port = 0 }) => {
+    const site = await startLumAppsEmulator({ users, feeds: groups, seed, port, faults: { latencyMs } });
     return {
       url: site.url,
       credentials: site.credentials,
@@ -55,8 +57,8 @@ const starters: { readonly [Id in ProviderId]?: Starter } = {
       close: () => site.close(),
     };
   },
-  trivore: async ({ users, groups, seed, latencyMs }) => {
-    const site = await startTrivoreEmulator({ users, groups, seed, faults: { latencyMs } });
+  trivore: async ({ users, groups, seed, latencyMs, port = 0 }) => {
+    const site = await startTrivoreEmulator({ users, groups, seed, port, faults: { latencyMs } });
     return {
       url: site.url,
       credentials: site.credentials,

@@ -1,6 +1,6 @@
 /**
  * Runs the Periscope v1 emulator until Ctrl-C:
- *   npm run emulator -- --users 5000 --groups 40 --seed 1 --port 8080 --latency 10
+ *   npm run emulator:periscope-v1 -- --users 5000 --groups 40 --seed 1 --port 8080 --latency 10
  * It serves a demo key for local development only, so printing it is fine.
  */
 import { parseArgs } from 'node:util';
@@ -13,7 +13,7 @@ import {
   startPeriscopeV1Emulator,
 } from './index.ts';
 
-const USAGE = `Usage: npm run emulator -- [options]
+const USAGE = `Usage: npm run emulator:periscope-v1 -- [options]
 
   --users N            generated users (default ${DEFAULT_USERS})
   --groups N           generated groups, including "All Users" and "Administrators" (default ${DEFAULT_GROUPS})
