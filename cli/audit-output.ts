@@ -65,11 +65,13 @@ function printAudited(io: CliIo, summary: Summary, html: string, findingsCsv: st
   io.stdout.write(`report:   ${html}\nfindings: ${findingsCsv}\n\n`);
 }
 
-/** Findings by rule and severity: FAIL counts per severity, then the other statuses. */
+/**
+ * Findings by rule and severity: FAIL counts per severity, then the other statuses; rules the
+ * source cannot judge are listed under the table with the reason.
+ */
 function findingsTable(summary: Summary): string {
-  const rows = summary.rules.map((rule): (string | number)[] => {
-    if (!rule.available)
-      return [rule.rule, `UNAVAILABLE: ${rule.unavailableReason ?? ''}`, '', '', '', '', '', ''];
+  const available = summary.rules.filter((rule) => rule.available);
+  const rows: (string | number)[][] = available.map((rule) => {
     const fails = summary.findings.failsByRule[rule.rule];
     return [
       rule.rule,
@@ -82,7 +84,7 @@ function findingsTable(summary: Summary): string {
   });
   const total = summary.findings.failsBySeverity;
   rows.push(['all rules', ...severities.map((severity) => total[severity]), '', '', '', '']);
-  return renderTable(
+  const table = renderTable(
     [
       'rule',
       ...severities.map((severity) => `FAIL ${severity}`),
@@ -93,6 +95,10 @@ function findingsTable(summary: Summary): string {
     ],
     rows,
   );
+  const unavailable = summary.rules
+    .filter((rule) => !rule.available)
+    .map((rule) => `UNAVAILABLE  ${rule.rule}: ${rule.unavailableReason ?? 'no reason given'}`);
+  return [table, ...(unavailable.length > 0 ? ['', ...unavailable] : [])].join('\n');
 }
 
 /** `rollcall diff` for people: totals, then the first entries of each list. */

@@ -64,6 +64,9 @@ describe.each(harnesses.map((harness) => [harness.adapter.id, harness] as const)
       );
       for (const line of unavailable.filter((entry: string) => !entry.startsWith('privileged-grant')))
         expect(line).toContain(`${harness.adapter.displayName} does not report`);
+      // People read the same reasons under the findings table.
+      const text = await runRollcall(['audit'], { cwd: temp.path, env });
+      for (const line of unavailable) expect(text.stdout).toContain(`UNAVAILABLE  ${line}`);
     });
   },
 );
