@@ -1,10 +1,8 @@
 import { type Command, Option } from 'commander';
-import { auditSite, type SiteAuditResult } from '../../functions/audit/audit-site.ts';
+import { auditSites } from '../../functions/audit/audit-sites.ts';
 import { type Severity, severities } from '../../functions/audit/model.ts';
-import type { SiteConfig } from '../../functions/config/schema.ts';
 import { selectSites } from '../../functions/export/prepare-sites.ts';
 import { TOOL_VERSION } from '../../functions/shared/tool-version.ts';
-import type { ObjectStore } from '../../functions/store/port.ts';
 import { auditExitCode, printAudits } from '../audit-output.ts';
 import { type CliClients, createContext } from '../context.ts';
 import { toJson } from '../format.ts';
@@ -53,25 +51,14 @@ export function registerAudit(
     const context = await createContext(options.config, io, clients);
     const sites = selectSites(context.loaded.config, options.site, context.configName);
     const runId = options.run === undefined ? undefined : parseRunId(options.run, '--run');
-    const results = await auditSites(sites, context.store(options.store), {
-      ...(runId === undefined ? {} : { runId }),
-      allowIncomplete: options.allowIncomplete === true,
-    });
+    const results = await auditSites(
+      sites,
+      { ...(runId === undefined ? {} : { runId }), allowIncomplete: options.allowIncomplete === true },
+      { store: context.store(options.store), toolVersion: TOOL_VERSION },
+    );
     if (options.json)
       io.stdout.write(toJson({ ok: results.every((r) => r.status === 'audited'), sites: results }));
     else printAudits(io, results, options.debug === true);
     setExit(auditExitCode(results, options.failOn));
   });
-}
-
-/** One site after the other: a site that cannot be audited does not stop the others. */
-export async function auditSites(
-  sites: readonly SiteConfig[],
-  store: ObjectStore,
-  options: { runId?: string; allowIncomplete: boolean },
-): Promise<SiteAuditResult[]> {
-  const results: SiteAuditResult[] = [];
-  for (const site of sites)
-    results.push(await auditSite(site, options, { store, toolVersion: TOOL_VERSION }));
-  return results;
 }

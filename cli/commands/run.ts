@@ -1,13 +1,15 @@
 import type { Command } from 'commander';
 import type { SiteAuditResult } from '../../functions/audit/audit-site.ts';
+import { auditSites } from '../../functions/audit/audit-sites.ts';
 import type { Severity } from '../../functions/audit/model.ts';
 import { selectSites } from '../../functions/export/prepare-sites.ts';
+import { TOOL_VERSION } from '../../functions/shared/tool-version.ts';
 import { auditExitCode, printAudits } from '../audit-output.ts';
 import { type CliClients, createContext } from '../context.ts';
 import { toJson } from '../format.ts';
 import { type CliIo, exitCodes } from '../io.ts';
 import { collect } from '../options.ts';
-import { auditFlags, auditSites } from './audit.ts';
+import { auditFlags } from './audit.ts';
 import { type ExportOptions, exportSelectedSites } from './export.ts';
 
 interface RunOptions extends ExportOptions {
@@ -53,11 +55,8 @@ export function registerRun(
         ? []
         : await auditSites(
             selectSites(context.loaded.config, toAudit, context.configName),
-            context.store(options.store),
-            {
-              runId: exported.runId,
-              allowIncomplete: options.allowIncomplete === true,
-            },
+            { runId: exported.runId, allowIncomplete: options.allowIncomplete === true },
+            { store: context.store(options.store), toolVersion: TOOL_VERSION },
           );
     if (options.json) io.stdout.write(toJson({ export: exported, audit: audits }));
     else printAudits(io, audits, options.debug === true);
