@@ -10,7 +10,7 @@ export type { PeriscopeV1Credentials } from './api.ts';
 export const defaultDetailConcurrency = 8;
 
 // Messages name the rule, never the value: a key pasted into the wrong field must not be echoed.
-const credentialsSchema: z.ZodType<PeriscopeV1Credentials> = z.strictObject({
+export const periscopeCredentialsSchema: z.ZodType<PeriscopeV1Credentials> = z.strictObject({
   site: z
     .string()
     .min(1, 'the site name is empty')
@@ -26,7 +26,7 @@ export const periscopeV1: ProviderAdapter<PeriscopeV1Credentials> = {
   displayName: 'Sisense for Cloud Data Teams (Periscope Data) User and Group Management API v1',
   defaultBaseUrl: 'https://app.periscopedata.com',
   capabilities: { lastLogin: true, mfa: true, passwordUpdated: true, createdAt: false, status: false },
-  credentialsSchema,
+  credentialsSchema: periscopeCredentialsSchema,
   secretsOf: (credentials) => [credentials.apiKey],
   connect({ baseUrl, credentials, http, concurrency }): Connector {
     const api = createPeriscopeV1Api(baseUrl, credentials, http);

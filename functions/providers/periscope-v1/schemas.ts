@@ -51,18 +51,20 @@ export type GroupDetail = z.infer<typeof groupDetailSchema>;
 const count = z.number().int().nonnegative();
 const cursor = z.string().min(1).nullable();
 
-/** The page's own record count must match what it holds: a mismatch means a cut or mangled page. */
-function countMatches(countField: string, itemsField: string) {
+/** The page's own record count, when it sends one, must match what it holds: else it was cut or mangled. */
+export function countsMatch(countFields: readonly string[], itemsField: string) {
   return (context: z.core.ParsePayload<Record<string, unknown>>) => {
-    const declared = context.value[countField];
     const held = (context.value[itemsField] as unknown[]).length;
-    if (declared !== held) {
-      context.issues.push({
-        code: 'custom',
-        input: declared,
-        path: [countField],
-        message: `says ${String(declared)} records but the page holds ${held}`,
-      });
+    for (const field of countFields) {
+      const declared = context.value[field];
+      if (declared !== undefined && declared !== held) {
+        context.issues.push({
+          code: 'custom',
+          input: declared,
+          path: [field],
+          message: `says ${String(declared)} records but the page holds ${held}`,
+        });
+      }
     }
   };
 }
@@ -74,7 +76,7 @@ export const usersPageSchema = z
     next_page_start: cursor,
     users: z.array(userRecordSchema),
   })
-  .check(countMatches('users_this_page', 'users'));
+  .check(countsMatch(['users_this_page'], 'users'));
 export type UsersPage = z.infer<typeof usersPageSchema>;
 
 export const groupsPageSchema = z
@@ -84,5 +86,5 @@ export const groupsPageSchema = z
     next_page_start: cursor,
     groups: z.array(groupRecordSchema),
   })
-  .check(countMatches('groups_this_page', 'groups'));
+  .check(countsMatch(['groups_this_page'], 'groups'));
 export type GroupsPage = z.infer<typeof groupsPageSchema>;

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { periscopeCredentialsSchema } from '../periscope-v1/adapter.ts';
 import type { Connector, ProviderAdapter } from '../port.ts';
 import { createPeriscopeV2Api, type PeriscopeV2Credentials } from './api.ts';
 import { exportSite } from './export-site.ts';
@@ -6,18 +6,6 @@ import { fetchUsersPage } from './list-users.ts';
 import { RoleDirectory } from './role-directory.ts';
 
 export type { PeriscopeV2Credentials } from './api.ts';
-
-// Messages name the rule, never the value: a key pasted into the wrong field must not be echoed.
-const credentialsSchema: z.ZodType<PeriscopeV2Credentials> = z.strictObject({
-  site: z
-    .string()
-    .min(1, 'the site name is empty')
-    .regex(/^[^\s:]+$/, 'the site name (as in dashboard URLs .../app/<site>) has no spaces or colons'),
-  apiKey: z
-    .string()
-    .min(1, 'the API key is empty')
-    .regex(/^[\x21-\x7e]+$/, 'the API key has spaces, line breaks or non-ASCII characters'),
-});
 
 /**
  * Periscope's Users and Roles API for RBAC: users under /api/v2 keyed by their id, roles (the
@@ -29,7 +17,8 @@ export const periscopeV2: ProviderAdapter<PeriscopeV2Credentials> = {
   displayName: 'Periscope Data (v2, RBAC)',
   defaultBaseUrl: 'https://app.periscopedata.com',
   capabilities: { lastLogin: true, mfa: true, passwordUpdated: true, createdAt: false, status: false },
-  credentialsSchema,
+  // The same credentials as v1: one site name and one key for both APIs.
+  credentialsSchema: periscopeCredentialsSchema,
   secretsOf: (credentials) => [credentials.apiKey],
   connect({ baseUrl, credentials, http }): Connector {
     const api = createPeriscopeV2Api(baseUrl, credentials, http);

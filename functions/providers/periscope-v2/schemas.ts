@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { countsMatch } from '../periscope-v1/schemas.ts';
 import { normaliseTimestamp } from '../periscope-v1/timestamps.ts';
 
 /**
@@ -69,24 +70,6 @@ export type RoleRecord = z.infer<typeof roleRecordSchema>;
 
 export const dashboardRecordSchema = z.looseObject({ id: opaqueId, name: z.string().nullable() });
 export type DashboardRecord = z.infer<typeof dashboardRecordSchema>;
-
-/** The page's own record count, when it sends one, must match what it holds: else it was cut or mangled. */
-function countsMatch(countFields: readonly string[], itemsField: string) {
-  return (context: z.core.ParsePayload<Record<string, unknown>>) => {
-    const held = (context.value[itemsField] as unknown[]).length;
-    for (const field of countFields) {
-      const declared = context.value[field];
-      if (declared !== undefined && declared !== held) {
-        context.issues.push({
-          code: 'custom',
-          input: declared,
-          path: [field],
-          message: `says ${String(declared)} records but the page holds ${held}`,
-        });
-      }
-    }
-  };
-}
 
 /** v1's envelope, which v2 most likely mirrors; the generic `items_this_page` is accepted too. */
 export const usersPageSchema = z
