@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { configSchema } from './schema.ts';
 
 /** The JSON Schema of rollcall.config.json, for editor completion; generated from the zod schema. */

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** Provider ids rollcall can export; the registry maps each to its adapter. */
 export const providerIds = ['periscope-v1', 'periscope-v2', 'lumapps', 'trivore'] as const;
@@ -10,6 +10,15 @@ export const auditRuleIds = [
   'password-stale',
   'privileged-grant',
 ] as const;
+
+function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 const siteId = z.string().regex(/^[a-z0-9-]{1,63}$/, 'must be 1–63 lower-case letters, digits or dashes');
 
@@ -73,17 +82,85 @@ export const siteSchema = z.strictObject({
     .string()
     .regex(/^(cron|rate)\(.+\)$/, 'must be an EventBridge expression such as cron(0 2 * * ? *)')
     .default('cron(0 2 * * ? *)'),
-  timezone: z.string().min(1).default('UTC'),
+  timezone: z
+    .string()
+    .min(1)
+    .refine(isTimeZone, 'must be an IANA time zone such as UTC or Europe/Helsinki')
+    .default('UTC'),
   http: httpSettingsSchema.prefault({}),
   audit: auditSettingsSchema.prefault({}),
 });
 export type SiteConfig = z.infer<typeof siteSchema>;
+
+/** The retention periods CloudWatch Logs accepts, in days. */
+export const logRetentionDays = [
+  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+] as const;
+
+/** How the CDK stack deploys rollcall; the CLI ignores it. */
+export const deploymentSchema = z
+  .strictObject({
+    /** Subscribed to the alarm topic (the address must confirm the subscription). */
+    alarmEmail: z.email().optional(),
+    logRetentionDays: z.literal(logRetentionDays).default(90),
+    archive: z
+      .strictObject({
+        /** Objects move to S3 Glacier Instant Retrieval after this many days. */
+        coldAfterDays: z.number().int().min(1).default(30),
+        /** Objects (and old versions) are deleted after this many days. */
+        expireAfterDays: z.number().int().min(2).default(400),
+        /** Write-once retention applied to every new object version. */
+        objectLock: z
+          .strictObject({
+            mode: z.enum(['governance', 'compliance']),
+            days: z.number().int().min(1),
+          })
+          .optional(),
+      })
+      .prefault({})
+      .superRefine((archive, ctx) => {
+        if (archive.coldAfterDays >= archive.expireAfterDays) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['coldAfterDays'],
+            message: `must be less than expireAfterDays (${archive.expireAfterDays})`,
+          });
+        }
+        if (archive.objectLock && archive.objectLock.days > archive.expireAfterDays) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['objectLock', 'days'],
+            message: `must not exceed expireAfterDays (${archive.expireAfterDays}): locked objects cannot expire`,
+          });
+        }
+      }),
+    auditors: z
+      .strictObject({
+        /** Also grant read access to the snapshots and the Athena tables over them (personal data). */
+        includeSnapshots: z.boolean().default(false),
+        /** Principals allowed to assume the auditor role; no role is created when empty. */
+        trustedPrincipals: z
+          .array(
+            z
+              .string()
+              .regex(
+                /^arn:aws[a-z-]*:iam::\d{12}:(root|role\/.+|user\/.+)$/,
+                'must be an IAM ARN: arn:aws:iam::<account>:root, :role/<name> or :user/<name>',
+              ),
+          )
+          .default([]),
+      })
+      .prefault({}),
+  })
+  .prefault({});
+export type DeploymentConfig = z.infer<typeof deploymentSchema>;
 
 export const configSchema = z
   .strictObject({
     $schema: z.string().optional(),
     store: z.string().regex(/^(file|s3):\/\/.+/, 'must be file://<directory> or s3://<bucket>[/<prefix>]'),
     sites: z.array(siteSchema).min(1, 'must list at least one site'),
+    deployment: deploymentSchema,
   })
   .superRefine((config, ctx) => {
     const seen = new Set<string>();

@@ -1,8 +1,13 @@
 import { datePartitionOf } from '../snapshot/layout.ts';
 
+/** `reports/site=<site>/`: everything reported about one site. */
+export function siteReportsPrefix(site: string): string {
+  return `reports/site=${site}/`;
+}
+
 /** `reports/site=<site>/date=<YYYY-MM-DD>/run=<runId>/`, beside the snapshot of the same run. */
 export function reportRunPrefix(site: string, runId: string): string {
-  return `reports/site=${site}/date=${datePartitionOf(runId)}/run=${runId}/`;
+  return `${siteReportsPrefix(site)}date=${datePartitionOf(runId)}/run=${runId}/`;
 }
 
 export const reportFiles = {

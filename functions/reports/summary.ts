@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { type AuditRuleId, findingStatuses, type Severity, severities } from '../audit/model.ts';
 import { auditRuleIds } from '../config/schema.ts';
 import type { ReportModel } from './report-model.ts';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * The canonical model every provider maps into. `undefined` (key absent) means the provider

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 export const MANIFEST_SCHEMA_VERSION = 1;
 

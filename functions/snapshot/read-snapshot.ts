@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { RollcallError } from '../shared/errors.ts';
 import {
   type CanonicalGroup,

@@ -1,5 +1,5 @@
 import type { Readable } from 'node:stream';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { ListingReport, ProviderExport } from '../providers/port.ts';
 import type { Clock } from '../shared/clock.ts';
 import { RollcallError, SiteError } from '../shared/errors.ts';

@@ -26,19 +26,26 @@ export function createStore(uri: string, deps: StoreDeps): ObjectStore {
     return new FileStore(resolve(deps.cwd, directory));
   }
   if (uri.startsWith('s3://')) {
-    const rest = uri.slice('s3://'.length);
-    const slash = rest.indexOf('/');
-    const bucket = slash === -1 ? rest : rest.slice(0, slash);
-    const prefix = slash === -1 ? '' : rest.slice(slash + 1).replace(/\/+$/, '');
-    if (!BUCKET_NAME.test(bucket)) throw badUri(uri, `"${bucket}" is not a valid S3 bucket name`);
-    if (prefix.split('/').some((segment) => segment === '.' || segment === '..' || (prefix && !segment))) {
-      throw badUri(uri, `the prefix "${prefix}" has an empty, "." or ".." segment`);
-    }
+    const { bucket, prefix } = parseS3Uri(uri);
     if (!deps.s3Client) throw new ConfigError(`store ${uri} is on S3, but no S3 client is available here`);
     const client = typeof deps.s3Client === 'function' ? deps.s3Client() : deps.s3Client;
     return new S3Store({ client, bucket, prefix });
   }
   throw badUri(uri, 'the scheme is not one rollcall knows');
+}
+
+/** The bucket and key prefix (no trailing slash, possibly empty) of an `s3://` store URI. */
+export function parseS3Uri(uri: string): { bucket: string; prefix: string } {
+  if (!uri.startsWith('s3://')) throw badUri(uri, 'it is not an s3:// URI');
+  const rest = uri.slice('s3://'.length);
+  const slash = rest.indexOf('/');
+  const bucket = slash === -1 ? rest : rest.slice(0, slash);
+  const prefix = slash === -1 ? '' : rest.slice(slash + 1).replace(/\/+$/, '');
+  if (!BUCKET_NAME.test(bucket)) throw badUri(uri, `"${bucket}" is not a valid S3 bucket name`);
+  if (prefix.split('/').some((segment) => segment === '.' || segment === '..' || (prefix && !segment))) {
+    throw badUri(uri, `the prefix "${prefix}" has an empty, "." or ".." segment`);
+  }
+  return { bucket, prefix };
 }
 
 function badUri(uri: string, problem: string): ConfigError {
@@ -47,17 +54,21 @@ function badUri(uri: string, problem: string): ConfigError {
 
 /**
  * The S3 client settings rollcall uses everywhere; spread region or credentials over them when
- * needed. Checksums only when an operation requires them: S3-compatible servers such as s3rver
- * store the aws-chunked checksum framing as object content otherwise (real S3 is fine either way).
- * With an endpoint override (see `s3EndpointOverride`), path-style addressing, because local
- * servers have no per-bucket host names.
+ * needed. With an endpoint override (see `s3EndpointOverride`) the client talks to a local
+ * S3-compatible server: path-style addressing, because such servers have no per-bucket host
+ * names, and checksums only when an operation requires them, because servers such as s3rver store
+ * the aws-chunked checksum framing as object content. Real S3 keeps the SDK's default checksums,
+ * which a bucket with Object Lock requires on every upload.
  */
 export function s3ClientOptions(endpointOverride?: string | undefined): S3ClientConfig {
-  return {
-    requestChecksumCalculation: 'WHEN_REQUIRED',
-    responseChecksumValidation: 'WHEN_REQUIRED',
-    ...(endpointOverride ? { endpoint: endpointOverride, forcePathStyle: true } : {}),
-  };
+  return endpointOverride
+    ? {
+        endpoint: endpointOverride,
+        forcePathStyle: true,
+        requestChecksumCalculation: 'WHEN_REQUIRED',
+        responseChecksumValidation: 'WHEN_REQUIRED',
+      }
+    : {};
 }
 
 /**

@@ -94,6 +94,51 @@ describe('config', () => {
     expect(message).toContain('audit.exceptions[0].expires: is not a calendar date');
   });
 
+  it('fills the deployment defaults the stack builds on', () => {
+    expect(parseConfig(configText(), 'rollcall.config.json').deployment).toEqual({
+      logRetentionDays: 90,
+      archive: { coldAfterDays: 30, expireAfterDays: 400 },
+      auditors: { includeSnapshots: false, trustedPrincipals: [] },
+    });
+  });
+
+  it('names each deployment setting the stack could not build', () => {
+    const message = errorOf(
+      configText(
+        {
+          deployment: {
+            alarmEmail: 'platform team',
+            logRetentionDays: 42,
+            archive: { coldAfterDays: 500, objectLock: { mode: 'legal', days: 9999 } },
+            auditors: { trustedPrincipals: ['auditor'] },
+          },
+        },
+        { timezone: 'Mars/Olympus_Mons' },
+      ),
+    );
+    expect(message.split('\n')).toEqual([
+      'rollcall.config.json: sites[0] (acme).timezone: must be an IANA time zone such as UTC or Europe/Helsinki',
+      expect.stringMatching(/^rollcall\.config\.json: deployment\.alarmEmail: /),
+      expect.stringMatching(
+        /^rollcall\.config\.json: deployment\.logRetentionDays: must be one of 1, 3, 5, .*, 3653$/,
+      ),
+      expect.stringMatching(/^rollcall\.config\.json: deployment\.archive\.objectLock\.mode: /),
+      expect.stringMatching(
+        /^rollcall\.config\.json: deployment\.auditors\.trustedPrincipals\[0\]: must be an IAM ARN/,
+      ),
+    ]);
+    expect(
+      errorOf(
+        configText({
+          deployment: { archive: { coldAfterDays: 500, objectLock: { mode: 'governance', days: 9999 } } },
+        }),
+      ).split('\n'),
+    ).toEqual([
+      'rollcall.config.json: deployment.archive.coldAfterDays: must be less than expireAfterDays (400)',
+      'rollcall.config.json: deployment.archive.objectLock.days: must not exceed expireAfterDays (400): locked objects cannot expire',
+    ]);
+  });
+
   it('says when the file is missing', async () => {
     const temporary = await makeTempDir('config');
     const directory = temporary.path;

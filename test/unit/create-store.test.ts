@@ -58,11 +58,8 @@ describe('createStore', () => {
 });
 
 describe('S3 client options', () => {
-  it('asks for checksums only when required, and path-style only with an endpoint override', () => {
-    expect(s3ClientOptions(undefined)).toEqual({
-      requestChecksumCalculation: 'WHEN_REQUIRED',
-      responseChecksumValidation: 'WHEN_REQUIRED',
-    });
+  it('keeps the SDK checksums on real S3 (Object Lock requires them) and drops them for a local server', () => {
+    expect(s3ClientOptions(undefined)).toEqual({});
     expect(s3ClientOptions('http://127.0.0.1:4568')).toEqual({
       requestChecksumCalculation: 'WHEN_REQUIRED',
       responseChecksumValidation: 'WHEN_REQUIRED',

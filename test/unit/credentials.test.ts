@@ -7,7 +7,7 @@ import {
 } from '@aws-sdk/client-secrets-manager';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { z } from 'zod';
+import * as z from 'zod';
 import { resolveCredentials } from '../../functions/credentials/resolve-credentials.ts';
 import { createSecretsManagerReader } from '../../functions/credentials/secrets-manager.ts';
 import { periscopeV1 } from '../../functions/providers/periscope-v1/adapter.ts';

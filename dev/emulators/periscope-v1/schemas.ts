@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { parseJsonObject } from '../shared/http.ts';
 import type { PeriscopeV1Access } from './types.ts';
 

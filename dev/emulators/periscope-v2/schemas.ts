@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * Request bodies of the write routes. Unknown keys are ignored, as Rails strong parameters would;

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 export interface LumAppsCredentials {
   /** The organisation (customer) id, as in the back office and the token path. */

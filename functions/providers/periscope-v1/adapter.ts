@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Connector, ProviderAdapter } from '../port.ts';
 import { createPeriscopeV1Api, type PeriscopeV1Credentials } from './api.ts';
 import { exportSite } from './export-site.ts';

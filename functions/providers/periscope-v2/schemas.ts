@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { countsMatch } from '../periscope-v1/schemas.ts';
 import { normaliseTimestamp } from '../periscope-v1/timestamps.ts';
 

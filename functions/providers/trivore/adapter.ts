@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Connector, ProviderAdapter } from '../port.ts';
 import { basicToken, createTrivoreApi, type TrivoreCredentials } from './api.ts';
 import { exportSite } from './export-site.ts';
