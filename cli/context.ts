@@ -3,6 +3,7 @@ import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { type LoadedConfig, loadConfigFile } from '../functions/config/load-config.ts';
 import type { CredentialSources } from '../functions/credentials/resolve-credentials.ts';
 import { createSecretsManagerReader, type SecretReader } from '../functions/credentials/secrets-manager.ts';
+import type { Clock } from '../functions/shared/clock.ts';
 import { ConfigError } from '../functions/shared/errors.ts';
 import { createStore, s3ClientOptions, s3EndpointOverride } from '../functions/store/create-store.ts';
 import type { ObjectStore } from '../functions/store/port.ts';
@@ -14,6 +15,8 @@ export interface CliClients {
   readonly s3?: S3Client;
   readonly secretsManager?: SecretsManagerClient;
   readonly sleep?: (ms: number) => Promise<void>;
+  /** The time commands such as `share` compute expiries from; default the system clock. */
+  readonly clock?: Clock;
 }
 
 /** The config, store and credential sources a command needs, built once from flags and env. */

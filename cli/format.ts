@@ -4,6 +4,19 @@ export function formatCount(value: number): string {
   return value.toLocaleString('en-US');
 }
 
+/** `834 B`, `12.4 KB`, `3.1 MB` (1 KB = 1,024 bytes). */
+export function formatBytes(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  const units = ['KB', 'MB', 'GB', 'TB'];
+  let value = bytes / 1024;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return `${value.toFixed(1)} ${units[unit]}`;
+}
+
 export function formatSeconds(seconds: number): string {
   return `${seconds.toFixed(1)}s`;
 }

@@ -1,4 +1,5 @@
 import { type Clock, systemClock } from '../functions/shared/clock.ts';
+import { parseDuration } from '../functions/shared/duration.ts';
 import { ConfigError } from '../functions/shared/errors.ts';
 import { runIdFor, scheduledAtOf } from '../functions/snapshot/layout.ts';
 
@@ -31,6 +32,21 @@ export function parseRunId(value: string, flag: string): string {
       `${flag}: "${value}" is not a run id such as 20261122T020000Z (or the ISO time 2026-11-22T02:00:00Z).`,
     );
   }
+}
+
+/**
+ * `--expires`: how long a download link lives, in seconds. `30m`, `24h`, `7d` or `1d12h`; at
+ * most `maxSeconds` (S3's limit for a presigned link is 7 days).
+ */
+export function parseExpires(value: string, flag: string, maxSeconds: number): number {
+  const seconds = parseDuration(value);
+  if (seconds === undefined || seconds > maxSeconds) {
+    const problem = seconds === undefined ? 'is not a duration' : 'is longer than S3 allows';
+    throw new ConfigError(
+      `${flag}: "${value}" ${problem}; use a number and a unit (s, m, h, d), such as 30m, 24h or 7d, from 1s up to ${maxSeconds / 86_400}d (the longest a presigned S3 link can live).`,
+    );
+  }
+  return seconds;
 }
 
 /** Commander's accumulator for repeatable flags such as `--site`. */

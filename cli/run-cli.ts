@@ -5,6 +5,7 @@ import { registerAudit } from './commands/audit.ts';
 import { registerDiff } from './commands/diff.ts';
 import { registerExport } from './commands/export.ts';
 import { registerRun } from './commands/run.ts';
+import { registerShare } from './commands/share.ts';
 import { registerValidate } from './commands/validate.ts';
 import type { CliClients } from './context.ts';
 import { type CliIo, exitCodes } from './io.ts';
@@ -34,6 +35,7 @@ export async function runCli(argv: readonly string[], io: CliIo, clients: CliCli
   registerRun(program, io, clients, setExit);
   registerDiff(program, io, clients, setExit);
   registerValidate(program, io, clients, setExit);
+  registerShare(program, io, clients, setExit);
 
   try {
     await program.parseAsync([...argv], { from: 'user' });

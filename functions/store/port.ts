@@ -18,3 +18,45 @@ export interface ObjectStore {
   /** Every key under `prefix`, in ascending order. */
   list(prefix: string): AsyncIterable<string>;
 }
+
+/** An object and its size, as a listing that knows sizes returns it. */
+export interface StoredObject {
+  readonly key: string;
+  readonly bytes: number;
+}
+
+/**
+ * A store that can hand out time-limited download links to its objects (S3: presigned GET URLs).
+ * A `file://` store cannot; `canShareLinks` tells them apart.
+ */
+export interface LinkSharingStore extends ObjectStore {
+  /** Every object under `prefix` with its size, in ascending key order. */
+  listObjects(prefix: string): AsyncIterable<StoredObject>;
+  /**
+   * A URL anyone can GET the object with, until `signedAt` + `expiresInSeconds`. Signing is local:
+   * it neither checks that the object exists nor contacts the store.
+   */
+  presignGet(key: string, options: PresignGetOptions): Promise<string>;
+  /**
+   * When the credentials that sign the links expire (temporary, SSO or role credentials), or
+   * `undefined` for long-term keys: a link stops working then, whatever its own expiry says.
+   */
+  signingCredentialsExpireAt(): Promise<Date | undefined>;
+}
+
+export interface PresignGetOptions {
+  readonly expiresInSeconds: number;
+  /** The signature's time; the link expires `expiresInSeconds` after it. */
+  readonly signedAt: Date;
+  /** Served as the response's Content-Disposition, e.g. to name a downloaded file. */
+  readonly contentDisposition?: string;
+}
+
+export function canShareLinks(store: ObjectStore): store is LinkSharingStore {
+  const candidate = store as Partial<LinkSharingStore>;
+  return (
+    typeof candidate.presignGet === 'function' &&
+    typeof candidate.listObjects === 'function' &&
+    typeof candidate.signingCredentialsExpireAt === 'function'
+  );
+}

@@ -6,8 +6,9 @@ import {
   type S3Client,
 } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
+import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { assertValidKey, assertValidPrefix } from './object-key.ts';
-import type { ObjectBody, ObjectStore } from './port.ts';
+import type { LinkSharingStore, ObjectBody, PresignGetOptions, StoredObject } from './port.ts';
 import { describeCause, StoreError } from './store-error.ts';
 
 export interface S3StoreOptions {
@@ -22,8 +23,9 @@ export interface S3StoreOptions {
  * An `s3://bucket/prefix` store. Uploads go through lib-storage's `Upload`: one PutObject for
  * small bodies, multipart (5 MiB parts) for large ones and for streams whose length is unknown,
  * which is what the snapshot writer hands over. S3 shows an object only once it is complete.
+ * It also signs time-limited GET links (`presignGet`) for `rollcall share`.
  */
-export class S3Store implements ObjectStore {
+export class S3Store implements LinkSharingStore {
   readonly bucket: string;
   /** `''` or `folder/`, prepended to every key. */
   readonly keyPrefix: string;
@@ -84,6 +86,10 @@ export class S3Store implements ObjectStore {
   }
 
   async *list(prefix: string): AsyncIterable<string> {
+    for await (const object of this.listObjects(prefix)) yield object.key;
+  }
+
+  async *listObjects(prefix: string): AsyncIterable<StoredObject> {
     assertValidPrefix(prefix);
     const fullPrefix = `${this.keyPrefix}${prefix}`;
     let continuationToken: string | undefined;
@@ -103,7 +109,8 @@ export class S3Store implements ObjectStore {
         });
       }
       for (const object of page.Contents ?? []) {
-        if (object.Key?.startsWith(this.keyPrefix)) yield object.Key.slice(this.keyPrefix.length);
+        if (object.Key?.startsWith(this.keyPrefix))
+          yield { key: object.Key.slice(this.keyPrefix.length), bytes: object.Size ?? 0 };
       }
       if (page.IsTruncated && !page.NextContinuationToken) {
         // Stopping here would silently drop the rest of the listing.
@@ -113,6 +120,35 @@ export class S3Store implements ObjectStore {
       }
       continuationToken = page.IsTruncated ? page.NextContinuationToken : undefined;
     } while (continuationToken);
+  }
+
+  /** A SigV4 query-string signature for GetObject; the SDK's presigner signs locally. */
+  async presignGet(key: string, options: PresignGetOptions): Promise<string> {
+    const command = new GetObjectCommand({
+      Bucket: this.bucket,
+      Key: this.objectKey(key),
+      ...(options.contentDisposition ? { ResponseContentDisposition: options.contentDisposition } : {}),
+    });
+    try {
+      return await getSignedUrl(this.client, command, {
+        expiresIn: options.expiresInSeconds,
+        signingDate: options.signedAt,
+      });
+    } catch (cause) {
+      throw new StoreError(`could not sign a link to ${this.locate(key)}: ${describeCause(cause)}`, {
+        cause,
+      });
+    }
+  }
+
+  async signingCredentialsExpireAt(): Promise<Date | undefined> {
+    try {
+      return (await this.client.config.credentials()).expiration;
+    } catch (cause) {
+      throw new StoreError(`could not read the AWS credentials to sign links with: ${describeCause(cause)}`, {
+        cause,
+      });
+    }
   }
 
   private objectKey(key: string): string {
