@@ -1,0 +1,129 @@
+/**
+ * The export function: one site, one scheduled run. Started by the site's state machine with the
+ * execution input EventBridge Scheduler built, `{ "site", "scheduledAt" }`. Thin: it parses the
+ * event, reads the credentials, calls the core's export and maps the result to the output, a
+ * typed error, metrics and one log line.
+ */
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import middy, { type MiddyfiedHandler } from '@middy/core';
+import type { SiteConfig } from '../config/schema.ts';
+import type { CredentialSources } from '../credentials/resolve-credentials.ts';
+import { createSecretsManagerReader } from '../credentials/secrets-manager.ts';
+import { metricNames } from '../lambda/contract.ts';
+import { type HandlerError, isHandlerError, RollcallConfigError, siteFailedError } from '../lambda/errors.ts';
+import { type ExportEvent, type ExportOutput, exportEventSchema, parseEvent } from '../lambda/events.ts';
+import { addCount, logFailure } from '../lambda/observability.ts';
+import { coldStart, defaultShellDeps, type ShellDeps, type SiteShell } from '../lambda/shell.ts';
+import { type Clock, systemClock } from '../shared/clock.ts';
+import { ConfigError } from '../shared/errors.ts';
+import { TOOL_VERSION } from '../shared/tool-version.ts';
+import { runIdFor } from '../snapshot/layout.ts';
+import { exportSites } from './export-sites.ts';
+import { siteFailure } from './site-failure.ts';
+
+export interface ExportHandlerDeps extends ShellDeps {
+  /** Created once per container; the secret reader over it is created per invocation. */
+  readonly secretsManager: SecretsManagerClient;
+  readonly clock: Clock;
+  /** Replaces the HTTP client's own transport (tests). */
+  readonly fetch?: typeof fetch;
+  /** Replaces the back-off's sleep (tests). */
+  readonly sleep?: (ms: number) => Promise<void>;
+}
+
+export type ExportHandler = MiddyfiedHandler<unknown, ExportOutput>;
+
+export function defaultExportDeps(env: Readonly<Record<string, string | undefined>>): ExportHandlerDeps {
+  return { ...defaultShellDeps(env), secretsManager: new SecretsManagerClient({}), clock: systemClock };
+}
+
+/**
+ * The export handler over the given clients. Returns the run's outcome, complete or incomplete;
+ * throws RollcallTransientError (retry) or RollcallSiteFailed (do not) when the site failed,
+ * RollcallBadEvent or RollcallConfigError when the wiring is wrong.
+ */
+export function createExportHandler(deps: ExportHandlerDeps): ExportHandler {
+  const shell = coldStart(deps);
+  return middy<unknown, ExportOutput>()
+    .use(injectLambdaContext(deps.logger, { resetKeys: true }))
+    .use(logMetrics(deps.metrics))
+    .handler(async (event: unknown): Promise<ExportOutput> => {
+      let site: SiteConfig | undefined;
+      try {
+        const ready = shell();
+        site = ready.site;
+        return await exportOnce(parseEvent(exportEventSchema, event, 'export event', site.id), ready, deps);
+      } catch (error) {
+        const thrown = asExportError(error, site);
+        // The alarm on ExportComplete must see this night's export as not complete.
+        if (site) addCount(deps.metrics, metricNames.exportComplete, 0);
+        logFailure(deps.logger, 'export failed', thrown);
+        throw thrown;
+      }
+    });
+}
+
+export const handler: ExportHandler = createExportHandler(defaultExportDeps(process.env));
+
+async function exportOnce(
+  event: ExportEvent,
+  { site, store }: SiteShell,
+  deps: ExportHandlerDeps,
+): Promise<ExportOutput> {
+  const scheduledAt = new Date(event.scheduledAt);
+  deps.logger.appendKeys({ runId: runIdFor(scheduledAt) });
+  const credentialSources: CredentialSources = {
+    env: deps.env,
+    configDirectory: process.cwd(),
+    // Per invocation: a rotated secret is read fresh by the next run.
+    secrets: createSecretsManagerReader(deps.secretsManager),
+  };
+  const run = await exportSites([site], scheduledAt, credentialSources, {
+    store,
+    clock: deps.clock,
+    toolVersion: TOOL_VERSION,
+    ...(deps.fetch === undefined ? {} : { fetch: deps.fetch }),
+    ...(deps.sleep === undefined ? {} : { sleep: deps.sleep }),
+  });
+  const [result] = run.sites;
+  if (!result) throw new Error(`the export of site ${site.id} returned no result`);
+  if (result.status === 'failed') throw siteFailedError(result);
+
+  const listings = Object.values(result.source);
+  const pages = listings.reduce((sum, listing) => sum + listing.pages, 0);
+  const retries = listings.reduce((sum, listing) => sum + listing.retries, 0);
+  addCount(deps.metrics, metricNames.usersExported, result.counts.users);
+  addCount(deps.metrics, metricNames.groupsExported, result.counts.groups);
+  addCount(deps.metrics, metricNames.pages, pages);
+  addCount(deps.metrics, metricNames.retries, retries);
+  addCount(deps.metrics, metricNames.exportComplete, result.status === 'complete' ? 1 : 0);
+  deps.logger.info('export finished', {
+    status: result.status,
+    ...(result.reason === undefined ? {} : { reason: result.reason }),
+    counts: result.counts,
+    pages,
+    retries,
+    alreadyComplete: result.alreadyComplete,
+    latestMoved: result.latestMoved,
+    manifest: result.manifestLocation,
+    seconds: result.seconds,
+  });
+  return {
+    site: result.site,
+    runId: result.runId,
+    scheduledAt: run.scheduledAt,
+    status: result.status,
+    ...(result.reason === undefined ? {} : { reason: result.reason }),
+    counts: result.counts,
+    manifestKey: result.manifestKey,
+  };
+}
+
+/** Any error as one Step Functions can match on: a credentials format mistake is config, the rest a site failure. */
+function asExportError(error: unknown, site: SiteConfig | undefined): HandlerError {
+  if (isHandlerError(error)) return error;
+  if (error instanceof ConfigError) return new RollcallConfigError(error.message, { cause: error });
+  return siteFailedError(siteFailure(site?.id ?? 'unknown', error));
+}

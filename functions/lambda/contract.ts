@@ -1,0 +1,45 @@
+/**
+ * The contract between the stack (infra/) and the Lambda handlers: the environment variables
+ * the stack sets, the error names its state machine retries and catches, and the metrics its
+ * alarms watch. Both sides import these names from here; this module imports nothing.
+ */
+
+/** `s3://bucket[/prefix]`: the archive the functions read and write. */
+export const STORE_VARIABLE = 'ROLLCALL_STORE';
+/** One site's settings, as JSON, exactly as in the config file. */
+export const SITE_VARIABLE = 'ROLLCALL_SITE';
+
+export const SERVICE_NAME = 'rollcall';
+export const METRICS_NAMESPACE = 'Rollcall';
+
+/**
+ * Metric names the stack's alarms use. Each is a Count with the dimensions
+ * `service` (= `rollcall`, added by Powertools) and `site`.
+ */
+export const metricNames = {
+  usersExported: 'UsersExported',
+  groupsExported: 'GroupsExported',
+  pages: 'Pages',
+  retries: 'Retries',
+  /** 1 when the export is complete, 0 when it is incomplete or failed. */
+  exportComplete: 'ExportComplete',
+  findingsHigh: 'FindingsHigh',
+  findingsMedium: 'FindingsMedium',
+  findingsLow: 'FindingsLow',
+  /** 1 when the audit's mass-change verdict is `suspect`, else 0. */
+  massChangeSuspect: 'MassChangeSuspect',
+} as const;
+
+/** The names Step Functions sees; the stack's Retry and Catch use these. */
+export const errorNames = {
+  /** The site or the store may answer on a later attempt: retried with back-off. */
+  transient: 'RollcallTransientError',
+  /** The site refused or answered nonsense (auth, disabled API, protocol, a bug): not retried. */
+  siteFailed: 'RollcallSiteFailed',
+  /** The run could not be audited (missing, refused as incomplete or tampered, or failed). */
+  auditFailed: 'RollcallAuditFailed',
+  /** The function's environment or the site's credentials format is wrong: not retried. */
+  config: 'RollcallConfigError',
+  /** The event is not what the state machine sends (a missing field, another site): not retried. */
+  badEvent: 'RollcallBadEvent',
+} as const;

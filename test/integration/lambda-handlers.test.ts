@@ -1,0 +1,528 @@
+/**
+ * The two Lambda handlers as the state machine calls them: real HTTP against an emulator, the real
+ * S3 protocol against a local server, Secrets Manager mocked. What the function prints (Powertools
+ * JSON logs and EMF metrics) is captured from stdout and stderr during each call.
+ */
+import { randomUUID } from 'node:crypto';
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import type { Context } from 'aws-lambda';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import {
+  DEFAULT_REFERENCE_DATE,
+  generateSiteData,
+  startPeriscopeV1Emulator,
+} from '../../dev/emulators/periscope-v1/index.ts';
+import { type RunningEmulator, startEmulator } from '../../dev/emulators/start-emulator.ts';
+import { createAuditHandler } from '../../functions/audit/handler.ts';
+import { createExportHandler } from '../../functions/export/handler.ts';
+import { auditOutputSchema, exportOutputSchema } from '../../functions/lambda/events.ts';
+import { createLogger, createMetrics } from '../../functions/lambda/observability.ts';
+import { reportRunPrefix } from '../../functions/reports/layout.ts';
+import { summarySchema } from '../../functions/reports/summary.ts';
+import { systemClock } from '../../functions/shared/clock.ts';
+import { latestPointerKey } from '../../functions/snapshot/layout.ts';
+import { readLatest, readManifestAt } from '../../functions/snapshot/read-snapshot.ts';
+import type { ObjectStore } from '../../functions/store/port.ts';
+import { startTestS3, type TestS3 } from '../support/local-s3.ts';
+
+const SITE = 'acme';
+const SECRET_ID = 'rollcall/acme';
+const NIGHT_1 = '2026-11-22T02:00:00Z';
+const RUN_1 = '20261122T020000Z';
+const NIGHT_2 = '2026-11-23T02:00:00Z';
+const RUN_2 = '20261123T020000Z';
+const EMULATED = { users: 250, groups: 6, seed: 7 };
+
+const secretsManager = mockClient(SecretsManagerClient);
+let s3: TestS3;
+let emulator: RunningEmulator;
+
+beforeAll(async () => {
+  s3 = await startTestS3();
+  emulator = await startEmulator('periscope-v1', { ...EMULATED, latencyMs: 0 });
+});
+afterAll(async () => {
+  secretsManager.restore();
+  await emulator?.close();
+  await s3?.stop();
+});
+beforeEach(() => {
+  secretsManager.reset();
+  secretSays(SECRET_ID, emulator.credentials);
+});
+
+const cleanups: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+function secretSays(secretId: string, value: unknown): void {
+  secretsManager.on(GetSecretValueCommand, { SecretId: secretId }).resolves({
+    SecretString: JSON.stringify(value),
+  });
+}
+
+/** What the emulator serves, counted from the same seeded data it generated. */
+function emulatorCounts() {
+  const data = generateSiteData({ ...EMULATED, referenceDate: DEFAULT_REFERENCE_DATE });
+  return {
+    users: data.users.length,
+    groups: data.groups.length,
+    memberships: data.users.reduce((sum, user) => sum + new Set(user.groups).size, 0),
+  };
+}
+
+/** One site's functions as the stack deploys them, on their own store prefix. */
+interface Deployed {
+  readonly store: ObjectStore;
+  readonly prefix: string;
+  exportRun(event: unknown): Promise<Invocation>;
+  audit(event: unknown): Promise<Invocation>;
+}
+
+/** `site` overrides the default site's settings; `env` replaces the whole environment. */
+function deploy(site: Record<string, unknown> = {}, env?: Record<string, string>): Deployed {
+  const prefix = `lambda-${randomUUID()}`;
+  const environment = env ?? {
+    ROLLCALL_STORE: `s3://${s3.server.bucket}/${prefix}`,
+    ROLLCALL_SITE: JSON.stringify({
+      id: SITE,
+      provider: 'periscope-v1',
+      baseUrl: emulator.url,
+      credentials: { secretId: SECRET_ID },
+      http: { maxRetries: 0 },
+      ...site,
+    }),
+  };
+  const exportHandler = createExportHandler({
+    env: environment,
+    s3: s3.client,
+    secretsManager: new SecretsManagerClient({ region: 'eu-west-1' }),
+    clock: systemClock,
+    logger: createLogger(),
+    metrics: createMetrics(),
+  });
+  const auditHandler = createAuditHandler({
+    env: environment,
+    s3: s3.client,
+    logger: createLogger(),
+    metrics: createMetrics(),
+  });
+  return {
+    store: s3.store(prefix),
+    prefix,
+    exportRun: (event) => invoke(exportHandler, event, `rollcall-export-${SITE}`),
+    audit: (event) => invoke(auditHandler, event, `rollcall-audit-${SITE}`),
+  };
+}
+
+interface EmfDocument {
+  readonly _aws: {
+    readonly CloudWatchMetrics: readonly {
+      readonly Namespace: string;
+      readonly Dimensions: readonly (readonly string[])[];
+      readonly Metrics: readonly { readonly Name: string; readonly Unit: string }[];
+    }[];
+  };
+  readonly [key: string]: unknown;
+}
+
+interface Invocation {
+  readonly result?: unknown;
+  readonly error?: Error;
+  /** Everything the function wrote to stdout and stderr during the call. */
+  readonly printed: string;
+  /** Powertools log lines (JSON with a level). */
+  readonly logs: readonly Record<string, unknown>[];
+  /** EMF documents: each metric with its namespace, unit, dimensions and value. */
+  readonly metrics: Readonly<Record<string, MetricPoint>>;
+}
+
+interface MetricPoint {
+  readonly namespace: string;
+  readonly unit: string;
+  readonly dimensions: Readonly<Record<string, unknown>>;
+  readonly value: unknown;
+}
+
+function lambdaContext(functionName: string): Context {
+  return {
+    callbackWaitsForEmptyEventLoop: true,
+    functionName,
+    functionVersion: '$LATEST',
+    invokedFunctionArn: `arn:aws:lambda:eu-west-1:123456789012:function:${functionName}`,
+    memoryLimitInMB: '1024',
+    awsRequestId: randomUUID(),
+    logGroupName: `/aws/lambda/${functionName}`,
+    logStreamName: '2026/11/22/[$LATEST]test',
+    getRemainingTimeInMillis: () => 900_000,
+    done: () => undefined,
+    fail: () => undefined,
+    succeed: () => undefined,
+  };
+}
+
+/** Calls a handler as Lambda does and captures what Powertools prints meanwhile. */
+async function invoke(
+  handler: (event: unknown, context: Context) => Promise<unknown>,
+  event: unknown,
+  functionName: string,
+): Promise<Invocation> {
+  const chunks: string[] = [];
+  const capture = (chunk: string | Uint8Array) => {
+    chunks.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8'));
+    return true;
+  };
+  const stdout = vi.spyOn(process.stdout, 'write').mockImplementation(capture);
+  const stderr = vi.spyOn(process.stderr, 'write').mockImplementation(capture);
+  let result: unknown;
+  let error: Error | undefined;
+  try {
+    result = await handler(event, lambdaContext(functionName));
+  } catch (thrown) {
+    error = thrown as Error;
+  } finally {
+    stdout.mockRestore();
+    stderr.mockRestore();
+  }
+  const printed = chunks.join('');
+  const documents = printed
+    .split('\n')
+    .filter((line) => line.startsWith('{'))
+    .map((line) => JSON.parse(line) as Record<string, unknown>);
+  const metrics: Record<string, MetricPoint> = {};
+  for (const document of documents.filter((entry): entry is EmfDocument => '_aws' in entry)) {
+    for (const directive of document._aws.CloudWatchMetrics) {
+      const dimensionNames = directive.Dimensions.flat();
+      for (const metric of directive.Metrics) {
+        metrics[metric.Name] = {
+          namespace: directive.Namespace,
+          unit: metric.Unit,
+          dimensions: Object.fromEntries(dimensionNames.map((name) => [name, document[name]])),
+          value: document[metric.Name],
+        };
+      }
+    }
+  }
+  return {
+    ...(error === undefined ? { result } : { error }),
+    printed,
+    logs: documents.filter((entry) => 'level' in entry),
+    metrics,
+  };
+}
+
+/** The value each named metric was emitted with, as `Rollcall` counts for this site. */
+function countsOf(invocation: Invocation, names: readonly string[]): Record<string, unknown> {
+  return Object.fromEntries(
+    names.map((name) => {
+      const point = invocation.metrics[name];
+      expect(point, `metric ${name}`).toBeDefined();
+      expect(point).toMatchObject({ namespace: 'Rollcall', unit: 'Count', dimensions: { site: SITE } });
+      return [name, point?.value];
+    }),
+  );
+}
+
+async function keysUnder(store: ObjectStore, prefix = ''): Promise<string[]> {
+  const keys: string[] = [];
+  for await (const key of store.list(prefix)) keys.push(key);
+  return keys;
+}
+
+async function readJson(store: ObjectStore, key: string): Promise<unknown> {
+  const bytes = await store.get(key);
+  if (!bytes) throw new Error(`no object ${key}`);
+  return JSON.parse(bytes.toString('utf8'));
+}
+
+const outcomeLine = (invocation: Invocation, message: string) =>
+  invocation.logs.find((line) => line.message === message);
+
+describe('the export handler', () => {
+  it('exports the site the Scheduler names at the time it names: complete, counted, latest.json moved, metrics emitted', async () => {
+    const lambda = deploy();
+
+    const run = await lambda.exportRun({ site: SITE, scheduledAt: NIGHT_1, extra: 'ignored' });
+
+    expect(run.error).toBeUndefined();
+    const output = exportOutputSchema.parse(run.result);
+    const manifestKey = `snapshots/site=${SITE}/date=2026-11-22/run=${RUN_1}/manifest.json`;
+    expect(output).toEqual({
+      site: SITE,
+      runId: RUN_1,
+      scheduledAt: '2026-11-22T02:00:00.000Z',
+      status: 'complete',
+      counts: emulatorCounts(),
+      manifestKey,
+    });
+    expect(await readManifestAt(lambda.store, manifestKey)).toMatchObject({
+      site: SITE,
+      runId: RUN_1,
+      scheduledAt: '2026-11-22T02:00:00.000Z',
+      status: 'complete',
+      counts: emulatorCounts(),
+    });
+    expect(await readLatest(lambda.store, SITE)).toEqual({ runId: RUN_1, key: manifestKey });
+    // The site's credentials came from its secret.
+    expect(secretsManager.commandCalls(GetSecretValueCommand, { SecretId: SECRET_ID })).toHaveLength(1);
+
+    const manifest = await readManifestAt(lambda.store, manifestKey);
+    const listings = Object.values(manifest?.source ?? {});
+    expect(countsOf(run, ['UsersExported', 'GroupsExported', 'Pages', 'Retries', 'ExportComplete'])).toEqual({
+      UsersExported: emulatorCounts().users,
+      GroupsExported: emulatorCounts().groups,
+      Pages: listings.reduce((sum, listing) => sum + listing.pages, 0),
+      Retries: 0,
+      ExportComplete: 1,
+    });
+    expect(run.metrics.UsersExported?.dimensions).toEqual({ service: 'rollcall', site: SITE });
+    expect(outcomeLine(run, 'export finished')).toMatchObject({
+      level: 'INFO',
+      service: 'rollcall',
+      site: SITE,
+      runId: RUN_1,
+      status: 'complete',
+      counts: emulatorCounts(),
+      function_name: `rollcall-export-${SITE}`,
+    });
+    expect(run.printed).not.toContain((emulator.credentials as { apiKey: string }).apiKey);
+  });
+
+  it('a retried execution (the same payload again) returns the same run and keys and writes nothing new', async () => {
+    const lambda = deploy();
+    const event = { site: SITE, scheduledAt: NIGHT_1 };
+    const first = await lambda.exportRun(event);
+    const keys = await keysUnder(lambda.store);
+    const manifestKey = exportOutputSchema.parse(first.result).manifestKey;
+    const manifest = await lambda.store.get(manifestKey);
+    const requests = emulator.requestsByKind();
+
+    const retried = await lambda.exportRun(event);
+
+    expect(retried.error).toBeUndefined();
+    expect(retried.result).toEqual(first.result);
+    expect(await keysUnder(lambda.store)).toEqual(keys);
+    expect(await lambda.store.get(manifestKey)).toEqual(manifest);
+    expect(await readLatest(lambda.store, SITE)).toEqual({ runId: RUN_1, key: manifestKey });
+    // The complete run was re-used: the API was not asked for anything.
+    expect(emulator.requestsByKind()).toEqual(requests);
+    expect(countsOf(retried, ['ExportComplete', 'UsersExported'])).toEqual({
+      ExportComplete: 1,
+      UsersExported: emulatorCounts().users,
+    });
+    expect(outcomeLine(retried, 'export finished')).toMatchObject({ alreadyComplete: true });
+  });
+
+  it('a listing whose cursor repeats makes the run incomplete: the reason is returned, ExportComplete is 0, latest.json stays', async () => {
+    const site = await startPeriscopeV1Emulator({ users: 250, groups: 4, seed: 11 });
+    cleanups.push(() => site.close());
+    secretSays('rollcall/faulty', { site: site.site, apiKey: site.apiKey });
+    const lambda = deploy({ baseUrl: site.url, credentials: { secretId: 'rollcall/faulty' } });
+    const night1 = await lambda.exportRun({ site: SITE, scheduledAt: NIGHT_1 });
+    expect(exportOutputSchema.parse(night1.result).status).toBe('complete');
+    const latest = await lambda.store.get(latestPointerKey(SITE));
+
+    site.setFaults({ repeatCursor: { fromPage: 2 } });
+    const night2 = await lambda.exportRun({ site: SITE, scheduledAt: NIGHT_2 });
+
+    expect(night2.error).toBeUndefined();
+    const output = exportOutputSchema.parse(night2.result);
+    expect(output).toMatchObject({ site: SITE, runId: RUN_2, status: 'incomplete' });
+    expect(output.reason).toMatch(/users/);
+    expect(await readManifestAt(lambda.store, output.manifestKey)).toMatchObject({
+      status: 'incomplete',
+      reason: output.reason,
+    });
+    expect(await lambda.store.get(latestPointerKey(SITE))).toEqual(latest);
+    expect(await readLatest(lambda.store, SITE)).toMatchObject({ runId: RUN_1 });
+    expect(countsOf(night2, ['ExportComplete'])).toEqual({ ExportComplete: 0 });
+    expect(outcomeLine(night2, 'export finished')).toMatchObject({
+      site: SITE,
+      runId: RUN_2,
+      status: 'incomplete',
+      reason: output.reason,
+    });
+
+    // The audit refuses the incomplete run, by name.
+    const audit = await lambda.audit(night2.result);
+    expect(audit.error?.name).toBe('RollcallAuditFailed');
+    expect(audit.error?.message).toContain(`Run ${RUN_2} of site ${SITE} is INCOMPLETE`);
+  });
+
+  it('a wrong API key fails the site (not retried) and the key is in neither the error nor the output', async () => {
+    const wrongKey = 'wrong-key-5f0c9d2e-7b41-4a3c-9e86-1d2f3a4b5c6d';
+    const credentials = emulator.credentials as { site: string; apiKey: string };
+    secretSays('rollcall/revoked', { site: credentials.site, apiKey: wrongKey });
+    const lambda = deploy({ credentials: { secretId: 'rollcall/revoked' } });
+
+    const run = await lambda.exportRun({ site: SITE, scheduledAt: NIGHT_1 });
+
+    expect(run.error?.name).toBe('RollcallSiteFailed');
+    expect(run.error).toMatchObject({ failure: 'auth' });
+    expect(run.error?.message).toContain('the API rejected the key (403)');
+    expect(run.error?.message).not.toContain(wrongKey);
+    expect(run.printed).not.toContain(wrongKey);
+    expect(run.printed).not.toContain(wrongKey.slice(0, 16));
+    expect(outcomeLine(run, 'export failed')).toMatchObject({
+      level: 'ERROR',
+      site: SITE,
+      runId: RUN_1,
+      errorName: 'RollcallSiteFailed',
+      failure: 'auth',
+      reason: run.error?.message,
+    });
+    expect(countsOf(run, ['ExportComplete'])).toEqual({ ExportComplete: 0 });
+    expect(await keysUnder(lambda.store)).toEqual([]);
+  });
+
+  it('a site that cannot be reached is a transient error, which the state machine retries', async () => {
+    const site = await startPeriscopeV1Emulator({ users: 5, groups: 3 });
+    const url = site.url;
+    await site.close();
+    const lambda = deploy({ baseUrl: url });
+
+    const run = await lambda.exportRun({ site: SITE, scheduledAt: NIGHT_1 });
+
+    expect(run.error?.name).toBe('RollcallTransientError');
+    expect(run.error).toMatchObject({ failure: 'unreachable' });
+    expect(run.error?.cause).toBeInstanceOf(Error);
+    expect(countsOf(run, ['ExportComplete'])).toEqual({ ExportComplete: 0 });
+  });
+
+  it('refuses an event without scheduledAt, or one for another site, naming the field or both sites', async () => {
+    const lambda = deploy();
+
+    const missing = await lambda.exportRun({ site: SITE });
+    const malformed = await lambda.exportRun({ site: SITE, scheduledAt: 'last night' });
+    const otherSite = await lambda.exportRun({ site: 'globex', scheduledAt: NIGHT_1 });
+
+    expect(missing.error?.name).toBe('RollcallBadEvent');
+    expect(missing.error?.message).toBe('export event: scheduledAt: is required');
+    expect(malformed.error?.message).toBe(
+      'export event: scheduledAt: must be an ISO-8601 time such as 2026-11-22T02:00:00Z',
+    );
+    expect(otherSite.error?.name).toBe('RollcallBadEvent');
+    expect(otherSite.error?.message).toContain('"globex"');
+    expect(otherSite.error?.message).toContain('"acme"');
+    expect(outcomeLine(otherSite, 'export failed')).toMatchObject({
+      errorName: 'RollcallBadEvent',
+      reason: otherSite.error?.message,
+    });
+    expect(await keysUnder(lambda.store)).toEqual([]);
+  });
+
+  it('names ROLLCALL_SITE when it is not JSON, or not a valid site, and ROLLCALL_STORE when it is not S3', async () => {
+    const notJson = await deploy(
+      {},
+      { ROLLCALL_STORE: 's3://rollcall-test/x', ROLLCALL_SITE: '{id: acme' },
+    ).exportRun({ site: SITE, scheduledAt: NIGHT_1 });
+    const invalid = await deploy(
+      {},
+      {
+        ROLLCALL_STORE: 's3://rollcall-test/x',
+        ROLLCALL_SITE: JSON.stringify({ id: SITE, provider: 'nope', credentials: { secretId: 's' } }),
+      },
+    ).audit({ site: SITE, runId: RUN_1 });
+    const fileStore = await deploy(
+      {},
+      {
+        ROLLCALL_STORE: 'file://./backups',
+        ROLLCALL_SITE: JSON.stringify({ id: SITE, provider: 'periscope-v1', credentials: { secretId: 's' } }),
+      },
+    ).exportRun({ site: SITE, scheduledAt: NIGHT_1 });
+
+    expect(notJson.error?.name).toBe('RollcallConfigError');
+    expect(notJson.error?.message).toMatch(/^ROLLCALL_SITE is not valid JSON \(/);
+    expect(notJson.error?.message).not.toMatch(/ZodError|\n\s+at /);
+    expect(invalid.error?.name).toBe('RollcallConfigError');
+    expect(invalid.error?.message).toMatch(/^ROLLCALL_SITE: provider: must be one of "periscope-v1"/);
+    expect(fileStore.error?.message).toBe(
+      'ROLLCALL_STORE "file://./backups" must be s3://<bucket>[/<prefix>].',
+    );
+    expect(outcomeLine(notJson, 'export failed')).toMatchObject({ errorName: 'RollcallConfigError' });
+  });
+});
+
+describe('the audit handler', () => {
+  it('audits the run the export returned: summary.json written, its counts returned and emitted as metrics', async () => {
+    const lambda = deploy();
+    const exported = await lambda.exportRun({ site: SITE, scheduledAt: NIGHT_1 });
+
+    const run = await lambda.audit(exported.result);
+
+    expect(run.error).toBeUndefined();
+    const output = auditOutputSchema.parse(run.result);
+    const summary = summarySchema.parse(
+      await readJson(lambda.store, `${reportRunPrefix(SITE, RUN_1)}summary.json`),
+    );
+    expect(summary).toMatchObject({ site: SITE, runId: RUN_1, previousRunId: null, verdict: null });
+    const fails = summary.findings.failsBySeverity;
+    expect(fails.high + fails.medium + fails.low).toBeGreaterThan(0);
+    expect(output).toEqual({
+      site: SITE,
+      runId: RUN_1,
+      verdict: 'ok',
+      verdictReasons: [],
+      failsBySeverity: fails,
+      reportKey: `${reportRunPrefix(SITE, RUN_1)}report.html`,
+      reportLocation: `s3://${s3.server.bucket}/${lambda.prefix}/${reportRunPrefix(SITE, RUN_1)}report.html`,
+    });
+    expect((await lambda.store.get(output.reportKey))?.toString('utf8')).toMatch(/^<!DOCTYPE html>/i);
+    expect(countsOf(run, ['FindingsHigh', 'FindingsMedium', 'FindingsLow', 'MassChangeSuspect'])).toEqual({
+      FindingsHigh: fails.high,
+      FindingsMedium: fails.medium,
+      FindingsLow: fails.low,
+      MassChangeSuspect: 0,
+    });
+    expect(outcomeLine(run, 'audit finished')).toMatchObject({
+      level: 'INFO',
+      site: SITE,
+      runId: RUN_1,
+      verdict: 'ok',
+      failsBySeverity: fails,
+    });
+  });
+
+  it('compares with the previous complete run and flags a mass delete as suspect', async () => {
+    const site = await startPeriscopeV1Emulator({ users: 120, groups: 5, seed: 5 });
+    cleanups.push(() => site.close());
+    secretSays('rollcall/shrinking', { site: site.site, apiKey: site.apiKey });
+    const lambda = deploy({ baseUrl: site.url, credentials: { secretId: 'rollcall/shrinking' } });
+    await lambda.audit((await lambda.exportRun({ site: SITE, scheduledAt: NIGHT_1 })).result);
+    for (const user of site.state.users().slice(0, 30)) site.state.removeUser(user.email);
+
+    const exported = await lambda.exportRun({ site: SITE, scheduledAt: NIGHT_2 });
+    const run = await lambda.audit(exported.result);
+
+    expect(run.error).toBeUndefined();
+    const output = auditOutputSchema.parse(run.result);
+    expect(output).toMatchObject({ runId: RUN_2, previousRunId: RUN_1, verdict: 'suspect' });
+    expect(output.verdictReasons.length).toBeGreaterThan(0);
+    const summary = summarySchema.parse(
+      await readJson(lambda.store, `${reportRunPrefix(SITE, RUN_2)}summary.json`),
+    );
+    expect(summary.verdict).toMatchObject({ status: 'suspect', removedUsers: 30 });
+    expect(output.verdictReasons).toEqual(summary.verdict?.reasons);
+    expect(countsOf(run, ['MassChangeSuspect'])).toEqual({ MassChangeSuspect: 1 });
+  });
+
+  it('throws RollcallAuditFailed for a run that does not exist, and RollcallBadEvent for a malformed run id', async () => {
+    const lambda = deploy();
+
+    const missing = await lambda.audit({ site: SITE, runId: RUN_2 });
+    const malformed = await lambda.audit({ site: SITE, runId: '2026-11-23' });
+
+    expect(missing.error?.name).toBe('RollcallAuditFailed');
+    expect(missing.error).toMatchObject({ outcome: 'missing' });
+    expect(missing.error?.message).toContain(SITE);
+    expect(outcomeLine(missing, 'audit failed')).toMatchObject({
+      errorName: 'RollcallAuditFailed',
+      outcome: 'missing',
+      reason: missing.error?.message,
+    });
+    expect(malformed.error?.name).toBe('RollcallBadEvent');
+    expect(malformed.error?.message).toBe('audit event: runId: must be a run id such as 20261122T020000Z');
+  });
+});
