@@ -1,0 +1,99 @@
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { Construct } from 'constructs';
+import type { DeploymentConfig } from '../../functions/config/schema.ts';
+import { acknowledgeNag } from '../acknowledge.ts';
+
+export interface ArchiveBucketProps {
+  /** Name of the archive bucket; CloudFormation names it when absent. */
+  readonly bucketName?: string;
+  /** Lifecycle and Object Lock settings (`deployment.archive` of the config). */
+  readonly archive: DeploymentConfig['archive'];
+}
+
+/**
+ * The archive of snapshots and reports: versioned, encrypted with a rotating customer key,
+ * private, TLS-only, access-logged, moved to a colder class and expired on a schedule, and
+ * optionally write-once (Object Lock). Kept when the stack is deleted: it is the evidence.
+ */
+export class ArchiveBucket extends Construct {
+  /** The customer-managed key that encrypts the archive (and the query results over it). */
+  readonly key: kms.Key;
+  readonly bucket: s3.Bucket;
+  /** Receives the server access logs of the archive and of the query-results bucket. */
+  readonly accessLogs: s3.Bucket;
+
+  constructor(scope: Construct, id: string, props: ArchiveBucketProps) {
+    super(scope, id);
+    const { archive } = props;
+
+    this.key = new kms.Key(this, 'Key', {
+      description: 'rollcall: encrypts the archive of access snapshots and reports',
+      enableKeyRotation: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+
+    this.accessLogs = new s3.Bucket(this, 'AccessLogs', {
+      // Server access logs can only be delivered to a bucket encrypted with S3-managed keys.
+      encryption: s3.BucketEncryption.S3_MANAGED,
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      enforceSSL: true,
+      versioned: true,
+      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      lifecycleRules: [
+        {
+          id: 'expire-access-logs',
+          expiration: Duration.days(archive.expireAfterDays),
+          noncurrentVersionExpiration: Duration.days(1),
+        },
+      ],
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    acknowledgeNag(
+      this.accessLogs,
+      'AwsSolutions-S1',
+      'This bucket receives the server access logs; logging it into itself would loop.',
+    );
+
+    const lock = archive.objectLock;
+    this.bucket = new s3.Bucket(this, 'Bucket', {
+      ...(props.bucketName === undefined ? {} : { bucketName: props.bucketName }),
+      encryption: s3.BucketEncryption.KMS,
+      encryptionKey: this.key,
+      bucketKeyEnabled: true,
+      versioned: true,
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      enforceSSL: true,
+      minimumTLSVersion: 1.2,
+      serverAccessLogsBucket: this.accessLogs,
+      serverAccessLogsPrefix: 'archive/',
+      ...(lock === undefined
+        ? {}
+        : {
+            objectLockEnabled: true,
+            objectLockDefaultRetention:
+              lock.mode === 'compliance'
+                ? s3.ObjectLockRetention.compliance(Duration.days(lock.days))
+                : s3.ObjectLockRetention.governance(Duration.days(lock.days)),
+          }),
+      lifecycleRules: [
+        {
+          id: 'cold-then-expire',
+          transitions: [
+            {
+              storageClass: s3.StorageClass.GLACIER_INSTANT_RETRIEVAL,
+              transitionAfter: Duration.days(archive.coldAfterDays),
+            },
+          ],
+          expiration: Duration.days(archive.expireAfterDays),
+          // Overwritten and deleted objects stay recoverable for as long as current ones are kept.
+          noncurrentVersionExpiration: Duration.days(archive.expireAfterDays),
+          abortIncompleteMultipartUploadAfter: Duration.days(1),
+        },
+      ],
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+  }
+}

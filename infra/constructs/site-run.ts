@@ -1,0 +1,156 @@
+import { Duration } from 'aws-cdk-lib';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as sns from 'aws-cdk-lib/aws-sns';
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
+import { Construct } from 'constructs';
+import { errorNames } from '../../functions/lambda/contract.ts';
+import { acknowledgeNag, acknowledgeWildcard } from '../acknowledge.ts';
+
+export interface SiteRunProps {
+  readonly siteId: string;
+  readonly exportFunction: lambda.IFunction;
+  readonly auditFunction: lambda.IFunction;
+  /** Receives the outcome of every run: complete, incomplete or failed. */
+  readonly topic: sns.ITopic;
+  readonly logRetention: logs.RetentionDays;
+}
+
+/** Errors a retry can cure: the site or the archive was unreachable or overloaded for a while. */
+const TRANSIENT_ERRORS = [errorNames.transient];
+
+/** Lambda's own passing failures (throttling, service errors), retried for every step. */
+const LAMBDA_SERVICE_ERRORS = [
+  'Lambda.ServiceException',
+  'Lambda.AWSLambdaException',
+  'Lambda.SdkClientException',
+  'Lambda.TooManyRequestsException',
+  'Lambda.ClientExecutionTimeoutException',
+];
+
+/**
+ * One night's run of one site, as a state machine: export → (complete?) → audit → notify.
+ * Transient errors are retried with backoff; any failure is caught, notified, and ends the
+ * execution as failed. The input is `{ site, scheduledAt }`; the run id derives from the
+ * scheduled time, so a retried execution writes the same keys.
+ */
+export class SiteRun extends Construct {
+  readonly stateMachine: sfn.StateMachine;
+
+  constructor(scope: Construct, id: string, props: SiteRunProps) {
+    super(scope, id);
+    const { siteId, topic } = props;
+    const notify = (stepId: string, subject: string, message: Record<string, unknown>) =>
+      new tasks.SnsPublish(this, stepId, {
+        topic,
+        subject,
+        message: sfn.TaskInput.fromObject(message),
+        resultPath: sfn.JsonPath.DISCARD,
+      });
+
+    const failed = notify('NotifyFailed', `rollcall ${siteId}: run FAILED`, {
+      site: siteId,
+      outcome: 'failed',
+      scheduledAt: sfn.JsonPath.stringAt('$.scheduledAt'),
+      error: sfn.JsonPath.objectAt('$.error'),
+    }).next(
+      new sfn.Fail(this, 'RunFailed', { error: 'RunFailed', cause: 'see the notification and the logs' }),
+    );
+
+    const exportStep = new tasks.LambdaInvoke(this, 'Export', {
+      lambdaFunction: props.exportFunction,
+      payload: sfn.TaskInput.fromObject({
+        site: sfn.JsonPath.stringAt('$.site'),
+        scheduledAt: sfn.JsonPath.stringAt('$.scheduledAt'),
+      }),
+      payloadResponseOnly: true,
+      retryOnServiceExceptions: false,
+      resultPath: '$.export',
+    });
+    exportStep.addRetry({
+      errors: TRANSIENT_ERRORS,
+      interval: Duration.minutes(2),
+      backoffRate: 2,
+      maxAttempts: 3,
+      jitterStrategy: sfn.JitterType.FULL,
+    });
+    exportStep.addRetry({
+      errors: LAMBDA_SERVICE_ERRORS,
+      interval: Duration.seconds(5),
+      backoffRate: 2,
+      maxAttempts: 4,
+      jitterStrategy: sfn.JitterType.FULL,
+    });
+    exportStep.addCatch(failed, { resultPath: '$.error' });
+
+    const auditStep = new tasks.LambdaInvoke(this, 'Audit', {
+      lambdaFunction: props.auditFunction,
+      payload: sfn.TaskInput.fromObject({
+        site: sfn.JsonPath.stringAt('$.export.site'),
+        runId: sfn.JsonPath.stringAt('$.export.runId'),
+      }),
+      payloadResponseOnly: true,
+      retryOnServiceExceptions: false,
+      resultPath: '$.audit',
+    });
+    auditStep.addRetry({
+      errors: [...TRANSIENT_ERRORS, ...LAMBDA_SERVICE_ERRORS],
+      interval: Duration.seconds(30),
+      backoffRate: 2,
+      maxAttempts: 3,
+      jitterStrategy: sfn.JitterType.FULL,
+    });
+    auditStep.addCatch(failed, { resultPath: '$.error' });
+
+    const incomplete = notify('NotifyIncomplete', `rollcall ${siteId}: export INCOMPLETE`, {
+      site: siteId,
+      outcome: 'incomplete',
+      export: sfn.JsonPath.objectAt('$.export'),
+    }).next(
+      new sfn.Fail(this, 'ExportIncomplete', {
+        error: 'ExportIncomplete',
+        cause: 'the export did not reach the end of every listing; latest.json did not move',
+      }),
+    );
+
+    const done = notify('NotifyComplete', `rollcall ${siteId}: run complete`, {
+      site: siteId,
+      outcome: 'complete',
+      export: sfn.JsonPath.objectAt('$.export'),
+      audit: sfn.JsonPath.objectAt('$.audit'),
+    }).next(new sfn.Succeed(this, 'Done'));
+
+    const definition = exportStep.next(
+      new sfn.Choice(this, 'ExportComplete?')
+        .when(sfn.Condition.stringEquals('$.export.status', 'complete'), auditStep.next(done))
+        .otherwise(incomplete),
+    );
+
+    this.stateMachine = new sfn.StateMachine(this, 'StateMachine', {
+      comment: `rollcall: one run of site ${siteId}`,
+      definitionBody: sfn.DefinitionBody.fromChainable(definition),
+      timeout: Duration.hours(3),
+      tracingEnabled: true,
+      logs: {
+        destination: new logs.LogGroup(this, 'Logs', { retention: props.logRetention }),
+        level: sfn.LogLevel.ALL,
+        includeExecutionData: true,
+      },
+    });
+    const role = this.stateMachine.role;
+    for (const fn of [props.exportFunction, props.auditFunction]) {
+      acknowledgeWildcard(
+        role,
+        fn,
+        ':*',
+        'Step Functions invokes the function by its unqualified ARN; the generated grant also covers its versions and aliases, of this one function only.',
+      );
+    }
+    acknowledgeNag(
+      role,
+      'AwsSolutions-IAM5[Resource::*]',
+      'X-Ray trace segments and CloudWatch Logs delivery for the execution log have no resource-level permissions.',
+    );
+  }
+}
