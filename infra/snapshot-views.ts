@@ -1,3 +1,4 @@
+import { groupsCsvHeader, usersCsvHeader } from '../functions/snapshot/csv.ts';
 import { snapshotFiles } from '../functions/snapshot/layout.ts';
 
 /** A column of the raw table: its SQL name, the snapshot's JSON field, its Hive type. */
@@ -51,23 +52,8 @@ export interface SnapshotView {
   readonly prestoViewText: string;
 }
 
-const userColumns = [
-  'key',
-  'id',
-  'email',
-  'first_name',
-  'last_name',
-  'status',
-  'groups',
-  'last_login_at',
-  'password_updated_at',
-  'mfa_enabled',
-  'created_at',
-];
-const groupColumns = ['key', 'id', 'name', 'access', 'description', 'member_count'];
-
 /**
- * `users` and `groups`: one row per record and run, read only from the file that holds that
+ * `users` and `groups`, with the columns of users.csv and groups.csv: one row per record and run, read only from the file that holds that
  * kind of record, with the site, the day and the run id beside each row.
  */
 export function snapshotViews(databaseName: string): SnapshotView[] {
@@ -77,14 +63,14 @@ export function snapshotViews(databaseName: string): SnapshotView[] {
       'users',
       'One row per user in every snapshot (site, day, run_id, then the canonical fields).',
       snapshotFiles.usersJsonl,
-      userColumns,
+      usersCsvHeader,
     ),
     view(
       databaseName,
       'groups',
       'One row per group in every snapshot (site, day, run_id, then the canonical fields).',
       snapshotFiles.groupsJsonl,
-      groupColumns,
+      groupsCsvHeader,
     ),
   ];
 }
