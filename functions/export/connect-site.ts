@@ -34,3 +34,13 @@ export function connectSite<Credentials>(
     }),
   });
 }
+
+/** Which site of the provider a site's config and credentials reach (the base URL at least). */
+export function originOf<Credentials>(
+  site: SiteConfig,
+  adapter: ProviderAdapter<Credentials>,
+  credentials: Credentials,
+): string {
+  const baseUrl = site.baseUrl ?? adapter.defaultBaseUrl;
+  return adapter.originOf?.(credentials, baseUrl) ?? `${adapter.displayName} at ${baseUrl}`;
+}

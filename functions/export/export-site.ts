@@ -10,7 +10,7 @@ import {
   writeSnapshot,
 } from '../snapshot/write-snapshot.ts';
 import type { ObjectStore } from '../store/port.ts';
-import { type ConnectDeps, connectSite } from './connect-site.ts';
+import { type ConnectDeps, connectSite, originOf } from './connect-site.ts';
 import { type SiteFailure, siteFailure } from './site-failure.ts';
 
 export interface ExportDeps extends ConnectDeps {
@@ -63,6 +63,7 @@ export async function exportSite<Credentials>(
     const written =
       reused ??
       (await listAndWriteSnapshot(connectSite(site, adapter, credentials, deps), site, scheduledAt, {
+        origin: originOf(site, adapter, credentials),
         startedAt,
         progress,
         deps,
@@ -103,9 +104,14 @@ async function listAndWriteSnapshot(
   connector: Connector,
   site: SiteConfig,
   scheduledAt: Date,
-  run: { readonly startedAt: Date; readonly progress: ExportObserver | undefined; readonly deps: ExportDeps },
+  run: {
+    readonly origin: string;
+    readonly startedAt: Date;
+    readonly progress: ExportObserver | undefined;
+    readonly deps: ExportDeps;
+  },
 ): Promise<WriteSnapshotResult> {
-  const { startedAt, progress, deps } = run;
+  const { origin, startedAt, progress, deps } = run;
   const runId = runIdFor(scheduledAt);
   const streamedUsers = new StreamedUserFiles(deps.store, snapshotRunPrefix(site.id, runId));
   try {
@@ -117,6 +123,7 @@ async function listAndWriteSnapshot(
       store: deps.store,
       site: site.id,
       provider: site.provider,
+      origin,
       runId,
       scheduledAt,
       startedAt,

@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import type { RestoreWriter } from '../restore/port.ts';
 import type { HttpClient } from '../shared/http/client.ts';
 import type { CanonicalGroup, CanonicalUser, Capabilities } from '../shared/model.ts';
 
@@ -48,6 +49,8 @@ export interface Connector {
   verify(): Promise<void>;
   /** Every user and group of the site, with a report per listing. */
   exportAll(observer?: ExportObserver): Promise<ProviderExport>;
+  /** The writes a restore needs, over the same HTTP client; absent when the provider has none. */
+  restoreWriter?(): RestoreWriter;
 }
 
 export interface ConnectOptions<Credentials> {
@@ -66,6 +69,12 @@ export interface ProviderAdapter<Credentials = unknown> {
   readonly defaultBaseUrl: string;
   readonly capabilities: Capabilities;
   readonly credentialsSchema: z.ZodType<Credentials>;
+  /**
+   * Which site of the provider these credentials and this base URL reach, in words, e.g.
+   * `periscope site "acme" at https://app.periscopedata.com`. Kept in the manifest, so a restore
+   * can refuse to write a snapshot into a different site. Never includes a secret.
+   */
+  originOf?(credentials: Credentials, baseUrl: string): string;
   /** The credential values that must never appear in an error or log (keys, secrets, tokens). */
   secretsOf(credentials: Credentials): readonly string[];
   connect(options: ConnectOptions<Credentials>): Connector;

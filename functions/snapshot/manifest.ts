@@ -27,6 +27,8 @@ export const manifestSchema = z.strictObject({
   tool: z.strictObject({ name: z.literal('rollcall'), version: z.string() }),
   site: z.string(),
   provider: z.string(),
+  /** Which site of the provider was read (e.g. `periscope site "acme" at https://…`); restore checks it. */
+  origin: z.string().optional(),
   runId: z.string(),
   scheduledAt: z.iso.datetime(),
   startedAt: z.iso.datetime(),

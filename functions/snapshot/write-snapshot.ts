@@ -24,6 +24,8 @@ export interface WriteSnapshotInput {
   readonly store: ObjectStore;
   readonly site: string;
   readonly provider: string;
+  /** Which site of the provider was read; see `ProviderAdapter.originOf`. */
+  readonly origin?: string;
   /** Must be `runIdFor(scheduledAt)`. */
   readonly runId: string;
   readonly scheduledAt: Date;
@@ -173,6 +175,7 @@ function buildManifest(
     tool: { name: 'rollcall', version: input.toolVersion },
     site: input.site,
     provider: input.provider,
+    ...(input.origin === undefined ? {} : { origin: input.origin }),
     runId: input.runId,
     scheduledAt: input.scheduledAt.toISOString(),
     startedAt: input.startedAt.toISOString(),
