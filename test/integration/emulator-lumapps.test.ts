@@ -298,3 +298,418 @@ describe('lumapps emulator: faults', () => {
     expect(site.state.users().some((user) => user.email === site.adminEmail)).toBe(true);
   });
 });
+
+/** A write as a client sends it: JSON body, bearer token. */
+async function send(
+  site: LumAppsEmulator,
+  method: 'POST' | 'DELETE',
+  route: string,
+  bearer: string | undefined,
+  body?: unknown,
+): Promise<{ status: number; body: Record<string, unknown> | undefined }> {
+  const headers: Record<string, string> = { 'content-type': 'application/json' };
+  if (bearer !== undefined) headers.authorization = `Bearer ${bearer}`;
+  const response = await fetch(`${site.url}${API_ROOT}${route}`, {
+    method,
+    headers,
+    ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
+  });
+  const text = await response.text();
+  return {
+    status: response.status,
+    body: text === '' ? undefined : (JSON.parse(text) as Record<string, unknown>),
+  };
+}
+
+const errorOf = (answer: { body: Record<string, unknown> | undefined }) =>
+  (answer.body?.error as { code: number; message: string; errors: { reason: string }[] } | undefined) ?? {
+    code: 0,
+    message: '',
+    errors: [],
+  };
+
+const newcomer = {
+  email: 'New.Comer@restore.example',
+  firstName: 'New',
+  lastName: 'Comer',
+  accountType: 'external',
+};
+
+describe('lumapps emulator: user/save', () => {
+  it('creates an external user with a new id, enabled and visible, that user/list and user/get then return', async () => {
+    const site = await start();
+    const bearer = await token(site);
+    const before = site.state.userCount;
+    const created = await send(site, 'POST', 'user/save', bearer, newcomer);
+    expect(created.status).toBe(200);
+    const id = created.body?.id as string;
+    expect(id).toMatch(/^\d{16}$/);
+    expect(site.state.getUser(id)?.email).toBe(newcomer.email);
+    expect(created.body).toMatchObject({
+      id,
+      uid: id,
+      email: newcomer.email,
+      firstName: 'New',
+      lastName: 'Comer',
+      fullName: 'New Comer',
+      accountType: 'external',
+      status: 'enabled',
+      isHidden: false,
+      customer: site.organizationId,
+      isSuperAdmin: false,
+      subscriptions: [],
+      changePasswordAtNextLogin: false,
+    });
+    expect(created.body?.createdAt).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{6})?$/);
+    expect(site.state.userCount).toBe(before + 1);
+    expect(ids(await walk(site, bearer, 'user/list', 'showHidden=true&maxResults=100'))).toContain(id);
+    expect((await api(site, 'user/get?email=new.comer@restore.example', bearer)).body.id).toBe(id);
+    expect(site.state.userByEmail('NEW.COMER@restore.example')?.id).toBe(id);
+  });
+
+  it('refuses a create without email, names or accountType, a non-external one, a bad password pair, and an existing email (409)', async () => {
+    const site = await start();
+    const bearer = await token(site);
+    const existing = site.state.users()[3]?.email ?? '';
+    const cases: [unknown, number, RegExp][] = [
+      [{ ...newcomer, email: undefined }, 400, /^email is required/],
+      [{ ...newcomer, email: 'not-an-address' }, 400, /Invalid email/],
+      [{ ...newcomer, firstName: '  ' }, 400, /^firstName is required/],
+      [{ ...newcomer, lastName: null }, 400, /^lastName is required/],
+      [{ ...newcomer, accountType: undefined }, 400, /^accountType is required/],
+      [{ ...newcomer, accountType: 'google' }, 400, /must be "external"/],
+      [{ ...newcomer, isHidden: 'yes' }, 400, /boolean for field isHidden/],
+      [{ ...newcomer, status: 'blocked' }, 400, /field status/],
+      [{ ...newcomer, password: 'x-1234567', rePassword: 'y-1234567' }, 400, /do not match/],
+      ['[1, 2]', 400, /must be a JSON object/],
+      ['{"email":', 400, /must be a JSON object/],
+      [{ ...newcomer, email: existing.toUpperCase() }, 409, /already exists/],
+    ];
+    const before = site.state.userCount;
+    for (const [body, status, message] of cases) {
+      const answer = await send(site, 'POST', 'user/save', bearer, body);
+      expect([answer.status, errorOf(answer).code]).toEqual([status, status]);
+      expect(errorOf(answer).message).toMatch(message);
+    }
+    expect(errorOf(await send(site, 'POST', 'user/save', bearer, cases.at(-1)?.[0])).errors[0]?.reason).toBe(
+      'conflict',
+    );
+    expect(site.state.userCount).toBe(before);
+  });
+
+  it('never keeps or answers a password', async () => {
+    const site = await start();
+    const bearer = await token(site);
+    const secret = 'Pa55word-never-kept';
+    const created = await send(site, 'POST', 'user/save', bearer, {
+      ...newcomer,
+      password: secret,
+      rePassword: secret,
+    });
+    expect(created.status).toBe(200);
+    expect(created.body?.changePasswordAtNextLogin).toBe(true);
+    expect(JSON.stringify(created.body)).not.toContain(secret);
+    expect(JSON.stringify(site.state.users())).not.toContain(secret);
+    expect(JSON.stringify(site.requests)).not.toContain(secret);
+    expect(site.writes[0]?.write.fields).toEqual([
+      'accountType',
+      'email',
+      'firstName',
+      'lastName',
+      'password',
+      'rePassword',
+    ]);
+  });
+
+  it('updates firstName, lastName, status and isHidden from the whole object, and nothing else', async () => {
+    const site = await start();
+    const bearer = await token(site);
+    const target = site.state.users().find((user) => user.status === 'disabled');
+    expect(target).toBeDefined();
+    const fetched = (await api(site, `user/get?uid=${target?.id}`, bearer)).body as unknown as Record<
+      string,
+      unknown
+    >;
+    const saved = await send(site, 'POST', 'user/save', bearer, {
+      ...fetched,
+      firstName: 'Renée',
+      status: 'enabled',
+      isHidden: false,
+      // Read-only or managed elsewhere: ignored.
+      accountType: 'external',
+      isSuperAdmin: true,
+      subscriptions: [{ feed: site.state.feeds()[0]?.id, status: 'LIVE' }],
+    });
+    expect(saved.status).toBe(200);
+    const after = site.state.getUser(target?.id ?? '');
+    expect(after).toMatchObject({
+      firstName: 'Renée',
+      lastName: target?.lastName,
+      fullName: `Renée ${target?.lastName}`,
+      status: 'enabled',
+      isHidden: false,
+      accountType: target?.accountType,
+      isSuperAdmin: target?.isSuperAdmin,
+      subscriptions: target?.subscriptions,
+      createdAt: target?.createdAt,
+    });
+    expect(after?.updatedAt).not.toBe(target?.updatedAt);
+    expect(saved.body).toEqual(after);
+    const enabled = ids(await walk(site, bearer, 'user/list', 'showHidden=true&status=enabled'));
+    expect(enabled).toContain(target?.id);
+  });
+
+  it('refuses an update of an unknown id (404), a partial object without email, a changed email and a bad status', async () => {
+    const site = await start();
+    const bearer = await token(site);
+    const user = site.state.users()[2];
+    const whole = { id: user?.id, email: user?.email };
+    const cases: [unknown, number, RegExp][] = [
+      [{ ...whole, id: '4999999999999999' }, 404, /User not found/],
+      [{ id: user?.id, status: 'enabled' }, 400, /^email is required/],
+      [{ ...whole, email: 'someone.else@example.com' }, 400, /cannot be changed/],
+      [{ ...whole, status: 'deleted' }, 400, /field status/],
+      [{ ...whole, firstName: '' }, 400, /firstName must not be empty/],
+    ];
+    for (const [body, status, message] of cases) {
+      const answer = await send(site, 'POST', 'user/save', bearer, body);
+      expect([answer.status, errorOf(answer).message]).toEqual([status, expect.stringMatching(message)]);
+    }
+    expect(site.state.getUser(user?.id ?? '')).toEqual(user);
+  });
+});
+
+describe('lumapps emulator: feed/save, feed/subscribers/save, feed/delete', () => {
+  it('creates a feed with a new id that feed/list returns, and updates a name', async () => {
+    const site = await start();
+    const bearer = await token(site);
+    const model = site.state.feeds()[1];
+    const created = await send(site, 'POST', 'feed/save', bearer, {
+      name: 'Restored & re-created',
+      type: model?.type,
+      instance: 'instance-1',
+      heritable: true,
+    });
+    expect(created.status).toBe(200);
+    const id = created.body?.id as string;
+    expect(site.state.feeds().map((feed) => feed.id)).toContain(id);
+    expect(created.body).toEqual({
+      id,
+      uid: id,
+      name: 'Restored & re-created',
+      type: model?.type,
+      customer: site.organizationId,
+      instance: 'instance-1',
+      status: 'enabled',
+      createdAt: expect.any(String),
+      updatedAt: expect.any(String),
+      heritable: true,
+      synchronized: false,
+    });
+    expect(ids(await walk(site, bearer, 'feed/list', 'maxResults=3'))).toContain(id);
+    expect(site.state.membersOf(id)).toEqual([]);
+
+    const renamed = await send(site, 'POST', 'feed/save', bearer, { ...created.body, name: 'Renamed' });
+    expect([renamed.status, renamed.body?.id, site.state.getFeed(id)?.name]).toEqual([200, id, 'Renamed']);
+  });
+
+  it('re-creates a deleted feed with a NEW id, and links an identity-provider group without filling it', async () => {
+    const site = await start();
+    const bearer = await token(site);
+    const old = site.state.feeds()[0];
+    expect(await send(site, 'DELETE', `feed/delete?uid=${old?.id}`, bearer)).toEqual({
+      status: 204,
+      body: undefined,
+    });
+    expect(site.state.getFeed(old?.id ?? '')).toBeUndefined();
+    expect(site.state.users().some((user) => user.subscriptions.some((s) => s.feed === old?.id))).toBe(false);
+    const again = await send(site, 'POST', 'feed/save', bearer, {
+      name: old?.name,
+      type: old?.type,
+      group: 'all-staff@rollcall-demo.example',
+      identityProvider: 'google',
+    });
+    expect(again.status).toBe(200);
+    expect(again.body?.id).not.toBe(old?.id);
+    expect(again.body).toMatchObject({ synchronized: true, group: 'all-staff@rollcall-demo.example' });
+    expect(site.state.membersOf(again.body?.id as string)).toEqual([]);
+    expect(site.state.feedsNamed(old?.name ?? '')).toHaveLength(1);
+    expect((await send(site, 'DELETE', `feed/delete?uid=${old?.id}`, bearer)).status).toBe(404);
+  });
+
+  it('refuses a feed without name or type, an unknown id (404), bad field types and another customer (403)', async () => {
+    const site = await start();
+    const bearer = await token(site);
+    const type = site.state.feeds()[0]?.type;
+    const cases: [unknown, number, RegExp][] = [
+      [{ type }, 400, /^name is required/],
+      [{ name: 'No type' }, 400, /^type is required/],
+      [{ name: 'X', type, heritable: 'yes' }, 400, /boolean for field heritable/],
+      [{ name: 'X', type, identityProvider: 'okta', group: 'g@x.example' }, 400, /identityProvider/],
+      [{ name: 'X', type, customer: '1234' }, 403, /another customer/],
+      [{ id: '4999999999999999', name: 'X' }, 404, /Feed not found/],
+    ];
+    const before = site.state.feedCount;
+    for (const [body, status, message] of cases) {
+      const answer = await send(site, 'POST', 'feed/save', bearer, body);
+      expect([answer.status, errorOf(answer).message]).toEqual([status, expect.stringMatching(message)]);
+    }
+    expect(site.state.feedCount).toBe(before);
+  });
+
+  it('adds members by e-mail or id (idempotently, reviving a withdrawn one), removes them, and user/list?feeds= sees it', async () => {
+    const site = await start({ users: 60 });
+    const bearer = await token(site);
+    const feed = site.state.feeds()[2]?.id ?? '';
+    const outsiders = site.state.users().filter((user) => !site.state.membersOf(feed).includes(user.id));
+    const [byEmail, byId] = outsiders;
+    const withdrawn = site.state
+      .users()
+      .find((user) => user.subscriptions.some((s) => s.status === 'DELETED'));
+    const withdrawnFeed = withdrawn?.subscriptions.find((s) => s.status === 'DELETED')?.feed ?? '';
+    const body = { feed, addedUsers: [byEmail?.email.toUpperCase(), byId?.id], removedUsers: [] };
+    expect(await send(site, 'POST', 'feed/subscribers/save', bearer, body)).toEqual({
+      status: 204,
+      body: undefined,
+    });
+    expect(await send(site, 'POST', 'feed/subscribers/save', bearer, body)).toMatchObject({ status: 204 });
+    expect(site.state.feedsOf(byEmail?.id ?? '')).toContain(feed);
+    expect(site.state.getUser(byId?.id ?? '')?.subscriptions.filter((s) => s.feed === feed)).toEqual([
+      {
+        id: expect.stringMatching(/^\d{16}$/),
+        feed,
+        level: 'MEMBER',
+        status: 'LIVE',
+        createdAt: expect.any(String),
+      },
+    ]);
+    const members = ids(await walk(site, bearer, 'user/list', `showHidden=true&feeds=${feed}`));
+    expect(members).toEqual(expect.arrayContaining([byEmail?.id, byId?.id]));
+
+    await send(site, 'POST', 'feed/subscribers/save', bearer, {
+      feed: withdrawnFeed,
+      addedUsers: [withdrawn?.id],
+    });
+    expect(site.state.membersOf(withdrawnFeed)).toContain(withdrawn?.id);
+
+    await send(site, 'POST', 'feed/subscribers/save', bearer, { feed, removedUsers: [byId?.email] });
+    expect(site.state.membersOf(feed)).not.toContain(byId?.id);
+    expect(site.state.getUser(byId?.id ?? '')?.subscriptions.find((s) => s.feed === feed)?.status).toBe(
+      'DELETED',
+    );
+  });
+
+  it('refuses subscribers for an unknown feed (404), unknown users or one in both lists (400), all or nothing', async () => {
+    const site = await start();
+    const bearer = await token(site);
+    const feed = site.state.feeds()[1]?.id ?? '';
+    const before = site.state.membersOf(feed);
+    const someone = site.state.users().find((user) => !before.includes(user.id));
+    const cases: [unknown, number, RegExp][] = [
+      [{ addedUsers: [someone?.id] }, 400, /^feed is required/],
+      [{ feed: '4999999999999999', addedUsers: [someone?.id] }, 404, /Feed not found/],
+      [{ feed, addedUsers: [someone?.id, 'nobody@example.com'] }, 400, /Unknown user: "nobody@example.com"/],
+      [{ feed, addedUsers: [someone?.id], removedUsers: [someone?.email] }, 400, /both in addedUsers/],
+      [{ feed, addedUsers: someone?.id }, 400, /list of strings for field addedUsers/],
+    ];
+    for (const [body, status, message] of cases) {
+      const answer = await send(site, 'POST', 'feed/subscribers/save', bearer, body);
+      expect([answer.status, errorOf(answer).message]).toEqual([status, expect.stringMatching(message)]);
+    }
+    expect(site.state.membersOf(feed)).toEqual(before);
+  });
+});
+
+describe('lumapps emulator: writes, auth, faults and the log', () => {
+  it('has no user delete, and answers other methods on write routes with 404', async () => {
+    const site = await start();
+    const bearer = await token(site);
+    const user = site.state.users()[1]?.id;
+    for (const [method, route] of [
+      ['DELETE', `user/delete?uid=${user}`],
+      ['POST', `user/delete?uid=${user}`],
+      ['DELETE', `user/save?uid=${user}`],
+      ['POST', 'feed/delete'],
+    ] as const) {
+      expect((await send(site, method, route, bearer)).status).toBe(404);
+    }
+    expect((await api(site, 'user/save', bearer)).status).toBe(404);
+    expect(site.state.getUser(user ?? '')).toBeDefined();
+  });
+
+  it('needs a live bearer token on every write', async () => {
+    const site = await start();
+    const before = site.state.userCount;
+    const missing = await send(site, 'POST', 'user/save', undefined, newcomer);
+    expect([missing.status, errorOf(missing).message]).toEqual([401, 'Login Required.']);
+    expect((await send(site, 'POST', 'feed/save', 'made-up', { name: 'X', type: '1' })).status).toBe(401);
+    expect(site.state.userCount).toBe(before);
+  });
+
+  it('logs writes as kind "write" with a body summary, and the shared faults target them', async () => {
+    const site = await start({ faults: { serverErrors: { route: 'write', count: 1, status: 503 } } });
+    const bearer = await token(site);
+    const failed = await send(site, 'POST', 'user/save', bearer, newcomer);
+    expect([failed.status, errorOf(failed).errors[0]?.reason]).toEqual([503, 'backendError']);
+    expect(site.state.userByEmail(newcomer.email)).toBeUndefined();
+    const created = await send(site, 'POST', 'user/save', bearer, newcomer);
+    expect(created.status).toBe(200);
+    const feed = site.state.feeds()[0]?.id ?? '';
+    await send(site, 'POST', 'feed/subscribers/save', bearer, { feed, addedUsers: [newcomer.email] });
+    await api(site, 'user/list', bearer);
+    expect(site.requests.map((request) => request.kind)).toEqual([
+      'token',
+      'write',
+      'write',
+      'write',
+      'users-list',
+    ]);
+    expect(
+      site.writes.map((request) => [request.method, request.status, request.fault, request.write]),
+    ).toEqual([
+      [
+        'POST',
+        503,
+        'serverErrors',
+        {
+          route: 'user/save',
+          action: 'create',
+          fields: ['accountType', 'email', 'firstName', 'lastName'],
+          email: newcomer.email,
+        },
+      ],
+      [
+        'POST',
+        200,
+        undefined,
+        {
+          route: 'user/save',
+          action: 'create',
+          fields: ['accountType', 'email', 'firstName', 'lastName'],
+          email: newcomer.email,
+        },
+      ],
+      [
+        'POST',
+        204,
+        undefined,
+        {
+          route: 'feed/subscribers/save',
+          fields: ['addedUsers', 'feed'],
+          feed,
+          addedUsers: [newcomer.email],
+        },
+      ],
+    ]);
+    expect(JSON.stringify(site.requests)).not.toContain(bearer);
+  });
+
+  it('rate-limits writes alone when the fault says route "write"', async () => {
+    const site = await start({ faults: { rateLimit: { route: 'write', count: 1, retryAfterSeconds: 0 } } });
+    const bearer = await token(site);
+    expect((await api(site, 'user/list', bearer)).status).toBe(200);
+    const limited = await send(site, 'POST', 'feed/save', bearer, { name: 'X', type: '1' });
+    expect([limited.status, errorOf(limited).errors[0]?.reason]).toEqual([429, 'rateLimitExceeded']);
+    expect((await send(site, 'POST', 'feed/save', bearer, { name: 'X', type: '1' })).status).toBe(200);
+  });
+});

@@ -4,19 +4,43 @@ import type { Reply } from '../shared/http.ts';
 import { createRng } from '../shared/prng.ts';
 import type { EmptyMoreFault, RouteContext } from './routes/context.ts';
 import { apiError } from './routes/errors.ts';
+import { deleteFeed, saveFeed, saveSubscribers } from './routes/feed-writes.ts';
 import { listFeeds } from './routes/feeds.ts';
 import { applicationToken, type TokenSettings } from './routes/token.ts';
+import { saveUser } from './routes/user-save.ts';
 import { getUser, listUsers } from './routes/users.ts';
+import { type LumAppsWriteSummary, summariseWrite } from './write-log.ts';
 
 /** Where Cloud Endpoints serves the v1 API on every cell. */
 export const API_ROOT = '/_ah/api/lumsites/v1/';
 const TOKEN_PATH = /^\/v2\/organizations\/([^/]+)\/application-token$/;
 
-const API_ROUTES: Readonly<Record<string, { kind: RouteKind; run: (ctx: RouteContext) => Reply }>> = {
-  'user/list': { kind: 'users-list', run: listUsers },
-  'user/get': { kind: 'user-detail', run: getUser },
-  'feed/list': { kind: 'groups-list', run: listFeeds },
-};
+interface ApiRoute {
+  /** The one method the route answers; any other is a 404, as for an unknown route. */
+  readonly method: 'GET' | 'POST' | 'DELETE';
+  readonly kind: RouteKind;
+  readonly run: (ctx: RouteContext) => Reply;
+}
+
+/** Every write is kind `write`, so the shared fault switches can target writes alone. */
+const API_ROUTES: ReadonlyMap<string, ApiRoute> = new Map([
+  ['user/list', { method: 'GET', kind: 'users-list', run: listUsers }],
+  ['user/get', { method: 'GET', kind: 'user-detail', run: getUser }],
+  ['feed/list', { method: 'GET', kind: 'groups-list', run: listFeeds }],
+  ['user/save', { method: 'POST', kind: 'write', run: saveUser }],
+  ['feed/save', { method: 'POST', kind: 'write', run: saveFeed }],
+  ['feed/subscribers/save', { method: 'POST', kind: 'write', run: saveSubscribers }],
+  // Documented by the vendor; rollcall never calls it. There is no user delete at all.
+  ['feed/delete', { method: 'DELETE', kind: 'write', run: deleteFeed }],
+] as const);
+
+/** The API route a request names (matching method included), if any. */
+function routeOf(request: EmulatorRequest): { name: string; route: ApiRoute } | undefined {
+  if (!request.path.startsWith(API_ROOT)) return undefined;
+  const name = request.path.slice(API_ROOT.length);
+  const route = API_ROUTES.get(name);
+  return route !== undefined && route.method === request.method ? { name, route } : undefined;
+}
 
 export interface AppSettings extends TokenSettings {
   readonly pageSize: number;
@@ -51,9 +75,14 @@ export class LumAppsApp implements EmulatorApp {
 
   kindOf(request: EmulatorRequest): RouteKind {
     if (TOKEN_PATH.test(request.path)) return 'token';
-    if (!request.path.startsWith(API_ROOT)) return 'other';
-    const route = API_ROUTES[request.path.slice(API_ROOT.length)];
-    return route !== undefined && request.method === 'GET' ? route.kind : 'other';
+    return routeOf(request)?.route.kind ?? 'other';
+  }
+
+  /** Writes are logged with a summary of their body (never a password or token). */
+  logFields(request: EmulatorRequest): { write?: LumAppsWriteSummary } {
+    const matched = routeOf(request);
+    if (matched === undefined || matched.route.kind !== 'write') return {};
+    return { write: summariseWrite(matched.name, request.body.text, request.query) };
   }
 
   answer(request: EmulatorRequest, hooks: ListingPageHook): Reply {
@@ -67,10 +96,8 @@ export class LumAppsApp implements EmulatorApp {
       }
       return applicationToken(request, organizationId, this.settings);
     }
-    const route = request.path.startsWith(API_ROOT)
-      ? API_ROUTES[request.path.slice(API_ROOT.length)]
-      : undefined;
-    if (route === undefined || request.method !== 'GET') return apiError(404, 'Not Found');
+    const route = routeOf(request)?.route;
+    if (route === undefined) return apiError(404, 'Not Found');
 
     const presented = bearer(request);
     const actingEmail = presented === undefined ? undefined : this.settings.tokens.check(presented);

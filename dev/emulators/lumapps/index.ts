@@ -2,7 +2,8 @@
  * An emulator of the LumApps v1 API (`/_ah/api/lumsites/v1/`) and its application-token
  * endpoint, for rollcall's tests, benchmarks and demo: real HTTP, seeded data, the vendor's
  * quirks (hidden users, naive timestamps, `more`/`cursor` paging, the token user as `user/get`'s
- * default) and injectable faults. Behaviour choices where the vendor is silent: ./README.md.
+ * default), the writes a restore uses (user/save, feed/save, feed/subscribers/save; no user
+ * delete) and injectable faults. Behaviour choices where the vendor is silent: ./README.md.
  */
 
 import { FaultingServer, type LoggedRequest } from '../shared/fault-server.ts';
@@ -15,6 +16,7 @@ import { createState, type LumAppsState } from './state.ts';
 import { SiteStore } from './store.ts';
 import { TokenRegistry } from './tokens.ts';
 import type { LumAppsFeed, LumAppsUser } from './types.ts';
+import type { LumAppsWriteRequest } from './write-log.ts';
 
 export type { LoggedRequest } from '../shared/fault-server.ts';
 export type { DriftFault, EmulatorFaults, RouteKind } from '../shared/faults.ts';
@@ -23,6 +25,7 @@ export { DEFAULT_REFERENCE_DATE, generateSiteData, naiveTimestamp } from './data
 export type { EmptyMoreFault } from './routes/context.ts';
 export type { LumAppsState } from './state.ts';
 export type * from './types.ts';
+export type { LumAppsWriteRequest, LumAppsWriteSummary } from './write-log.ts';
 
 /** The shared fault switches plus the LumApps-only one. */
 export interface LumAppsFaults extends EmulatorFaults {
@@ -98,6 +101,11 @@ export interface LumAppsEmulator {
   readonly tokensIssued: number;
   /** Every request answered (or reset) since the last resetRequestLog(), oldest first. */
   readonly requests: readonly LoggedRequest[];
+  /**
+   * The write requests among them (kind `write`: user/save, feed/save, feed/subscribers/save,
+   * feed/delete), each with a summary of its body, refused and faulted ones included.
+   */
+  readonly writes: readonly LumAppsWriteRequest[];
   resetRequestLog(): void;
   /** Replaces every fault and restarts their counters. `{}` switches them all off. */
   setFaults(faults: LumAppsFaults): void;
@@ -145,12 +153,17 @@ export async function startLumAppsEmulator(options: LumAppsEmulatorOptions = {})
   const instances = new Set(
     data.feeds.flatMap((feed) => (feed.instance === undefined ? [] : [feed.instance])),
   );
-  const store = new SiteStore(data, adminEmail, {
-    referenceMs: parseReferenceDate(options.referenceDate ?? DEFAULT_REFERENCE_DATE),
-    organizationId,
-    // Users added by drift may be instance admins: of an instance the site already has.
-    instanceIds: instances.size > 0 ? [...instances] : [organizationId],
-  });
+  const store = new SiteStore(
+    data,
+    adminEmail,
+    {
+      referenceMs: parseReferenceDate(options.referenceDate ?? DEFAULT_REFERENCE_DATE),
+      organizationId,
+      // Users added by drift may be instance admins: of an instance the site already has.
+      instanceIds: instances.size > 0 ? [...instances] : [organizationId],
+    },
+    (seed ^ 0x57a7e) >>> 0,
+  );
   if (store.findUserByEmail(adminEmail) === undefined)
     throw new RangeError('data has no user with adminEmail');
   const tokens = new TokenRegistry(ttl);
@@ -186,6 +199,9 @@ export async function startLumAppsEmulator(options: LumAppsEmulatorOptions = {})
     },
     get requests() {
       return server.requests.slice();
+    },
+    get writes() {
+      return server.requests.filter((request): request is LumAppsWriteRequest => request.kind === 'write');
     },
     resetRequestLog() {
       server.requests.length = 0;

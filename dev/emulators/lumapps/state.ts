@@ -12,8 +12,14 @@ export interface LumAppsState {
   feeds(): LumAppsFeed[];
   getUser(id: string): LumAppsUser | undefined;
   getFeed(id: string): LumAppsFeed | undefined;
+  /** The user with this e-mail (case-insensitive), as `user/get?email=` finds it. */
+  userByEmail(email: string): LumAppsUser | undefined;
+  /** Feeds with this exact name, in id order (names need not be unique). */
+  feedsNamed(name: string): LumAppsFeed[];
   /** Ids of the users with a LIVE subscription to the feed. */
   membersOf(feedId: string): string[];
+  /** Ids of the feeds the user has a LIVE subscription to, in id order; [] for an unknown user. */
+  feedsOf(userId: string): string[];
   /** Throws when the id exists. */
   addUser(user: LumAppsUser): void;
   /** Throws when the user does not exist. The id cannot change. */
@@ -21,7 +27,7 @@ export interface LumAppsState {
   removeUser(id: string): boolean;
   /** Throws when the id exists. */
   addFeed(feed: LumAppsFeed): void;
-  /** Also drops every subscription to the feed. */
+  /** Also drops every subscription to the feed; its id is never handed out again. */
   removeFeed(id: string): boolean;
 }
 
@@ -45,6 +51,23 @@ export function createState(store: SiteStore): LumAppsState {
       const feed = store.feeds.get(id);
       return feed && copy(feed);
     },
+    userByEmail(email) {
+      const user = store.findUserByEmail(email);
+      return user && copy(user);
+    },
+    feedsNamed: (name) =>
+      store.feeds
+        .all()
+        .filter((feed) => feed.name === name)
+        .map(copy),
+    feedsOf: (userId) => {
+      const user = store.users.get(userId);
+      if (user === undefined) return [];
+      return store.feeds
+        .all()
+        .filter((feed) => isMember(user, feed.id))
+        .map((feed) => feed.id);
+    },
     membersOf: (feedId) =>
       store.users
         .all()
@@ -64,12 +87,6 @@ export function createState(store: SiteStore): LumAppsState {
     addFeed(feed) {
       if (!store.feeds.insert(copy(feed))) throw new Error(`feed already exists: ${feed.id}`);
     },
-    removeFeed(id) {
-      if (store.feeds.remove(id) === undefined) return false;
-      for (const user of store.users.all()) {
-        user.subscriptions = user.subscriptions.filter((subscription) => subscription.feed !== id);
-      }
-      return true;
-    },
+    removeFeed: (id) => store.removeFeed(id),
   };
 }

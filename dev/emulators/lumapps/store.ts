@@ -1,5 +1,5 @@
-import type { Rng } from '../shared/prng.ts';
-import { compareIds, generateUser, type SiteData, type UserContext } from './data.ts';
+import { createRng, type Rng } from '../shared/prng.ts';
+import { compareIds, generateUser, naiveTimestamp, newId, type SiteData, type UserContext } from './data.ts';
 import type { LumAppsFeed, LumAppsUser } from './types.ts';
 
 /**
@@ -103,6 +103,11 @@ export function userMatches(filter: UserFilter): (user: LumAppsUser) => boolean 
 export class SiteStore {
   readonly users: IdTable<LumAppsUser>;
   readonly feeds: IdTable<LumAppsFeed>;
+  /** Every id the writes have handed out or seen, so a deleted feed's id never comes back. */
+  private issuedIds: Set<string> | undefined;
+  /** Ids of deleted feeds: never handed out again, even before `issuedIds` is built. */
+  private readonly retiredIds = new Set<string>();
+  private readonly idRng: Rng;
 
   constructor(
     data: SiteData,
@@ -110,14 +115,60 @@ export class SiteStore {
     readonly adminEmail: string,
     /** What drift needs to generate users like the first ones. */
     private readonly generation: Omit<UserContext, 'rng' | 'feedIds' | 'ids' | 'emails'>,
+    /** Seeds the ids that writes (user/save, feed/save, feed/subscribers/save) create. */
+    writeSeed = 0,
+    /** The clock for `createdAt`/`updatedAt` of what the writes create or change. */
+    private readonly now: () => number = Date.now,
   ) {
     this.users = new IdTable(data.users, 'user');
     this.feeds = new IdTable(data.feeds, 'feed');
+    this.idRng = createRng(writeSeed);
+  }
+
+  get organizationId(): string {
+    return this.generation.organizationId;
   }
 
   findUserByEmail(email: string): LumAppsUser | undefined {
     const wanted = email.toLowerCase();
     return this.users.find((user) => user.email.toLowerCase() === wanted);
+  }
+
+  /**
+   * A fresh Datastore-style id for a record a write creates: never one in use (users, feeds,
+   * subscriptions) and never one handed out before, so a re-created feed always gets a NEW id.
+   */
+  issueId(): string {
+    if (this.issuedIds === undefined) {
+      this.issuedIds = new Set();
+      for (const user of this.users.all()) {
+        this.issuedIds.add(user.id);
+        for (const subscription of user.subscriptions) this.issuedIds.add(subscription.id);
+      }
+      for (const feed of this.feeds.all()) this.issuedIds.add(feed.id);
+    }
+    for (;;) {
+      // Drift may have added records since the set was built: the tables have the last word.
+      const id = newId(this.idRng, this.issuedIds);
+      if (this.users.get(id) === undefined && this.feeds.get(id) === undefined && !this.retiredIds.has(id))
+        return id;
+    }
+  }
+
+  /** Deletes a feed and every subscription to it; its id is retired. False when there is no such feed. */
+  removeFeed(id: string): boolean {
+    if (this.feeds.remove(id) === undefined) return false;
+    this.retiredIds.add(id);
+    for (const user of this.users.all()) {
+      user.subscriptions = user.subscriptions.filter((subscription) => subscription.feed !== id);
+    }
+    return true;
+  }
+
+  /** Now, as the API writes timestamps: naive ISO with microseconds. */
+  timestamp(): string {
+    const ms = this.now();
+    return naiveTimestamp(ms, 0);
   }
 
   /** Users leave and join mid-listing: removed at random (never the admin), added across the id range. */

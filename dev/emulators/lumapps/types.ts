@@ -57,6 +57,12 @@ export interface LumAppsUser {
   devices?: LumAppsDevice[];
 }
 
+/** A feed's link to an identity provider's group (`FeedGroup`): `identityProvider` is that IdP's configuration id. */
+export interface LumAppsFeedGroup {
+  group: string;
+  identityProvider: string;
+}
+
 export interface LumAppsFeed {
   id: string;
   uid: string;
@@ -74,4 +80,6 @@ export interface LumAppsFeed {
   /** For feeds synchronised from an identity provider's group. */
   group?: string;
   identityProvider?: 'google' | 'microsoft';
+  /** The newer form of the link (one group per identity provider), as `feed/save` accepts it. */
+  groups?: LumAppsFeedGroup[];
 }

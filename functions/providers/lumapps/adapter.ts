@@ -4,6 +4,7 @@ import { credentialsSchema, type LumAppsCredentials } from './credentials.ts';
 import { exportSite } from './export-site.ts';
 import { usersRoute } from './list-users.ts';
 import { fetchListingPage, listingParams } from './listing-page.ts';
+import { createLumAppsRestoreWriter } from './restore-writer.ts';
 import { userIdSchema } from './schemas.ts';
 import { basicAuthorization } from './token.ts';
 
@@ -21,6 +22,7 @@ export const lumapps: ProviderAdapter<LumAppsCredentials> = {
   credentialsSchema,
   // The Basic header is the secret in another spelling. The bearer token is obtained later; it
   // only ever travels in the Authorization header, which no message or error includes.
+  originOf: (credentials, baseUrl) => `LumApps organization ${credentials.organizationId} at ${baseUrl}`,
   secretsOf: (credentials) => [
     credentials.clientSecret,
     basicAuthorization(credentials).slice('Basic '.length),
@@ -49,6 +51,8 @@ export const lumapps: ProviderAdapter<LumAppsCredentials> = {
       exportAll(observer) {
         return exportSite(api, concurrency ?? defaultReadConcurrency, observer);
       },
+      // Over the same API client (token, retries, pacing, scrubbing) as the export.
+      restoreWriter: () => createLumAppsRestoreWriter(api),
     };
   },
 };

@@ -13,7 +13,7 @@ export const apiRoot = '/_ah/api/lumsites/v1/';
  */
 export const lumAppsPageSize = 100;
 
-/** Authenticated GETs against one organisation's v1 API. */
+/** Authenticated requests against one organisation's v1 API: GETs for the export, POSTs for a restore. */
 export interface LumAppsApi extends SiteLabel {
   readonly organizationId: string;
   /**
@@ -22,6 +22,13 @@ export interface LumAppsApi extends SiteLabel {
    * for good in the HTTP client throws the SiteError it means.
    */
   get(route: string, params: URLSearchParams): Promise<HttpResponse>;
+  /**
+   * POSTs `body` as JSON to `apiRoot + route` (a restore's writes), with the same token handling
+   * as `get`: a 401 was not applied, so it renews the token and sends once more. 429/5xx and
+   * network failures are retried only with `retry: true`, for writes that are safe to repeat;
+   * otherwise the HTTP client's error (an HttpError) is thrown as is, for the caller to judge.
+   */
+  post(route: string, body: unknown, options?: { readonly retry?: boolean }): Promise<HttpResponse>;
   /** Fetches a token now: the first step of every export, and all `verify` needs besides one call. */
   authenticate(): Promise<void>;
   /** The same API (and token) whose requests are abandoned once `signal` aborts. */
@@ -51,10 +58,15 @@ function bind(
   tokens: TokenSource,
   signal: AbortSignal | undefined,
 ): LumAppsApi {
-  const send = async (url: URL, route: string, token: string): Promise<HttpResponse> => {
+  const send = async (
+    url: URL,
+    route: string,
+    token: string,
+    write?: { readonly json: unknown; readonly retry: boolean },
+  ): Promise<HttpResponse> => {
     try {
       return await http.send({
-        method: 'GET',
+        method: write === undefined ? 'GET' : 'POST',
         url,
         headers: {
           Authorization: `Bearer ${token}`,
@@ -62,34 +74,51 @@ function bind(
           'LumApps-Organization-Id': credentials.organizationId,
           Accept: 'application/json',
         },
+        ...(write === undefined ? {} : { json: write.json, retry: write.retry }),
         ...(signal === undefined ? {} : { signal }),
       });
     } catch (error) {
       if (signal?.aborted && error === signal.reason) throw error;
+      // A write's failure is the writer's to judge: it may have been applied.
+      if (write !== undefined) throw error;
       throw failedRequest(site, error, `GET ${route}`);
     }
+  };
+  /** Sends once, and once more with a renewed token when the first is refused with a 401. */
+  const authorised = async (
+    method: 'GET' | 'POST',
+    route: string,
+    attempt: (token: string) => Promise<HttpResponse>,
+  ): Promise<HttpResponse> => {
+    const used = await tokens.token();
+    const first = await attempt(used);
+    if (first.status !== 401) return first;
+    // Expired (or revoked): the vendor's SDK renews once and repeats the call, and so does this.
+    const renewed = await tokens.renew(used);
+    const second = await attempt(renewed);
+    if (second.status === 401) {
+      const needs = method === 'GET' ? 'to read users and groups' : 'to change users and groups';
+      throw new SiteError(
+        'auth',
+        `${site.label}: the API refused a freshly issued token (401 on ${method} ${route}). The OAuth application may lack ` +
+          `the scopes ${needs}, or it was revoked in the LumApps back office.`,
+      );
+    }
+    // The renewal repeated the request: it counts as a retry.
+    return { ...second, retries: first.retries + 1 + second.retries };
   };
   return {
     ...site,
     organizationId: credentials.organizationId,
-    async get(route, params) {
+    get(route, params) {
       const url = new URL(`${base}${apiRoot}${route}`);
       url.search = params.toString();
-      const used = await tokens.token();
-      const first = await send(url, route, used);
-      if (first.status !== 401) return first;
-      // Expired (or revoked): the vendor's SDK renews once and repeats the call, and so does this.
-      const renewed = await tokens.renew(used);
-      const second = await send(url, route, renewed);
-      if (second.status === 401) {
-        throw new SiteError(
-          'auth',
-          `${site.label}: the API refused a freshly issued token (401 on GET ${route}). The OAuth application may lack ` +
-            'the scopes to read users and groups, or it was revoked in the LumApps back office.',
-        );
-      }
-      // The renewal repeated the request: it counts as a retry.
-      return { ...second, retries: first.retries + 1 + second.retries };
+      return authorised('GET', route, (token) => send(url, route, token));
+    },
+    post(route, body, options) {
+      const url = new URL(`${base}${apiRoot}${route}`);
+      const write = { json: body, retry: options?.retry ?? false };
+      return authorised('POST', route, (token) => send(url, route, token, write));
     },
     async authenticate() {
       await tokens.token();

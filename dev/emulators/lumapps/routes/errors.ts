@@ -6,6 +6,7 @@ const REASONS: Readonly<Record<number, string>> = {
   403: 'forbidden',
   404: 'notFound',
   405: 'notFound',
+  409: 'conflict',
   413: 'badRequest',
   429: 'rateLimitExceeded',
   500: 'backendError',
