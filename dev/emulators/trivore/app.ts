@@ -1,11 +1,20 @@
 import type { EmulatorApp, EmulatorRequest, ListingPageHook } from '../shared/fault-server.ts';
 import type { DriftFault, RouteKind } from '../shared/faults.ts';
-import { pathSegments, type Reply, reply } from '../shared/http.ts';
-import { createRng } from '../shared/prng.ts';
+import { parseJsonObject, pathSegments, type Reply, reply } from '../shared/http.ts';
+import { createRng, type Rng } from '../shared/prng.ts';
 import { missingPermission, trivoreError } from './errors.ts';
 import type { InFlightLog } from './in-flight.ts';
 import { listingPage, type PagingSettings } from './routes/paging.ts';
 import { groupsListing, usersListing } from './routes/resources.ts';
+import { redactBody } from './routes/write-bodies.ts';
+import {
+  createGroup,
+  createUser,
+  deleteRecord,
+  replaceGroup,
+  replaceUser,
+  type WriteEffects,
+} from './routes/writes.ts';
 import type { TrivoreStore } from './store.ts';
 import type { TrivorePermission } from './types.ts';
 
@@ -19,6 +28,8 @@ export interface TrivoreAppSettings extends PagingSettings {
   /** Seed for drift when the fault names none. */
   readonly driftSeed: number;
   readonly inFlight: InFlightLog;
+  /** New ids of records created over HTTP (seeded). */
+  readonly writeRng: Rng;
   /** The latency the fault plan adds to a request of this kind. */
   latencyFor(kind: RouteKind): number;
 }
@@ -30,10 +41,35 @@ interface Route {
 }
 
 const API_PREFIX = ['api', 'rest', 'v1'];
-const PERMISSION: Readonly<Record<Resource, TrivorePermission>> = {
-  user: 'ACCOUNT_VIEW',
-  group: 'GROUP_VIEW',
+type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
+/** Which methods a path takes (others are 405), and the permission each needs. */
+const PERMISSION: Readonly<
+  Record<Resource, Record<'list' | 'one', Partial<Record<Method, TrivorePermission>>>>
+> = {
+  user: {
+    list: { GET: 'ACCOUNT_VIEW', POST: 'ACCOUNT_CREATE' },
+    one: { GET: 'ACCOUNT_VIEW', PUT: 'ACCOUNT_MODIFY', DELETE: 'ACCOUNT_DELETE' },
+  },
+  group: {
+    list: { GET: 'GROUP_VIEW', POST: 'GROUP_CREATE' },
+    one: { GET: 'GROUP_VIEW', PUT: 'GROUP_MODIFY', DELETE: 'GROUP_DELETE' },
+  },
 };
+
+/** What the request log records beyond the shared fields: never a credential or a password. */
+export interface TrivoreLogFields {
+  /** Whether an Authorization header was sent. */
+  readonly hasAuth: boolean;
+  /** A write's JSON body, with fields named like secrets (`password`…) replaced by `[redacted]`. */
+  readonly body?: unknown;
+  /** The id a POST gave the new record. */
+  readonly createdId?: string;
+  /** Groups created because a user's `memberOf` named no group. */
+  readonly autoCreatedGroups?: readonly { readonly id: string; readonly name: string }[];
+}
+
+const isJson = (contentType: string | undefined): boolean =>
+  /^application\/([\w.+-]*\+)?json\b/i.test(contentType?.trim() ?? '');
 const UNAUTHORIZED = { 'WWW-Authenticate': 'Basic realm="Management API"' };
 
 /** `/api/rest/v1/user[/{id}]` and `/api/rest/v1/group[/{id}]`; undefined for anything else. */
@@ -54,10 +90,12 @@ function classify(request: EmulatorRequest): RouteKind {
   return route.id === undefined ? 'groups-list' : 'group-detail';
 }
 
-/** The Trivore ID Management API's read side: Basic auth, permission checks, offset listings. */
+/** The Trivore ID Management API: Basic auth, permission checks, offset listings, and writes. */
 export class TrivoreApp implements EmulatorApp {
   readonly name = 'trivore emulator';
   private driftCount = 0;
+  /** What each write did, for its log entry (logged after it is answered). */
+  private readonly effects = new WeakMap<EmulatorRequest, WriteEffects>();
 
   constructor(private readonly settings: TrivoreAppSettings) {}
 
@@ -78,11 +116,15 @@ export class TrivoreApp implements EmulatorApp {
     const route = routeOf(request.path);
     if (route === 'malformed') return trivoreError(400, 'Malformed URL');
     if (route === undefined) return trivoreError(404, 'Not Found');
-    if (request.method !== 'GET') {
-      return trivoreError(405, `Request method '${request.method}' not supported`);
+    const allowed = PERMISSION[route.resource][route.id === undefined ? 'list' : 'one'];
+    const permission = Object.hasOwn(allowed, request.method) ? allowed[request.method as Method] : undefined;
+    if (permission === undefined) {
+      return trivoreError(405, `Request method '${request.method}' not supported`, {
+        Allow: Object.keys(allowed).join(', '),
+      });
     }
-    const permission = PERMISSION[route.resource];
     if (this.settings.deniedPermissions.has(permission)) return missingPermission(permission);
+    if (request.method !== 'GET') return this.write(request, route);
     const { store } = this.settings;
     if (route.resource === 'user') {
       if (route.id === undefined)
@@ -94,6 +136,50 @@ export class TrivoreApp implements EmulatorApp {
       return listingPage(groupsListing(store.groups.all()), request.query, this.settings, hooks);
     const group = store.groups.get(route.id);
     return group ? reply(200, group) : trivoreError(404, `Group not found: ${route.id}`);
+  }
+
+  /** Only writes add fields, so the read side's log entries look as they always did. */
+  logFields(request: EmulatorRequest): Partial<TrivoreLogFields> {
+    if (request.method === 'GET') return {};
+    const body = parseJsonObject(request.body.text);
+    const effects = this.effects.get(request);
+    return {
+      hasAuth: request.headers.authorization !== undefined,
+      ...(body === undefined || request.body.text.trim() === '' ? {} : { body: redactBody(body) }),
+      ...effects,
+    };
+  }
+
+  /** POST, PUT and DELETE, once auth, routing and permission have passed. */
+  private write(request: EmulatorRequest, route: Route): Reply {
+    const settings = {
+      store: this.settings.store,
+      rng: this.settings.writeRng,
+      referenceMs: this.settings.referenceMs,
+    };
+    if (request.method === 'DELETE') {
+      return route.id === undefined
+        ? trivoreError(405, "Request method 'DELETE' not supported")
+        : deleteRecord(settings.store, route.resource, route.id);
+    }
+    const contentType = request.headers['content-type'];
+    if (!isJson(contentType)) {
+      return trivoreError(415, `Content type '${contentType ?? ''}' not supported; send application/json`);
+    }
+    const body = parseJsonObject(request.body.text);
+    if (body === undefined || request.body.text.trim() === '') {
+      return trivoreError(400, 'Required request body is missing or is not a JSON object');
+    }
+    const effects: WriteEffects = {};
+    this.effects.set(request, effects);
+    if (route.resource === 'user') {
+      return route.id === undefined
+        ? createUser(settings, body, effects)
+        : replaceUser(settings, route.id, body, effects);
+    }
+    return route.id === undefined
+      ? createGroup(settings, body, effects)
+      : replaceGroup(settings, route.id, body);
   }
 
   drift(fault: DriftFault): void {

@@ -1,13 +1,14 @@
 /**
- * An emulator of the Trivore ID Management API (users and groups, read side), for rollcall's
- * tests, benchmarks and demo: real HTTP, seeded data, the vendor's paging, errors and permission
- * checks, and the shared fault switches. Choices where the vendor is silent: ./README.md.
+ * An emulator of the Trivore ID Management API (users and groups: listings, reads and the writes a
+ * restore needs), for rollcall's tests, benchmarks and demo: real HTTP, seeded data, the vendor's
+ * paging, status codes, errors and permission checks, and the shared fault switches. Choices where
+ * the vendor is silent: ./README.md.
  */
 
 import { FaultingServer, type LoggedRequest } from '../shared/fault-server.ts';
 import { type EmulatorFaults, FaultPlan, type RouteKind } from '../shared/faults.ts';
 import { createRng } from '../shared/prng.ts';
-import { TrivoreApp } from './app.ts';
+import { TrivoreApp, type TrivoreLogFields } from './app.ts';
 import {
   DEFAULT_REFERENCE_DATE,
   generateSiteData,
@@ -22,6 +23,7 @@ import type { TrivoreGroup, TrivorePermission, TrivoreUser } from './types.ts';
 
 export type { LoggedRequest } from '../shared/fault-server.ts';
 export type { EmulatorFaults, RouteKind } from '../shared/faults.ts';
+export type { TrivoreLogFields } from './app.ts';
 export { DEFAULT_REFERENCE_DATE, generateSiteData, javaInstant } from './data.ts';
 export type { TrivoreGroupInput, TrivoreState, TrivoreUserInput } from './state.ts';
 export type * from './types.ts';
@@ -46,7 +48,7 @@ export interface TrivoreEmulatorOptions {
   users?: number;
   /** Generated groups. Default 20. Ignored when `data` is given. */
   groups?: number;
-  /** Default 1. Also seeds drift and added records' ids. */
+  /** Default 1. Also seeds drift and the ids of records added through `state` or over HTTP. */
   seed?: number;
   /** Exact records instead of generated ones (copied); ids must be unique. */
   data?: { users: TrivoreUser[]; groups: TrivoreGroup[] };
@@ -77,8 +79,13 @@ export interface TrivoreEmulator {
   /** The credentials JSON a rollcall site uses for this emulator. */
   readonly credentials: TrivoreCredentialsJson;
   readonly state: TrivoreState;
-  /** Every request answered (or reset) since the last resetRequestLog(), oldest first. */
+  /**
+   * Every request answered (or reset) since the last resetRequestLog(), oldest first. Writes
+   * (kind `write`) also carry TrivoreLogFields: the body with passwords redacted, the new id.
+   */
   readonly requests: readonly LoggedRequest[];
+  /** The logged writes (POST, PUT, DELETE and other non-GET methods on API routes), oldest first. */
+  writes(): (LoggedRequest & TrivoreLogFields)[];
   /** How many requests of each kind arrived since the last resetRequestLog(). */
   requestsByKind(): Partial<Record<RouteKind, number>>;
   /**
@@ -131,6 +138,7 @@ export async function startTrivoreEmulator(options: TrivoreEmulatorOptions = {})
     referenceMs,
     driftSeed: (seed ^ 0x5eed) >>> 0,
     inFlight,
+    writeRng: createRng((seed ^ 0x771e) >>> 0),
     latencyFor: (kind: RouteKind) => faults.latencyFor(kind),
     maxCount: positive('maxCount', options.maxCount ?? DEFAULT_MAX_COUNT),
     defaultCount: positive('defaultCount', options.defaultCount ?? DEFAULT_COUNT),
@@ -148,6 +156,8 @@ export async function startTrivoreEmulator(options: TrivoreEmulatorOptions = {})
     get requests() {
       return server.requests.slice();
     },
+    writes: () =>
+      server.requests.filter((request) => request.kind === 'write') as (LoggedRequest & TrivoreLogFields)[],
     requestsByKind() {
       const counts: Partial<Record<RouteKind, number>> = {};
       for (const request of server.requests) counts[request.kind] = (counts[request.kind] ?? 0) + 1;

@@ -56,5 +56,16 @@ export interface TrivoreGroup {
   meta: TrivoreMeta;
 }
 
-/** The permissions the emulated Management API client needs, by route. */
-export type TrivorePermission = 'ACCOUNT_VIEW' | 'GROUP_VIEW';
+/**
+ * The permissions the emulated Management API client needs, by route: `ACCOUNT_VIEW` is the name
+ * the vendor's example gives; the others are inferred in its style.
+ */
+export type TrivorePermission =
+  | 'ACCOUNT_VIEW'
+  | 'ACCOUNT_CREATE'
+  | 'ACCOUNT_MODIFY'
+  | 'ACCOUNT_DELETE'
+  | 'GROUP_VIEW'
+  | 'GROUP_CREATE'
+  | 'GROUP_MODIFY'
+  | 'GROUP_DELETE';

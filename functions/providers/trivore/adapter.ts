@@ -4,6 +4,7 @@ import { basicToken, createTrivoreApi, type TrivoreCredentials } from './api.ts'
 import { exportSite } from './export-site.ts';
 import { usersPageRequest } from './list-users.ts';
 import { fetchOffsetPage } from './listing-page.ts';
+import { createTrivoreRestoreWriter, trivoreWrites } from './restore-writer.ts';
 
 export type { TrivoreCredentials } from './api.ts';
 
@@ -53,6 +54,7 @@ export function createTrivoreAdapter(
     capabilities: { lastLogin: false, mfa: true, passwordUpdated: false, createdAt: true, status: true },
     credentialsSchema,
     // The Basic token is the secret in another spelling: scrubbed too, should it ever be quoted.
+    originOf: (credentials, baseUrl) => `Trivore ID at ${baseUrl} (client ${credentials.clientId})`,
     secretsOf: (credentials) => [credentials.clientSecret, basicToken(credentials)],
     connect({ baseUrl, credentials, http, concurrency }): Connector {
       const api = createTrivoreApi(baseUrl, credentials, http);
@@ -62,6 +64,9 @@ export function createTrivoreAdapter(
         },
         exportAll(observer) {
           return exportSite(api, { pageSize, concurrency: concurrency ?? defaultConcurrency }, observer);
+        },
+        restoreWriter() {
+          return createTrivoreRestoreWriter(api, trivoreWrites(baseUrl, credentials, http));
         },
       };
     },
