@@ -3,6 +3,7 @@ import type { Connector, ProviderAdapter } from '../port.ts';
 import { createPeriscopeV1Api, type PeriscopeV1Credentials } from './api.ts';
 import { exportSite } from './export-site.ts';
 import { fetchUsersPage } from './list-users.ts';
+import { periscopeV1RestoreWriter } from './restore-writer.ts';
 
 export type { PeriscopeV1Credentials } from './api.ts';
 
@@ -27,6 +28,7 @@ export const periscopeV1: ProviderAdapter<PeriscopeV1Credentials> = {
   defaultBaseUrl: 'https://app.periscopedata.com',
   capabilities: { lastLogin: true, mfa: true, passwordUpdated: true, createdAt: false, status: false },
   credentialsSchema: periscopeCredentialsSchema,
+  originOf: (credentials, baseUrl) => `Periscope site "${credentials.site}" at ${baseUrl}`,
   secretsOf: (credentials) => [credentials.apiKey],
   connect({ baseUrl, credentials, http, concurrency }): Connector {
     const api = createPeriscopeV1Api(baseUrl, credentials, http);
@@ -34,6 +36,7 @@ export const periscopeV1: ProviderAdapter<PeriscopeV1Credentials> = {
       async verify() {
         (await fetchUsersPage(api, null, 1)).read();
       },
+      restoreWriter: () => periscopeV1RestoreWriter(api),
       exportAll(observer) {
         return exportSite(api, concurrency ?? defaultDetailConcurrency, observer);
       },

@@ -13,12 +13,27 @@ export const usersPath = '/api/v1/users';
 export const groupsPath = '/api/v1/groups';
 export const groupPath = (name: string): string => `${groupsPath}/${encodeURIComponent(name)}`;
 
-/** Authenticated GETs against one site's v1 API. */
+export interface PeriscopeWrite {
+  readonly method: 'POST' | 'PUT';
+  readonly path: string;
+  readonly json: unknown;
+  readonly testMode: boolean;
+  /** Sent as HTTP-X-EMAIL: the user a v1 user update is about. */
+  readonly email?: string;
+}
+
+/** Authenticated requests against one site's v1 API. */
 export interface PeriscopeV1Api {
   readonly site: string;
   /** The base URL's host, for messages ("cannot reach app.periscopedata.com"). */
   readonly host: string;
   get(path: string, cursor?: string | null): Promise<HttpResponse>;
+  /**
+   * One write. With `testMode` the URL carries `test_mode=true` — exactly that, lower case: the
+   * server treats any other spelling as a real write. Retried like a read: a create the server
+   * did apply before failing answers 409 on the retry, which the caller reads as "exists".
+   */
+  write(request: PeriscopeWrite): Promise<HttpResponse>;
   /** The same API whose requests are abandoned once `signal` aborts. */
   withSignal(signal: AbortSignal): PeriscopeV1Api;
 }
@@ -45,6 +60,17 @@ export function createPeriscopeV1Api(
       // URLSearchParams encodes `+` as %2B: a plus-address cursor survives the server's decoding.
       if (cursor != null) url.search = new URLSearchParams({ next_page_start: cursor }).toString();
       return http.send({ method: 'GET', url, headers, ...(signal === undefined ? {} : { signal }) });
+    },
+    write({ method, path, json, testMode, email }) {
+      const url = new URL(`${base}${path}`);
+      if (testMode) url.search = 'test_mode=true';
+      return http.send({
+        method,
+        url,
+        headers: email === undefined ? headers : { ...headers, 'HTTP-X-EMAIL': email },
+        json,
+        retry: true,
+      });
     },
     withSignal: (stop) => createPeriscopeV1Api(baseUrl, credentials, http, stop),
   };

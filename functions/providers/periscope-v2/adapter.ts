@@ -3,6 +3,7 @@ import type { Connector, ProviderAdapter } from '../port.ts';
 import { createPeriscopeV2Api, type PeriscopeV2Credentials } from './api.ts';
 import { exportSite } from './export-site.ts';
 import { fetchUsersPage } from './list-users.ts';
+import { periscopeV2RestoreWriter } from './restore-writer.ts';
 import { RoleDirectory } from './role-directory.ts';
 
 export type { PeriscopeV2Credentials } from './api.ts';
@@ -19,6 +20,7 @@ export const periscopeV2: ProviderAdapter<PeriscopeV2Credentials> = {
   capabilities: { lastLogin: true, mfa: true, passwordUpdated: true, createdAt: false, status: false },
   // The same credentials as v1: one site name and one key for both APIs.
   credentialsSchema: periscopeCredentialsSchema,
+  originOf: (credentials, baseUrl) => `Periscope site "${credentials.site}" at ${baseUrl}`,
   secretsOf: (credentials) => [credentials.apiKey],
   connect({ baseUrl, credentials, http }): Connector {
     const api = createPeriscopeV2Api(baseUrl, credentials, http);
@@ -26,6 +28,7 @@ export const periscopeV2: ProviderAdapter<PeriscopeV2Credentials> = {
       async verify() {
         (await fetchUsersPage(api, null, 1, new RoleDirectory([]))).read();
       },
+      restoreWriter: () => periscopeV2RestoreWriter(api),
       exportAll(observer) {
         return exportSite(api, observer);
       },
