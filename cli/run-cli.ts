@@ -4,6 +4,8 @@ import { TOOL_VERSION } from '../functions/shared/tool-version.ts';
 import { registerAudit } from './commands/audit.ts';
 import { registerDiff } from './commands/diff.ts';
 import { registerExport } from './commands/export.ts';
+import { registerHistory } from './commands/history.ts';
+import { registerRestore } from './commands/restore.ts';
 import { registerRun } from './commands/run.ts';
 import { registerShare } from './commands/share.ts';
 import { registerValidate } from './commands/validate.ts';
@@ -34,6 +36,8 @@ export async function runCli(argv: readonly string[], io: CliIo, clients: CliCli
   registerAudit(program, io, clients, setExit);
   registerRun(program, io, clients, setExit);
   registerDiff(program, io, clients, setExit);
+  registerHistory(program, io, clients, setExit);
+  registerRestore(program, io, clients, setExit);
   registerValidate(program, io, clients, setExit);
   registerShare(program, io, clients, setExit);
 

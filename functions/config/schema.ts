@@ -89,6 +89,12 @@ export const siteSchema = z.strictObject({
     .default('UTC'),
   http: httpSettingsSchema.prefault({}),
   audit: auditSettingsSchema.prefault({}),
+  restore: z
+    .strictObject({
+      /** Named as the sender of re-invitations and the author of re-created groups (Periscope). */
+      invitedByEmail: z.email().optional(),
+    })
+    .prefault({}),
 });
 export type SiteConfig = z.infer<typeof siteSchema>;
 
