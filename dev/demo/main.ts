@@ -8,10 +8,13 @@
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
 import { S3Client } from '@aws-sdk/client-s3';
+import { formatHistoryHeadline } from '../../cli/history-output.ts';
 import { runCli } from '../../cli/run-cli.ts';
+import { siteHistory } from '../../functions/history/site-history.ts';
 import { reportFiles, reportRunPrefix } from '../../functions/reports/layout.ts';
 import { runIdFor } from '../../functions/snapshot/layout.ts';
 import { createStore, s3ClientOptions } from '../../functions/store/create-store.ts';
+import type { ObjectStore } from '../../functions/store/port.ts';
 import { ADMINISTRATORS, startPeriscopeV1Emulator } from '../emulators/periscope-v1/index.ts';
 import { startLocalS3 } from '../local-s3.ts';
 import { applyOvernightChanges } from './overnight-changes.ts';
@@ -79,7 +82,18 @@ try {
     '',
   );
   const second = await rollcall(['run', '--as-of', today.toISOString()]);
-  const copied = await copyReports(runIdFor(today));
+  const store = demoStore();
+  const copied = await copyReports(store, runIdFor(today));
+  const deleted = changes.deleted[0];
+  const history = deleted ? await siteHistory(site, { user: deleted }, {}, store) : undefined;
+  if (history?.status === 'found') {
+    say(
+      '── The morning after: rollcall history --user, for one of the deleted users',
+      `   ${formatHistoryHeadline(history.history)}`,
+      '   (README, "The morning after": history, then a restore plan, then --apply.)',
+      '',
+    );
+  }
   say(
     '── Open the report (one self-contained file; works offline):',
     `   ${copied.html}`,
@@ -136,9 +150,9 @@ function demoConfig() {
   };
 }
 
-/** Copies today's reports out of the local S3 server into a plain folder a browser can open. */
-async function copyReports(runId: string): Promise<{ html: string; findings: string; changes: string }> {
-  const store = createStore(`s3://${bucket}/archive`, {
+/** The demo's archive on the local S3 server, as the CLI reads it. */
+function demoStore(): ObjectStore {
+  return createStore(`s3://${bucket}/archive`, {
     cwd: root,
     s3Client: new S3Client({
       ...s3ClientOptions(s3.endpoint),
@@ -146,6 +160,13 @@ async function copyReports(runId: string): Promise<{ html: string; findings: str
       credentials: s3.credentials,
     }),
   });
+}
+
+/** Copies today's reports out of the local S3 server into a plain folder a browser can open. */
+async function copyReports(
+  store: ObjectStore,
+  runId: string,
+): Promise<{ html: string; findings: string; changes: string }> {
   const target = join(demoDir, 'report');
   await mkdir(target, { recursive: true });
   const copy = async (name: string) => {
