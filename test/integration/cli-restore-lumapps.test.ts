@@ -1,12 +1,6 @@
-import { writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type LumAppsEmulator, startLumAppsEmulator } from '../../dev/emulators/lumapps/index.ts';
-import { runRollcall } from '../support/cli.ts';
-import { makeTempDir } from '../support/temp-dir.ts';
-
-const NIGHT = '2026-11-21T02:00:00Z';
-const NIGHT_RUN = '20261121T020000Z';
+import { exportedWorkspace, NIGHT_RUN } from '../support/restore-workspace.ts';
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -36,16 +30,10 @@ describe('rollcall restore (LumApps, against the emulator)', () => {
   it('enables "deleted" (disabled) users and re-creates a deleted feed with its members', async () => {
     const site = await startLumAppsEmulator({ users: 60, feeds: 5 });
     cleanups.push(() => site.close());
-    const temp = await makeTempDir('cli-restore-lumapps');
-    cleanups.push(() => temp.remove());
-    const config = {
-      store: 'file://./backups',
-      sites: [{ id: 'intranet', provider: 'lumapps', baseUrl: site.url, credentials: { env: 'LUMAPPS' } }],
-    };
-    await writeFile(join(temp.path, 'rollcall.config.json'), JSON.stringify(config));
-    const run = (argv: readonly string[]) =>
-      runRollcall(argv, { cwd: temp.path, env: { LUMAPPS: JSON.stringify(site.credentials) } });
-    expect((await run(['export', '--as-of', NIGHT])).code).toBe(0);
+    const { run } = await exportedWorkspace(
+      { id: 'intranet', provider: 'lumapps', baseUrl: site.url, credentials: site.credentials },
+      cleanups,
+    );
     const before = siteByName(site);
 
     // LumApps has no user delete: an administrator's "delete" disables the account.

@@ -1,16 +1,10 @@
-import { writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   type PeriscopeV2Emulator,
   startPeriscopeV2Emulator,
 } from '../../dev/emulators/periscope-v2/index.ts';
 import { EVERYONE } from '../../dev/emulators/periscope-v2/types.ts';
-import { runRollcall } from '../support/cli.ts';
-import { makeTempDir } from '../support/temp-dir.ts';
-
-const NIGHT = '2026-11-21T02:00:00Z';
-const NIGHT_RUN = '20261121T020000Z';
+import { exportedWorkspace, NIGHT_RUN } from '../support/restore-workspace.ts';
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -45,27 +39,16 @@ describe('rollcall restore (Periscope v2, against the emulator)', () => {
   it('re-creates a deleted role with its privileges and its deleted members under new ids, once', async () => {
     const site = await startPeriscopeV2Emulator({ users: 120, roles: 8 });
     cleanups.push(() => site.close());
-    const temp = await makeTempDir('cli-restore-v2');
-    cleanups.push(() => temp.remove());
-    const config = {
-      store: 'file://./backups',
-      sites: [
-        {
-          id: 'bi',
-          provider: 'periscope-v2',
-          baseUrl: site.url,
-          credentials: { env: 'BI' },
-          restore: { invitedByEmail: 'it-admin@acme.example' },
-        },
-      ],
-    };
-    await writeFile(join(temp.path, 'rollcall.config.json'), JSON.stringify(config));
-    const run = (argv: readonly string[]) =>
-      runRollcall(argv, {
-        cwd: temp.path,
-        env: { BI: JSON.stringify({ site: site.site, apiKey: site.apiKey }) },
-      });
-    expect((await run(['export', '--as-of', NIGHT])).code).toBe(0);
+    const { run } = await exportedWorkspace(
+      {
+        id: 'bi',
+        provider: 'periscope-v2',
+        baseUrl: site.url,
+        credentials: { site: site.site, apiKey: site.apiKey },
+      },
+      cleanups,
+      { restore: { invitedByEmail: 'it-admin@acme.example' } },
+    );
     const before = siteByName(site);
 
     const role = site.state

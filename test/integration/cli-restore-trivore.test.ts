@@ -1,12 +1,6 @@
-import { writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startTrivoreEmulator, type TrivoreEmulator } from '../../dev/emulators/trivore/index.ts';
-import { runRollcall } from '../support/cli.ts';
-import { makeTempDir } from '../support/temp-dir.ts';
-
-const NIGHT = '2026-11-21T02:00:00Z';
-const NIGHT_RUN = '20261121T020000Z';
+import { exportedWorkspace, NIGHT_RUN } from '../support/restore-workspace.ts';
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -37,16 +31,10 @@ describe('rollcall restore (Trivore ID, against the emulator)', () => {
   it('re-creates a deleted group and its deleted members with new ids, checked locally in the dry run', async () => {
     const site = await startTrivoreEmulator({ users: 80, groups: 6 });
     cleanups.push(() => site.close());
-    const temp = await makeTempDir('cli-restore-trivore');
-    cleanups.push(() => temp.remove());
-    const config = {
-      store: 'file://./backups',
-      sites: [{ id: 'id', provider: 'trivore', baseUrl: site.url, credentials: { env: 'ID' } }],
-    };
-    await writeFile(join(temp.path, 'rollcall.config.json'), JSON.stringify(config));
-    const run = (argv: readonly string[]) =>
-      runRollcall(argv, { cwd: temp.path, env: { ID: JSON.stringify(site.credentials) } });
-    expect((await run(['export', '--as-of', NIGHT])).code).toBe(0);
+    const { run } = await exportedWorkspace(
+      { id: 'id', provider: 'trivore', baseUrl: site.url, credentials: site.credentials },
+      cleanups,
+    );
     const before = siteByName(site);
 
     const group = site.state
