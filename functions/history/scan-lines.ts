@@ -1,8 +1,5 @@
-import { pipeline, type Readable } from 'node:stream';
-import { createGunzip } from 'node:zlib';
-
-/** Fewer, larger hand-offs from zlib's thread, as the snapshot reader uses. */
-const GUNZIP_CHUNK_BYTES = 1024 * 1024;
+import type { Readable } from 'node:stream';
+import { gunzipText } from '../snapshot/jsonl.ts';
 
 export interface ScannedLine {
   /** 1-based, for error messages. */
@@ -23,14 +20,10 @@ export async function* scanLines(
   needle: string | undefined,
   options: { readonly caseInsensitive: boolean },
 ): AsyncGenerator<ScannedLine> {
-  const text = pipeline(
-    gzipped,
-    createGunzip({ chunkSize: GUNZIP_CHUNK_BYTES }),
-    () => undefined,
-  ).setEncoding('utf8');
+  const text = gunzipText(gzipped);
   let pending = '';
   let linesBefore = 0;
-  for await (const chunk of text as AsyncIterable<string>) {
+  for await (const chunk of text) {
     const block = pending + chunk;
     const end = block.lastIndexOf('\n');
     if (end === -1) {

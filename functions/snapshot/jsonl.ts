@@ -56,6 +56,13 @@ function* batchedLines(records: Iterable<SnapshotRecord>): Generator<string> {
   if (batch !== '') yield batch;
 }
 
+/** The text of a gzipped stream, decompressed in large chunks; errors surface on iteration. */
+export function gunzipText(gzipped: Readable): AsyncIterable<string> {
+  return pipeline(gzipped, createGunzip({ chunkSize: GUNZIP_CHUNK_BYTES }), () => undefined).setEncoding(
+    'utf8',
+  ) as AsyncIterable<string>;
+}
+
 /**
  * The parsed values of a gzipped JSON Lines stream, one per non-empty line, with 1-based line
  * numbers for error messages. Splits on `\n` only: JSON escapes every other line terminator.
@@ -64,14 +71,10 @@ export async function* parseGzipJsonLines(
   gzipped: Readable,
   parse: (line: string) => unknown = JSON.parse,
 ): AsyncGenerator<{ line: number; value: unknown }> {
-  const text = pipeline(
-    gzipped,
-    createGunzip({ chunkSize: GUNZIP_CHUNK_BYTES }),
-    () => undefined,
-  ).setEncoding('utf8');
+  const text = gunzipText(gzipped);
   let pending = '';
   let line = 0;
-  for await (const chunk of text as AsyncIterable<string>) {
+  for await (const chunk of text) {
     pending += chunk;
     let start = 0;
     for (let newline = pending.indexOf('\n'); newline !== -1; newline = pending.indexOf('\n', start)) {
