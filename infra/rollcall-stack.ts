@@ -11,6 +11,7 @@ import { AlarmTopic } from './constructs/alarm-topic.ts';
 import { ArchiveBucket } from './constructs/archive-bucket.ts';
 import { AuditorAccess } from './constructs/auditor-access.ts';
 import { SiteBackup } from './constructs/site-backup.ts';
+import { storeUri } from './constructs/site-grants.ts';
 import { SnapshotQueries } from './constructs/snapshot-queries.ts';
 
 export interface RollcallStackProps extends StackProps {
@@ -46,7 +47,6 @@ export class RollcallStack extends Stack {
     const deadLetters = new sqs.Queue(this, 'ScheduleDeadLetters', {
       encryption: sqs.QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
-      retentionPeriod: undefined,
     });
     acknowledgeNag(
       deadLetters,
@@ -96,7 +96,7 @@ export class RollcallStack extends Stack {
 
     new CfnOutput(this, 'Store', {
       description: 'The store URI for the rollcall CLI (history, restore, share) against this archive',
-      value: `s3://${this.archive.bucket.bucketName}${location.keyPrefix === '' ? '' : `/${location.keyPrefix.slice(0, -1)}`}`,
+      value: storeUri(this.archive.bucket, location.keyPrefix),
     });
     for (const site of this.sites) {
       new CfnOutput(this, `RunStateMachine-${site.siteId}`, {

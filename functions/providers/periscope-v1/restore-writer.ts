@@ -1,7 +1,15 @@
-import type { RestoreCapabilities, RestoreWriter, StepContext, StepOutcome } from '../../restore/port.ts';
-import type { CanonicalUser } from '../../shared/model.ts';
+import type { RestoreCapabilities, RestoreWriter, StepOutcome } from '../../restore/port.ts';
 import { groupsPath, type PeriscopeV1Api, usersPath } from './api.ts';
-import { liveGroupKeys, noLiveGroups, periscopeWrite, withMissingGroups } from './write-outcome.ts';
+import {
+  liveGroupKeys,
+  NO_DISABLED_USERS,
+  noLiveGroups,
+  PERISCOPE_OWNERSHIP_LOSS,
+  periscopeNames,
+  periscopeWrite,
+  requireActor,
+  withMissingGroups,
+} from './write-outcome.ts';
 
 export const periscopeV1RestoreCapabilities: RestoreCapabilities = {
   createsGroups: true,
@@ -11,7 +19,7 @@ export const periscopeV1RestoreCapabilities: RestoreCapabilities = {
   serverDryRun: true,
   requiresActorEmail: true,
   cannotRestore: [
-    'ownership of dashboards and charts: Periscope sets it to none when a user is deleted',
+    PERISCOPE_OWNERSHIP_LOSS,
     'the dashboards a deleted group could see: the API cannot grant them',
   ],
 };
@@ -51,7 +59,7 @@ export function periscopeV1RestoreWriter(api: PeriscopeV1Api): RestoreWriter {
               method: 'POST',
               path: usersPath,
               json: {
-                ...names(step.user),
+                ...periscopeNames(step.user),
                 email: step.user.email,
                 invited_by_email: requireActor(context),
                 groups: live,
@@ -81,20 +89,8 @@ export function periscopeV1RestoreWriter(api: PeriscopeV1Api): RestoreWriter {
           return withMissingGroups(outcome, missing);
         }
         case 'enable-user':
-          return { status: 'rejected', detail: 'Periscope has no disabled users to enable' };
+          return NO_DISABLED_USERS;
       }
     },
   };
-}
-
-function names(user: CanonicalUser): { first_name: string; last_name: string } {
-  // Both are required by the create call; a snapshot without them still re-invites the address.
-  return { first_name: user.firstName || '-', last_name: user.lastName || '-' };
-}
-
-/** The restore refuses to start without a sender when the capabilities ask for one. */
-export function requireActor(context: StepContext): string {
-  if (context.actorEmail === undefined)
-    throw new Error('a restore through Periscope needs the invitation sender');
-  return context.actorEmail;
 }

@@ -1,5 +1,6 @@
 import type { StepContext, StepOutcome } from '../../restore/port.ts';
 import type { HttpResponse } from '../../shared/http/client.ts';
+import type { CanonicalUser } from '../../shared/model.ts';
 import type { PeriscopeV1Api, PeriscopeWrite } from './api.ts';
 import { apiDisabled, failedRequest, unexpectedStatus } from './site-errors.ts';
 
@@ -81,4 +82,26 @@ export function noLiveGroups(missing: readonly string[], dryRun: boolean): StepO
         detail: `not sent in a dry run: ${names} does not exist until the plan creates it`,
       }
     : { status: 'rejected', detail: `none of ${names} exists on the site` };
+}
+
+/** What neither Periscope API can give back after a user is deleted. */
+export const PERISCOPE_OWNERSHIP_LOSS =
+  'ownership of dashboards and charts: Periscope sets it to none when a user is deleted';
+
+/** Periscope deletes users; it never disables them, so there is nothing to enable. */
+export const NO_DISABLED_USERS: StepOutcome = {
+  status: 'rejected',
+  detail: 'Periscope has no disabled users to enable',
+};
+
+/** Both names are required by the create call; a snapshot without them still re-invites the address. */
+export function periscopeNames(user: CanonicalUser): { first_name: string; last_name: string } {
+  return { first_name: user.firstName || '-', last_name: user.lastName || '-' };
+}
+
+/** The restore refuses to start without a sender when the capabilities ask for one. */
+export function requireActor(context: StepContext): string {
+  if (context.actorEmail === undefined)
+    throw new Error('a restore through Periscope needs the invitation sender');
+  return context.actorEmail;
 }

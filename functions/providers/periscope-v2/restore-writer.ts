@@ -1,11 +1,14 @@
 import type { RestoreCapabilities, RestoreWriter, StepContext, StepOutcome } from '../../restore/port.ts';
 import type { CanonicalGroup } from '../../shared/model.ts';
 import type { PeriscopeV1Api } from '../periscope-v1/api.ts';
-import { requireActor } from '../periscope-v1/restore-writer.ts';
 import {
   liveGroupKeys,
+  NO_DISABLED_USERS,
   noLiveGroups,
+  PERISCOPE_OWNERSHIP_LOSS,
+  periscopeNames,
   periscopeWrite,
+  requireActor,
   withMissingGroups,
 } from '../periscope-v1/write-outcome.ts';
 import { rolesPath, usersPath } from './api.ts';
@@ -19,7 +22,7 @@ export const periscopeV2RestoreCapabilities: RestoreCapabilities = {
   requiresActorEmail: true,
   cannotRestore: [
     'role and user ids: a re-created role or user gets a new id, and memberships are remapped to it',
-    'ownership of dashboards and charts: Periscope sets it to none when a user is deleted',
+    PERISCOPE_OWNERSHIP_LOSS,
     'dashboard permissions of a role that point at dashboards deleted since the snapshot',
   ],
 };
@@ -54,8 +57,7 @@ export function periscopeV2RestoreWriter(api: PeriscopeV1Api): RestoreWriter {
               method: 'POST',
               path: usersPath,
               json: {
-                first_name: step.user.firstName || '-',
-                last_name: step.user.lastName || '-',
+                ...periscopeNames(step.user),
                 email: step.user.email,
                 invited_by_email: requireActor(context),
                 roles,
@@ -83,7 +85,7 @@ export function periscopeV2RestoreWriter(api: PeriscopeV1Api): RestoreWriter {
           return withMissingGroups(outcome, missing);
         }
         case 'enable-user':
-          return { status: 'rejected', detail: 'Periscope has no disabled users to enable' };
+          return NO_DISABLED_USERS;
       }
     },
   };
