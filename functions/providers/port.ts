@@ -1,54 +1,32 @@
 import type { z } from 'zod';
 import type { RestoreWriter } from '../restore/port.ts';
 import type { HttpClient } from '../shared/http/client.ts';
-import type { CanonicalGroup, CanonicalUser, Capabilities } from '../shared/model.ts';
+import type { ExportTarget, ProviderExport } from '../shared/export-model.ts';
+import type { Capabilities } from '../shared/model.ts';
+
+// The shape of an export lives in the core model, beside the canonical records; re-exported here
+// so adapters name everything of the port from one place.
+export type {
+  ExportObserver,
+  ExportTarget,
+  KeySorter,
+  ListingReport,
+  ProviderExport,
+  UserSink,
+  UserSinkOptions,
+  UsersSummary,
+} from '../shared/export-model.ts';
 
 export type ProviderId = 'periscope-v1' | 'periscope-v2' | 'lumapps' | 'trivore';
-
-/** How one listing (users, groups, group details…) ended; the manifest's `source` entries. */
-export interface ListingReport {
-  readonly pages: number;
-  /** The total the API reported, or null when it reports none. */
-  readonly reportedTotal: number | null;
-  readonly uniqueRecords: number;
-  readonly duplicatesDropped: number;
-  readonly retries: number;
-  readonly complete: boolean;
-  /** Why the listing is not complete, for people. */
-  readonly reason?: string;
-  /**
-   * What a person should know even when the listing is complete, e.g. "role \"Viewers\" came back
-   * without an id; keyed by its name". Kept in the manifest.
-   */
-  readonly warnings?: readonly string[];
-}
-
-export interface ProviderExport {
-  /** Sorted by key, de-duplicated. */
-  readonly users: CanonicalUser[];
-  /** Sorted by key, de-duplicated, memberCount filled. */
-  readonly groups: CanonicalGroup[];
-  readonly listings: Readonly<Record<string, ListingReport>>;
-}
-
-/** Watches an export as it runs: for progress bars, and to write users while the listing pages. */
-export interface ExportObserver {
-  /** Called after each page: listing name, records so far, reported total when known. */
-  page?(listing: string, records: number, total: number | null): void;
-  /**
-   * The users a page added, de-duplicated, in the order they arrived. Together the calls hold
-   * every user of the export's result once; the result may still order them differently.
-   */
-  users?(batch: readonly CanonicalUser[]): void;
-  /** Called once when the site's export has ended, however it ended. */
-  finish?(): void;
-}
 
 export interface Connector {
   /** One cheap authenticated call: proves the credentials and the base URL work. */
   verify(): Promise<void>;
-  /** Every user and group of the site, with a report per listing. */
-  exportAll(observer?: ExportObserver): Promise<ProviderExport>;
+  /**
+   * Every user and group of the site, with a report per listing. Users go to the target's sink
+   * page by page as they arrive; only groups and the reports come back.
+   */
+  exportAll(target: ExportTarget): Promise<ProviderExport>;
   /** The writes a restore needs, over the same HTTP client; absent when the provider has none. */
   restoreWriter?(): RestoreWriter;
 }

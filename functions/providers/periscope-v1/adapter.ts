@@ -37,8 +37,8 @@ export const periscopeV1: ProviderAdapter<PeriscopeV1Credentials> = {
         (await fetchUsersPage(api, null, 1)).read();
       },
       restoreWriter: () => periscopeV1RestoreWriter(api),
-      exportAll(observer) {
-        return exportSite(api, concurrency ?? defaultDetailConcurrency, observer);
+      exportAll(target) {
+        return exportSite(api, concurrency ?? defaultDetailConcurrency, target);
       },
     };
   },

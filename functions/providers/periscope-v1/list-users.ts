@@ -1,7 +1,8 @@
 import type { CanonicalUser } from '../../shared/model.ts';
-import type { ExportObserver } from '../port.ts';
-import { type CursorListing, collectCursorListing, type ReceivedPage } from '../shared/cursor-listing.ts';
+import type { ExportObserver, UserSink } from '../port.ts';
+import { type CursorPaging, pageCursorListing, type ReceivedPage } from '../shared/cursor-listing.ts';
 import { type PeriscopeV1Api, periscopePageSize, usersPath } from './api.ts';
+import type { KeyOrderCheck } from './key-order.ts';
 import { peekCursor, requestListingPage } from './listing-page.ts';
 import { toCanonicalUser } from './mapping.ts';
 import { usersPageSchema } from './schemas.ts';
@@ -32,20 +33,27 @@ export async function fetchUsersPage(
   };
 }
 
+/** The users listing, handed to the sink page by page; the order check watches what streams by. */
 export function listUsers(
   api: PeriscopeV1Api,
+  sink: UserSink,
+  order: KeyOrderCheck,
   observer: ExportObserver | undefined,
   signal: AbortSignal | undefined,
-): Promise<CursorListing<CanonicalUser>> {
+): Promise<CursorPaging> {
   let pageNumber = 0;
-  return collectCursorListing<CanonicalUser>({
+  return pageCursorListing<CanonicalUser>({
     listing: 'users',
     pageSize: periscopePageSize,
     keyOf: (user) => user.key,
-    sameRecord: (kept, other) => kept.email === other.email,
     fetchPage: (cursor) => fetchUsersPage(api, cursor, ++pageNumber),
+    destination: {
+      add(users) {
+        order.observe(users);
+        return sink.add(users);
+      },
+    },
     onPage: (records, total) => observer?.page?.('users', records, total),
-    onRecords: (users) => observer?.users?.(users),
     ...(signal === undefined ? {} : { signal }),
   });
 }

@@ -43,12 +43,3 @@ export function toCanonicalGroup(
 ): CanonicalGroup {
   return { key: groupKey(record.name), name: record.name, access: record.access, memberCount, raw };
 }
-
-/** How many users list each group key, each user counted once per group. */
-export function countMembers(users: readonly CanonicalUser[]): Map<string, number> {
-  const counts = new Map<string, number>();
-  for (const user of users) {
-    for (const group of user.groups) counts.set(group, (counts.get(group) ?? 0) + 1);
-  }
-  return counts;
-}

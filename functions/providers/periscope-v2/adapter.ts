@@ -29,8 +29,8 @@ export const periscopeV2: ProviderAdapter<PeriscopeV2Credentials> = {
         (await fetchUsersPage(api, null, 1, new RoleDirectory([]))).read();
       },
       restoreWriter: () => periscopeV2RestoreWriter(api),
-      exportAll(observer) {
-        return exportSite(api, observer);
+      exportAll(target) {
+        return exportSite(api, target);
       },
     };
   },

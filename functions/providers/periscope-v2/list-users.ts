@@ -1,6 +1,6 @@
 import type { CanonicalUser } from '../../shared/model.ts';
-import type { ExportObserver } from '../port.ts';
-import { type CursorListing, collectCursorListing, type ReceivedPage } from '../shared/cursor-listing.ts';
+import type { ExportObserver, UserSink } from '../port.ts';
+import { type CursorPaging, pageCursorListing, type ReceivedPage } from '../shared/cursor-listing.ts';
 import { type PeriscopeV2Api, periscopePageSize, usersPath } from './api.ts';
 import { peekCursor, requestListingPage } from './listing-page.ts';
 import { toCanonicalUser } from './mapping.ts';
@@ -37,24 +37,23 @@ export async function fetchUsersPage(
   };
 }
 
-/** Every user, keyed by id; `roles` turns their role references into role keys. */
+/** Every user, keyed by id, handed to the sink page by page; `roles` turns their role references into role keys. */
 export function listUsers(
   api: PeriscopeV2Api,
   roles: RoleDirectory,
+  sink: UserSink,
   observer: ExportObserver | undefined,
   signal: AbortSignal | undefined,
-): Promise<CursorListing<CanonicalUser>> {
+): Promise<CursorPaging> {
   let pageNumber = 0;
-  return collectCursorListing<CanonicalUser>({
+  return pageCursorListing<CanonicalUser>({
     listing: 'users',
     pageSize: periscopePageSize,
     maxPagesWithoutTotal,
     keyOf: (user) => user.key,
-    // The same id with another e-mail is a different account, not the boundary record seen twice.
-    sameRecord: (kept, other) => kept.email?.toLowerCase() === other.email?.toLowerCase(),
     fetchPage: (cursor) => fetchUsersPage(api, cursor, ++pageNumber, roles),
+    destination: sink,
     onPage: (records, total) => observer?.page?.('users', records, total),
-    onRecords: (users) => observer?.users?.(users),
     ...(signal === undefined ? {} : { signal }),
   });
 }

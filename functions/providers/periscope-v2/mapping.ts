@@ -90,12 +90,3 @@ export function toCanonicalGroup(
     raw: { role: raw, dashboards },
   };
 }
-
-/** How many users list each group key, each user counted once per group. */
-export function countMembers(users: readonly CanonicalUser[]): Map<string, number> {
-  const counts = new Map<string, number>();
-  for (const user of users) {
-    for (const group of user.groups) counts.set(group, (counts.get(group) ?? 0) + 1);
-  }
-  return counts;
-}

@@ -1,6 +1,8 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { SiteError } from '../../shared/errors.ts';
 import type { ListingReport } from '../port.ts';
+import { type KeptCounts, KeptRecords } from './kept-records.ts';
+import { pageSignature } from './page-signature.ts';
 import { retriesSpent } from './retries.ts';
 
 /** One validated page of a cursor listing. */
@@ -25,7 +27,13 @@ export interface ReceivedPage<T> {
   read(): CursorPage<T>;
 }
 
-export interface CursorListingOptions<T> {
+/** Where the pages' records go, duplicates and all, in the order they arrived. */
+export interface RecordsDestination<T> {
+  /** Await it: it resolves when the destination can take more. */
+  add(batch: readonly T[]): Promise<void>;
+}
+
+export interface CursorPagingOptions<T> {
   /** Listing name in reports and progress: `users`, `roles`, `dashboards`, `usersCheck`. */
   readonly listing: string;
   /** What the records are, in messages, when the listing's name does not say it: `feeds`. */
@@ -37,75 +45,69 @@ export interface CursorListingOptions<T> {
    * bound left on a server that keeps offering new cursors with new records. Default 10,000.
    */
   readonly maxPagesWithoutTotal?: number;
-  /** Identity used to de-duplicate. */
+  /** Identity used to tell pages apart and to count progress. */
   keyOf(record: T): string;
-  /**
-   * Whether a record with the same key is the same record seen twice, not a different one.
-   * Without it, a repeated key is always the same record.
-   */
-  sameRecord?(kept: T, other: T): boolean;
   /** Fetches one page; throws a SiteError. */
   fetchPage(cursor: string | null): Promise<ReceivedPage<T>>;
+  /** Each page's records, as they arrived. */
+  readonly destination: RecordsDestination<T>;
+  /** After each page: records so far (repeats of the page before left out), reported total. */
   onPage?(records: number, total: number | null): void;
-  /** The records a page added (duplicates left out), in the order they arrived. */
-  onRecords?(records: readonly T[]): void;
   /** Aborted when a sibling listing failed for good: stop at the next page boundary. */
   readonly signal?: AbortSignal;
 }
 
-export interface CursorListing<T> {
-  /** Unique records in the order first seen. */
-  readonly records: T[];
-  readonly report: ListingReport;
+/** How the paging of a cursor listing ended; the destination holds the records. */
+export interface CursorPaging {
+  readonly listing: string;
+  readonly recordsName: string;
+  readonly pages: number;
+  readonly reportedTotal: number | null;
+  readonly retries: number;
+  /** Why paging ended before the listing's end; absent when it reached the end. */
+  readonly stopped?: string;
 }
 
 const count = (n: number): string => n.toLocaleString('en-US');
 const DEFAULT_MAX_PAGES_WITHOUT_TOTAL = 10_000;
 
 /**
- * Follows `next_page_start` to its end, keeping each record once by key and counting the
- * duplicates (an inclusive cursor, or a client-side overlap, repeats a boundary record). Loops end
- * as incomplete, never by a timeout: a cursor seen before, a page that offers another page but
- * brought nothing new, or more pages than twice what the reported total needs (without a total,
- * `maxPagesWithoutTotal`). A failure on the first page throws (nothing was read, the site is
- * unusable); a later one ends the listing as incomplete and keeps what was read, except a
- * rejected key, which throws wherever it happens. The next page is requested while the current
- * one is validated; when the checks then stop the listing, that one request is left unread.
+ * Follows `next_page_start` to its end, handing each page's records to the destination, which
+ * de-duplicates them (an inclusive cursor, or a client-side overlap, repeats a boundary record).
+ * Loops end as incomplete, never by a timeout: a cursor seen before, a page that offers another
+ * page but brought nothing new (every key was on the page before, or the same keys as an earlier
+ * page), or more pages than twice what the reported total needs (without a total,
+ * `maxPagesWithoutTotal`). Nothing here keeps records: a hash per page and the previous page's
+ * keys are all it remembers. A failure on the first page throws (nothing was read, the site is
+ * unusable); a later one ends the listing as incomplete, except a rejected key, which throws
+ * wherever it happens. The next page is requested while the current one is validated; when the
+ * checks then stop the listing, that one request is left unread.
  */
-export async function collectCursorListing<T>(options: CursorListingOptions<T>): Promise<CursorListing<T>> {
+export async function pageCursorListing<T>(options: CursorPagingOptions<T>): Promise<CursorPaging> {
   const { listing } = options;
   const what = options.recordsName ?? listing;
-  const byKey = new Map<string, T>();
   const seenCursors = new Set<string>();
-  const collisions: string[] = [];
-  let duplicatesDropped = 0;
+  const seenPages = new Set<string>();
+  let previousKeys = new Set<string>();
+  let progressed = 0;
   let pages = 0;
   let retries = 0;
   let reportedTotal: number | null = null;
   let largestTotal: number | null = null;
   let pageSize = options.pageSize;
 
-  const finish = (reason?: string): CursorListing<T> => ({
-    records: [...byKey.values()],
-    report: {
-      pages,
-      reportedTotal,
-      uniqueRecords: byKey.size,
-      duplicatesDropped,
-      retries,
-      complete: reason === undefined,
-      ...(reason === undefined ? {} : { reason }),
-    },
+  const ended = (stopped?: string): CursorPaging => ({
+    listing,
+    recordsName: what,
+    pages,
+    reportedTotal,
+    retries,
+    ...(stopped === undefined ? {} : { stopped }),
   });
-  const stopped = (why: string): CursorListing<T> =>
-    finish(
-      `${listing}: stopped after ${pages} page${pages === 1 ? '' : 's'} (${count(byKey.size)} ${options.recordsName ?? listing} read): ${why}`,
-    );
-
-  const failedAfter = (error: unknown): CursorListing<T> => {
+  const failedAfter = (error: unknown): CursorPaging => {
     if (pages === 0 || !(error instanceof SiteError) || error.kind === 'auth') throw error;
     retries += retriesSpent(error);
-    return stopped(error.message);
+    return ended(error.message);
   };
 
   let arriving = options.fetchPage(null);
@@ -141,47 +143,47 @@ export async function collectCursorListing<T>(options: CursorListingOptions<T>):
     if (pages === 1 && page.next !== null && page.records.length > 0) {
       pageSize = Math.min(pageSize, page.records.length);
     }
-    const added: T[] = [];
-    for (const record of page.records) {
-      const key = options.keyOf(record);
-      const kept = byKey.get(key);
-      if (kept === undefined) {
-        byKey.set(key, record);
-        added.push(record);
-      } else {
-        duplicatesDropped += 1;
-        if (options.sameRecord && !options.sameRecord(kept, record)) collisions.push(key);
-      }
+    const keys = page.records.map((record) => options.keyOf(record));
+    const pageKeys = new Set<string>();
+    let fresh = 0;
+    for (const key of keys) {
+      if (!previousKeys.has(key) && !pageKeys.has(key)) fresh += 1;
+      pageKeys.add(key);
     }
-    if (added.length > 0) options.onRecords?.(added);
-    options.onPage?.(byKey.size, page.total);
+    const signature = pageSignature(keys);
+    const servedBefore = keys.length > 0 && seenPages.has(signature);
+    seenPages.add(signature);
+    previousKeys = pageKeys;
+    progressed += fresh;
+    await options.destination.add(page.records);
+    options.onPage?.(progressed, page.total);
 
     if (page.anomaly === 'more-but-empty') {
-      return stopped(
+      return ended(
         `page ${pages} said more ${what} follow but held none. APIs send this when something went wrong on their ` +
           'side; the pages after it cannot be trusted to hold what this one should have, so paging ends here.',
       );
     }
     if (page.anomaly === 'more-without-cursor') {
-      return stopped(`page ${pages} said more ${what} follow but sent no cursor to fetch them with.`);
+      return ended(`page ${pages} said more ${what} follow but sent no cursor to fetch them with.`);
     }
-    if (page.next === null) break;
+    if (page.next === null) return ended();
     if (seenCursors.has(page.next)) {
-      return stopped('the API sent a next-page cursor it had already sent, so paging would loop forever.');
+      return ended('the API sent a next-page cursor it had already sent, so paging would loop forever.');
     }
-    if (added.length === 0) {
-      return stopped('the API offered another page after a page that brought no new records.');
+    if (fresh === 0 || servedBefore) {
+      return ended('the API offered another page after a page that brought no new records.');
     }
     if (largestTotal === null) {
       if (pages >= (options.maxPagesWithoutTotal ?? DEFAULT_MAX_PAGES_WITHOUT_TOTAL)) {
-        return stopped(
+        return ended(
           `the API still offered another page after ${count(pages)} pages; rollcall stops there because the API reports no total.`,
         );
       }
     } else {
       const needed = Math.ceil(largestTotal / pageSize);
       if (pages >= needed * 2 + 2) {
-        return stopped(
+        return ended(
           `the API still offered another page after ${pages} pages, while its reported total of ` +
             `${count(largestTotal)} needs about ${needed}.`,
         );
@@ -190,18 +192,63 @@ export async function collectCursorListing<T>(options: CursorListingOptions<T>):
     seenCursors.add(page.next);
     arriving = early !== undefined && hint === page.next ? early : options.fetchPage(page.next);
   }
+}
 
-  if (collisions.length > 0) {
-    return finish(
-      `${listing}: ${count(collisions.length)} records share their key with a different record ` +
-        `(first: "${collisions[0]}"), so one of each pair could not be kept.`,
-    );
-  }
-  if (reportedTotal !== null && byKey.size !== reportedTotal) {
-    return finish(
-      `${listing}: the API reported ${count(reportedTotal)} ${listing}, ${count(byKey.size)} were collected: ` +
-        `${listing} were probably added or removed during the export.`,
-    );
-  }
-  return finish();
+/**
+ * The report of a cursor listing, once its destination has said what the records came to: why it
+ * stopped, else two different records under one key, else a unique count that misses the total.
+ */
+export function cursorListingReport(paging: CursorPaging, kept: KeptCounts): ListingReport {
+  const { listing, pages } = paging;
+  const reason = (): string | undefined => {
+    if (paging.stopped !== undefined) {
+      return `${listing}: stopped after ${pages} page${pages === 1 ? '' : 's'} (${count(kept.uniqueRecords)} ${paging.recordsName} read): ${paging.stopped}`;
+    }
+    if (kept.differingDuplicates > 0) {
+      return (
+        `${listing}: ${count(kept.differingDuplicates)} records share their key with a different record ` +
+        `(first: "${kept.firstDifferingKey}"), so one of each pair could not be kept.`
+      );
+    }
+    if (paging.reportedTotal !== null && kept.uniqueRecords !== paging.reportedTotal) {
+      return (
+        `${listing}: the API reported ${count(paging.reportedTotal)} ${listing}, ${count(kept.uniqueRecords)} were collected: ` +
+        `${listing} were probably added or removed during the export.`
+      );
+    }
+    return undefined;
+  };
+  const why = reason();
+  return {
+    pages,
+    reportedTotal: paging.reportedTotal,
+    uniqueRecords: kept.uniqueRecords,
+    duplicatesDropped: kept.duplicatesDropped,
+    retries: paging.retries,
+    complete: why === undefined,
+    ...(why === undefined ? {} : { reason: why }),
+  };
+}
+
+export interface CursorListingOptions<T> extends Omit<CursorPagingOptions<T>, 'destination'> {
+  /**
+   * Whether a record with the same key is the same record seen twice, not a different one.
+   * Without it, a repeated key is always the same record.
+   */
+  sameRecord?(kept: T, other: T): boolean;
+}
+
+/** A small listing read whole into memory (it scales with groups, not users). */
+export interface CursorListing<T> {
+  /** Unique records in the order first seen; the later of two with one key is kept. */
+  readonly records: T[];
+  readonly report: ListingReport;
+}
+
+/** Pages a small cursor listing (groups, roles, dashboards, feeds) into memory. */
+export async function collectCursorListing<T>(options: CursorListingOptions<T>): Promise<CursorListing<T>> {
+  const { sameRecord, ...paging } = options;
+  const kept = new KeptRecords<T>(options.keyOf, sameRecord);
+  const ended = await pageCursorListing({ ...paging, destination: kept });
+  return { records: kept.records(), report: cursorListingReport(ended, kept.counts()) };
 }
