@@ -48,8 +48,8 @@ export const lumapps: ProviderAdapter<LumAppsCredentials> = {
         });
         page.read();
       },
-      exportAll(observer) {
-        return exportSite(api, concurrency ?? defaultReadConcurrency, observer);
+      exportAll(target) {
+        return exportSite(api, concurrency ?? defaultReadConcurrency, target);
       },
       // Over the same API client (token, retries, pacing, scrubbing) as the export.
       restoreWriter: () => createLumAppsRestoreWriter(api),

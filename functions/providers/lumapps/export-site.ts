@@ -1,10 +1,13 @@
 import { compareKeys } from '../../shared/model.ts';
-import type { ExportObserver, ListingReport, ProviderExport } from '../port.ts';
+import type { ExportTarget, ListingReport, ProviderExport, UserSink } from '../port.ts';
+import { cursorListingReport } from '../shared/cursor-listing.ts';
+import { keptUsers } from '../shared/kept-records.ts';
+import { withWarnings } from '../shared/with-warnings.ts';
 import type { LumAppsApi } from './api.ts';
 import { checkUsers } from './check-users.ts';
 import { type ListedFeed, listFeeds } from './list-feeds.ts';
 import { listUsers } from './list-users.ts';
-import { countMembers, RecordNotes, toCanonicalGroup } from './mapping.ts';
+import { RecordNotes, toCanonicalGroup } from './mapping.ts';
 
 /** Memberships of feeds the feeds listing did not return: kept, and said so. */
 function danglingWarning(
@@ -25,16 +28,37 @@ function danglingWarning(
   );
 }
 
+/** The users listing and, when it reached its end, the id check; what their reports need. */
+interface UsersChain {
+  readonly listing: Awaited<ReturnType<typeof listUsers>>;
+  readonly check?: Awaited<ReturnType<typeof checkUsers>>;
+}
+
+/** The users listing's report: its own counts when the check walked its keys, else the sink's. */
+function usersReport(chain: UsersChain, sink: Awaited<ReturnType<UserSink['close']>>): ListingReport {
+  const kept =
+    chain.check === undefined
+      ? keptUsers(sink)
+      : {
+          uniqueRecords: chain.check.listedUsers,
+          duplicatesDropped: chain.listing.received - chain.check.listedUsers,
+          differingDuplicates: 0,
+        };
+  return cursorListingReport(chain.listing.paging, kept);
+}
+
 /**
  * Every user and feed of the organisation. The token is fetched first, so a rejected client fails
- * once, clearly. Then the users chain (listing, then the id check) and the feeds listing run side
- * by side; when one fails for good the other abandons its requests, and the first failure is thrown.
+ * once, clearly. Then the users chain (listing into the sink, then the id check) and the feeds
+ * listing run side by side; when one fails for good the other abandons its requests, and the
+ * first failure is thrown.
  */
 export async function exportSite(
   api: LumAppsApi,
   concurrency: number,
-  observer?: ExportObserver,
+  target: ExportTarget,
 ): Promise<ProviderExport> {
+  const { observer } = target;
   await api.authenticate();
   const stop = new AbortController();
   const stopOnFailure = (error: unknown): never => {
@@ -43,11 +67,18 @@ export async function exportSite(
   };
   const scoped = api.withSignal(stop.signal);
   const notes = new RecordNotes();
-  const usersChain = async () => {
-    const listing = await listUsers(scoped, notes, observer, stop.signal);
-    if (!listing.report.complete) return { users: listing.records, listings: { users: listing.report } };
-    const checked = await checkUsers(scoped, listing.records, concurrency, notes, observer, stop.signal);
-    return { users: checked.users, listings: { users: listing.report, usersCheck: checked.report } };
+  const sink = target.openUsers();
+  const usersChain = async (): Promise<UsersChain> => {
+    const keys = target.scratch.openKeySorter();
+    try {
+      const listing = await listUsers(scoped, sink, keys, notes, observer, stop.signal);
+      if (listing.paging.stopped !== undefined) return { listing };
+      const listed = { keys, sink };
+      const check = await checkUsers(scoped, listed, target.scratch, concurrency, notes, observer, stop.signal);
+      return { listing, check };
+    } finally {
+      await keys.dispose();
+    }
   };
   const [users, feeds] = await Promise.allSettled([
     usersChain().catch(stopOnFailure),
@@ -55,27 +86,21 @@ export async function exportSite(
   ]);
   if (users.status === 'rejected' || feeds.status === 'rejected') throw stop.signal.reason;
 
-  const canonicalUsers = users.value.users.sort((a, b) => compareKeys(a.key, b.key));
-  const members = countMembers(canonicalUsers);
+  const summary = await sink.close();
+  const members = summary.membersByGroup;
   const groups = feeds.value.records
     .map(({ record, raw }) => toCanonicalGroup(record, raw, members.get(record.id) ?? 0))
     .sort((a, b) => compareKeys(a.key, b.key));
 
-  const usersReport = withWarnings(users.value.listings.users, notes.warnings());
   const dangling = feeds.value.report.complete ? danglingWarning(feeds.value.records, members) : undefined;
-  const groupsReport = withWarnings(feeds.value.report, dangling === undefined ? [] : [dangling]);
+  const { check } = users.value;
   return {
-    users: canonicalUsers,
+    users: summary,
     groups,
     listings: {
-      users: usersReport,
-      ...('usersCheck' in users.value.listings ? { usersCheck: users.value.listings.usersCheck } : {}),
-      groups: groupsReport,
+      users: withWarnings(usersReport(users.value, summary), ...notes.warnings()),
+      ...(check === undefined ? {} : { usersCheck: check.report }),
+      groups: withWarnings(feeds.value.report, dangling),
     },
   };
-}
-
-function withWarnings(report: ListingReport, warnings: readonly string[]): ListingReport {
-  if (warnings.length === 0) return report;
-  return { ...report, warnings: [...(report.warnings ?? []), ...warnings] };
 }

@@ -1,9 +1,10 @@
 import type { CanonicalUser } from '../../shared/model.ts';
-import type { ExportObserver } from '../port.ts';
+import type { ExportObserver, KeySorter, UserSink } from '../port.ts';
+import type { CursorPaging } from '../shared/cursor-listing.ts';
 import { type LumAppsApi, lumAppsPageSize } from './api.ts';
 import { fetchListingPage, listingParams } from './listing-page.ts';
 import { type RecordNotes, toCanonicalUser } from './mapping.ts';
-import { collectMoreListing, type MoreListing, type ReceivedPage } from './paging.ts';
+import { pageMoreListing, type ReceivedPage } from './paging.ts';
 import { userRecordSchema } from './schemas.ts';
 
 export const usersRoute = 'user/list';
@@ -36,20 +37,38 @@ export function fetchUsersPage(
   });
 }
 
-export function listUsers(
+/** What the users listing handed over, for the id check and the listing's own report. */
+export interface ListedUsers {
+  readonly paging: CursorPaging;
+  /** Records handed to the sink, duplicates included. */
+  readonly received: number;
+}
+
+/** Every user, handed to the sink page by page; each key also goes to `listedKeys` for the id check. */
+export async function listUsers(
   api: LumAppsApi,
+  sink: UserSink,
+  listedKeys: KeySorter,
   notes: RecordNotes,
   observer: ExportObserver | undefined,
   signal: AbortSignal | undefined,
-): Promise<MoreListing<CanonicalUser>> {
+): Promise<ListedUsers> {
   let pageNumber = 0;
-  return collectMoreListing<CanonicalUser>({
+  let received = 0;
+  const paging = await pageMoreListing<CanonicalUser>({
     listing: 'users',
     records: 'users',
     keyOf: (user) => user.key,
     fetchPage: (cursor) => fetchUsersPage(api, cursor, ++pageNumber, notes),
+    destination: {
+      async add(users) {
+        received += users.length;
+        for (const user of users) await listedKeys.add(user.key);
+        await sink.add(users);
+      },
+    },
     onPage: (records) => observer?.page?.('users', records, null),
-    onRecords: (users) => observer?.users?.(users),
     ...(signal === undefined ? {} : { signal }),
   });
+  return { paging, received };
 }

@@ -61,15 +61,6 @@ export function toCanonicalGroup(record: FeedRecord, raw: unknown, memberCount: 
   return { key: record.id, id: record.id, name: record.name, memberCount, raw };
 }
 
-/** How many users are members of each group key. */
-export function countMembers(users: readonly CanonicalUser[]): Map<string, number> {
-  const counts = new Map<string, number>();
-  for (const user of users) {
-    for (const group of user.groups) counts.set(group, (counts.get(group) ?? 0) + 1);
-  }
-  return counts;
-}
-
 /** What a person should know about the records even when the listing is complete. */
 export class RecordNotes {
   private readonly unknownStatuses = new Map<string, number>();

@@ -1,7 +1,10 @@
 import {
   type CursorListing,
   type CursorPage,
+  type CursorPaging,
   collectCursorListing,
+  pageCursorListing,
+  type RecordsDestination,
   type ReceivedPage,
 } from '../shared/cursor-listing.ts';
 import { lumAppsPageSize } from './api.ts';
@@ -24,27 +27,38 @@ export interface MoreListingOptions<T> {
   /** Fetches one page; throws a SiteError. */
   fetchPage(cursor: string | null): Promise<ReceivedPage<T>>;
   onPage?(records: number): void;
-  /** The records a page added (duplicates left out), in the order they arrived. */
-  onRecords?(records: readonly T[]): void;
   /** Aborted when a sibling listing failed for good: stop at the next page boundary. */
   readonly signal?: AbortSignal;
 }
 
-/**
- * Follows `cursor` while `more` is true, with the engine every cursor provider shares. LumApps
- * reports no total, so the listing is complete when it reaches `more: false` and nothing else ended
- * it first: a page that says more follow but holds nothing (the glitch the vendor's SDK stops on)
- * or sends no cursor, a repeated cursor, or a page of records already read.
- */
-export function collectMoreListing<T>(options: MoreListingOptions<T>): Promise<MoreListing<T>> {
+/** The shared engine's options for a `{items, cursor, more}` listing. */
+function engineOptions<T>(options: MoreListingOptions<T>) {
   const { records, onPage, ...rest } = options;
-  return collectCursorListing({
+  return {
     ...rest,
     recordsName: records,
     pageSize: lumAppsPageSize,
     maxPagesWithoutTotal: MAX_PAGES,
     ...(onPage === undefined ? {} : { onPage: (count: number) => onPage(count) }),
-  });
+  };
+}
+
+/**
+ * Follows `cursor` while `more` is true, with the engine every cursor provider shares, handing
+ * each page to `destination`. LumApps reports no total, so the listing is complete when it reaches
+ * `more: false` and nothing else ended it first: a page that says more follow but holds nothing
+ * (the glitch the vendor's SDK stops on) or sends no cursor, a repeated cursor, or a page of
+ * records already read.
+ */
+export function pageMoreListing<T>(
+  options: MoreListingOptions<T> & { readonly destination: RecordsDestination<T> },
+): Promise<CursorPaging> {
+  return pageCursorListing({ ...engineOptions(options), destination: options.destination });
+}
+
+/** The same, for a small listing (feeds) read whole into memory. */
+export function collectMoreListing<T>(options: MoreListingOptions<T>): Promise<MoreListing<T>> {
+  return collectCursorListing(engineOptions(options));
 }
 
 /** A validated `{items, cursor, more}` page in the shared engine's terms. */
