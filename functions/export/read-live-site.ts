@@ -1,3 +1,4 @@
+import type { Connector } from '../providers/port.ts';
 import type {
   ExportObserver,
   ExportTarget,
@@ -8,7 +9,6 @@ import type {
   UsersSummary,
 } from '../shared/export-model.ts';
 import { type CanonicalGroup, type CanonicalUser, compareKeys } from '../shared/model.ts';
-import type { Connector } from '../providers/port.ts';
 
 /**
  * TEMPORARY STAND-IN for the lead's `readLiveSite` (main replaces this file): the same signature,
@@ -95,7 +95,10 @@ function memoryKeySorter(): KeySorter {
   };
 }
 
-export async function readLiveSite(connector: Connector, options: ReadLiveSiteOptions = {}): Promise<LiveSite> {
+export async function readLiveSite(
+  connector: Connector,
+  options: ReadLiveSiteOptions = {},
+): Promise<LiveSite> {
   let users: CanonicalUser[] = [];
   const target: ExportTarget = {
     openUsers: (sinkOptions = {}) =>

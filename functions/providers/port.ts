@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import type { RestoreWriter } from '../restore/port.ts';
-import type { HttpClient } from '../shared/http/client.ts';
 import type { ExportTarget, ProviderExport } from '../shared/export-model.ts';
+import type { HttpClient } from '../shared/http/client.ts';
 import type { Capabilities } from '../shared/model.ts';
 
 // The shape of an export lives in the core model, beside the canonical records; re-exported here

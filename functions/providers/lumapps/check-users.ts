@@ -1,7 +1,7 @@
 import { mapWithConcurrency } from '../../shared/concurrency.ts';
 import { SiteError } from '../../shared/errors.ts';
-import type { CanonicalUser } from '../../shared/model.ts';
 import type { ScratchSorting } from '../../shared/export-model.ts';
+import type { CanonicalUser } from '../../shared/model.ts';
 import type { ExportObserver, KeySorter, ListingReport, UserSink } from '../port.ts';
 import { alignSorted } from '../shared/align-sorted.ts';
 import { cursorListingReport } from '../shared/cursor-listing.ts';
@@ -79,9 +79,7 @@ const ids = (list: readonly string[]): string => {
  * differs. The tab sorts below every character of an id, so entries still sort by id.
  */
 const censusKey = (record: UserIdRecord): string =>
-  record.uid === undefined || record.uid === record.id
-    ? record.id
-    : `${record.id}\t${record.uid}`;
+  record.uid === undefined || record.uid === record.id ? record.id : `${record.id}\t${record.uid}`;
 
 /** The census entries back, sorted by id, each id once. */
 async function* censusRecords(keys: AsyncIterable<string>): AsyncGenerator<UserIdRecord> {
@@ -106,7 +104,11 @@ interface Comparison {
 }
 
 /** Merge-walks the listing's keys and the census's ids, both sorted; holds two keys at a time. */
-async function compareListings(listedKeys: KeySorter, censusKeys: KeySorter, keep: number): Promise<Comparison> {
+async function compareListings(
+  listedKeys: KeySorter,
+  censusKeys: KeySorter,
+  keep: number,
+): Promise<Comparison> {
   const result: Comparison = { listed: 0, census: 0, joinedCount: 0, goneCount: 0, joined: [], gone: [] };
   const aligned = alignSorted(
     listedKeys.sorted(),
@@ -235,7 +237,12 @@ export async function checkUsers(
       );
     }
     return {
-      report: report({ singleReads: read.requests, retries: read.retries, problems: read.problems, warnings }),
+      report: report({
+        singleReads: read.requests,
+        retries: read.retries,
+        problems: read.problems,
+        warnings,
+      }),
       listedUsers: compared.listed,
     };
   } finally {

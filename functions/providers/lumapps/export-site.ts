@@ -74,7 +74,15 @@ export async function exportSite(
       const listing = await listUsers(scoped, sink, keys, notes, observer, stop.signal);
       if (listing.paging.stopped !== undefined) return { listing };
       const listed = { keys, sink };
-      const check = await checkUsers(scoped, listed, target.scratch, concurrency, notes, observer, stop.signal);
+      const check = await checkUsers(
+        scoped,
+        listed,
+        target.scratch,
+        concurrency,
+        notes,
+        observer,
+        stop.signal,
+      );
       return { listing, check };
     } finally {
       await keys.dispose();

@@ -4,8 +4,8 @@ import {
   type CursorPaging,
   collectCursorListing,
   pageCursorListing,
-  type RecordsDestination,
   type ReceivedPage,
+  type RecordsDestination,
 } from '../shared/cursor-listing.ts';
 import { lumAppsPageSize } from './api.ts';
 

@@ -62,8 +62,8 @@ export function createTrivoreAdapter(
         async verify() {
           await fetchOffsetPage(usersPageRequest(api, 1), 0);
         },
-        exportAll(observer) {
-          return exportSite(api, { pageSize, concurrency: concurrency ?? defaultConcurrency }, observer);
+        exportAll(target) {
+          return exportSite(api, { pageSize, concurrency: concurrency ?? defaultConcurrency }, target);
         },
         restoreWriter() {
           return createTrivoreRestoreWriter(api, trivoreWrites(baseUrl, credentials, http));

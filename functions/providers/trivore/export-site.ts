@@ -1,11 +1,12 @@
 import { compareKeys } from '../../shared/model.ts';
-import type { ExportObserver, ListingReport, ProviderExport } from '../port.ts';
+import type { ExportTarget, ProviderExport } from '../port.ts';
+import { withWarnings } from '../shared/with-warnings.ts';
 import type { TrivoreApi } from './api.ts';
 import { createLimiter } from './limiter.ts';
 import { listGroups } from './list-groups.ts';
 import { listUsers } from './list-users.ts';
 import { toCanonicalGroup } from './mapping.ts';
-import { countMembers, danglingMembershipWarning } from './memberships.ts';
+import { danglingMembershipWarning } from './memberships.ts';
 
 export interface ExportSettings {
   /** `count` asked for on every page. */
@@ -14,36 +15,34 @@ export interface ExportSettings {
   readonly concurrency: number;
 }
 
-function withWarning(report: ListingReport, warning: string | undefined): ListingReport {
-  return warning === undefined ? report : { ...report, warnings: [...(report.warnings ?? []), warning] };
-}
-
 /**
  * Every user and group of the server. Both listings page side by side and share one bound of
- * `concurrency` requests in flight. When one fails for good the other abandons its requests at
- * once, and the first failure is thrown. Users are handed to the observer once, sorted, when the
- * export has ended: an offset listing may be read twice and only a read that adds up is kept, so
- * nothing read earlier can be promised to be in the result.
+ * `concurrency` requests in flight; users go to the target's sink as their pages arrive (an
+ * offset listing read twice restarts the sink, so only the read that is kept is written). When
+ * one listing fails for good the other abandons its requests at once, and the first failure is
+ * thrown.
  */
 export async function exportSite(
   api: TrivoreApi,
   settings: ExportSettings,
-  observer?: ExportObserver,
+  target: ExportTarget,
 ): Promise<ProviderExport> {
+  const { observer } = target;
   const stop = new AbortController();
   const stopOnFailure = (error: unknown): never => {
     if (!stop.signal.aborted) stop.abort(error);
     throw error;
   };
   const scoped = api.scoped(stop.signal, createLimiter(settings.concurrency));
+  const sink = target.openUsers();
   const [users, groups] = await Promise.allSettled([
-    listUsers(scoped, settings, observer, stop.signal).catch(stopOnFailure),
+    listUsers(scoped, settings, sink, target.scratch, observer, stop.signal).catch(stopOnFailure),
     listGroups(scoped, settings, observer, stop.signal).catch(stopOnFailure),
   ]);
   if (users.status === 'rejected' || groups.status === 'rejected') throw stop.signal.reason;
 
-  const canonicalUsers = users.value.records.sort((a, b) => compareKeys(a.key, b.key));
-  const members = countMembers(canonicalUsers);
+  const summary = await sink.close();
+  const members = summary.membersByGroup;
   const canonicalGroups = groups.value.records
     .map(({ record, raw }) => toCanonicalGroup(record, raw, members.get(record.id) ?? 0))
     .sort((a, b) => compareKeys(a.key, b.key));
@@ -51,11 +50,10 @@ export async function exportSite(
   const dangling = groups.value.report.complete
     ? danglingMembershipWarning(members, new Set(canonicalGroups.map((group) => group.key)))
     : undefined;
-  observer?.users?.(canonicalUsers);
 
   return {
-    users: canonicalUsers,
+    users: summary,
     groups: canonicalGroups,
-    listings: { users: withWarning(users.value.report, dangling), groups: groups.value.report },
+    listings: { users: withWarnings(users.value, dangling), groups: groups.value.report },
   };
 }

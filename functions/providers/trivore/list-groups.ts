@@ -33,5 +33,5 @@ export function listGroups(
     fetchPage: (start) => fetchOffsetPage(request, start),
     onPage: (records, total) => observer?.page?.('groups', records, total),
     ...(signal === undefined ? {} : { signal }),
-  }).then((listing) => withSortWarning(listing, request.sort));
+  }).then((listing) => ({ ...listing, report: withSortWarning(listing.report, request.sort) }));
 }

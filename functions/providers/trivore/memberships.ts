@@ -1,14 +1,3 @@
-import type { CanonicalUser } from '../../shared/model.ts';
-
-/** How many users list each group id, each user counted once per group. */
-export function countMembers(users: readonly CanonicalUser[]): Map<string, number> {
-  const counts = new Map<string, number>();
-  for (const user of users) {
-    for (const group of user.groups) counts.set(group, (counts.get(group) ?? 0) + 1);
-  }
-  return counts;
-}
-
 /**
  * A warning when users name group ids the groups listing does not have. The memberships are kept
  * as they are (the user's `memberOf` is the source), but a reader of the snapshot should know

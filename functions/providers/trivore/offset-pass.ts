@@ -1,5 +1,7 @@
 import { mapWithConcurrency } from '../../shared/concurrency.ts';
 import { SiteError } from '../../shared/errors.ts';
+import type { KeySorter } from '../port.ts';
+import { pageSignature } from '../shared/page-signature.ts';
 import { retriesSpent } from '../shared/retries.ts';
 
 /** One validated page of an offset listing. */
@@ -13,6 +15,38 @@ export interface OffsetPage<T> {
   readonly retries: number;
 }
 
+/** What a pass remembers of a page once its records went on: enough to check the pages agree. */
+export interface PageOutline {
+  readonly start: number;
+  readonly echoedStart: number | undefined;
+  readonly total: number;
+  readonly size: number;
+  readonly firstKey: string | undefined;
+  readonly lastKey: string | undefined;
+  /** A hash of the page's keys in order (see pageSignature). */
+  readonly signature: string;
+}
+
+export function outlineOf<T>(page: OffsetPage<T>, keyOf: (record: T) => string): PageOutline {
+  const keys = page.records.map(keyOf);
+  return {
+    start: page.start,
+    echoedStart: page.echoedStart,
+    total: page.total,
+    size: keys.length,
+    firstKey: keys[0],
+    lastKey: keys.at(-1),
+    signature: pageSignature(keys),
+  };
+}
+
+/** Where a pass hands each page's records, duplicates and all, as the pages arrive. */
+export interface OffsetDestination<T> {
+  add(batch: readonly T[]): Promise<void>;
+  /** Forgets every record handed over: the listing is read again from the start. */
+  restart(): Promise<void>;
+}
+
 export interface PassOptions<T> {
   /** `count` to ask for; the server may serve fewer a page. */
   readonly pageSize: number;
@@ -20,6 +54,9 @@ export interface PassOptions<T> {
   keyOf(record: T): string;
   /** Fetches and validates one page; throws a SiteError. */
   fetchPage(start: number): Promise<OffsetPage<T>>;
+  readonly destination: OffsetDestination<T>;
+  /** A sorter for one pass's keys: the distinct ones are counted without keeping the records. */
+  openKeySorter(): KeySorter;
   onPage?(received: number, total: number): void;
   readonly signal?: AbortSignal;
 }
@@ -30,16 +67,16 @@ export interface Tally {
   retries: number;
 }
 
-export type PassOutcome<T> =
+export type PassOutcome =
   | {
       readonly kind: 'consistent';
-      readonly records: T[];
+      readonly uniqueRecords: number;
       readonly total: number;
       readonly duplicates: number;
     }
   | {
       readonly kind: 'inconsistent' | 'failed';
-      readonly records: T[];
+      readonly uniqueRecords: number;
       readonly total: number | null;
       readonly duplicates: number;
       readonly problem: string;
@@ -64,25 +101,10 @@ export function offsetsAfterFirst(total: number, perPage: number): number[] {
   }
 }
 
-/** Keeps the first record of each key, in page order, and counts the rest. */
-function dedupe<T>(pages: readonly OffsetPage<T>[], keyOf: (record: T) => string) {
-  const byKey = new Map<string, T>();
-  let duplicates = 0;
-  for (const page of pages) {
-    for (const record of page.records) {
-      const key = keyOf(record);
-      if (byKey.has(key)) duplicates += 1;
-      else byKey.set(key, record);
-    }
-  }
-  return { records: [...byKey.values()], duplicates };
-}
-
-/** Every way the pages of one pass fail to describe one listing; empty when they add up. */
-export function passProblems<T>(
-  pages: readonly OffsetPage<T>[],
+/** Every way the pages of one pass (in offset order) fail to describe one listing; empty when they add up. */
+export function passProblems(
+  pages: readonly PageOutline[],
   perPage: number,
-  keyOf: (record: T) => string,
   uniqueRecords: number,
 ): string[] {
   const first = pages[0];
@@ -91,16 +113,14 @@ export function passProblems<T>(
   const overlap = perPage > 1;
   const problems: string[] = [];
   const bySignature = new Map<string, number>();
-  let previous: OffsetPage<T> | undefined;
+  let previous: PageOutline | undefined;
   for (const page of pages) {
-    const keys = page.records.map(keyOf);
-    const signature = keys.join('\n');
-    const sameAs = bySignature.get(signature);
-    if (keys.length > 0 && sameAs !== undefined) {
+    const sameAs = bySignature.get(page.signature);
+    if (page.size > 0 && sameAs !== undefined) {
       problems.unshift(
         `the API served the same records for startIndex ${sameAs} and ${page.start} (a stuck offset: it ignores startIndex)`,
       );
-    } else bySignature.set(signature, page.start);
+    } else bySignature.set(page.signature, page.start);
     if (page.echoedStart !== undefined && page.echoedStart !== page.start) {
       problems.push(`the page asked for at startIndex ${page.start} says it starts at ${page.echoedStart}`);
     }
@@ -108,14 +128,13 @@ export function passProblems<T>(
       problems.push(`totalResults changed from ${count(total)} to ${count(page.total)} during the listing`);
     }
     const expected = Math.max(0, Math.min(perPage, total - page.start));
-    if (page.records.length !== expected) {
+    if (page.size !== expected) {
       problems.push(
-        `the page at startIndex ${page.start} held ${page.records.length} records where ${expected} were due`,
+        `the page at startIndex ${page.start} held ${page.size} records where ${expected} were due`,
       );
     }
-    if (overlap && previous !== undefined && previous.records.length > 0 && keys.length > 0) {
-      const last = keyOf(previous.records[previous.records.length - 1] as T);
-      if (keys[0] !== last) {
+    if (overlap && previous !== undefined && previous.size > 0 && page.size > 0) {
+      if (page.firstKey !== previous.lastKey) {
         problems.push(
           `records moved between the pages at startIndex ${previous.start} and ${page.start} (the page boundary no longer matched)`,
         );
@@ -131,9 +150,18 @@ export function passProblems<T>(
   return [...new Set(problems)];
 }
 
+/** How many distinct keys the sorter was given; it is spent after. */
+async function countDistinct(keys: KeySorter): Promise<number> {
+  let distinct = 0;
+  for await (const _key of keys.sorted()) distinct += 1;
+  return distinct;
+}
+
 /**
  * One read of the whole listing: the first page says the total and the page size the server
- * really serves, then every other offset is requested in parallel, `concurrency` at a time.
+ * really serves, then every other offset is requested in parallel, `concurrency` at a time. Each
+ * page's records go to the destination as the page arrives (one page at a time, in arrival
+ * order); the pass keeps an outline of each page and counts distinct keys through a sorter.
  * A failure on the first page of the first pass throws (nothing was read: the site is unusable);
  * any other failure ends the pass as `failed`, keeping what was read, except a rejected client,
  * which throws wherever it happens.
@@ -142,13 +170,43 @@ export async function readPass<T>(
   options: PassOptions<T>,
   tally: Tally,
   firstPass: boolean,
-): Promise<PassOutcome<T>> {
-  const failed = (error: unknown, pages: readonly OffsetPage<T>[]): PassOutcome<T> => {
+): Promise<PassOutcome> {
+  const keys = options.openKeySorter();
+  try {
+    return await readPassInto(options, keys, tally, firstPass);
+  } finally {
+    await keys.dispose();
+  }
+}
+
+async function readPassInto<T>(
+  options: PassOptions<T>,
+  keys: KeySorter,
+  tally: Tally,
+  firstPass: boolean,
+): Promise<PassOutcome> {
+  let handedOver = 0;
+  let handing: Promise<void> = Promise.resolve();
+  // Pages arrive in parallel; they are handed over one after the other, and a worker waits for
+  // its page to be taken, which keeps a slow destination from filling memory.
+  const handOver = (page: OffsetPage<T>): Promise<void> => {
+    const taken = handing.then(async () => {
+      handedOver += page.records.length;
+      for (const record of page.records) await keys.add(options.keyOf(record));
+      await options.destination.add(page.records);
+    });
+    handing = taken.catch(() => {});
+    return taken;
+  };
+  const counted = async () => {
+    const uniqueRecords = await countDistinct(keys);
+    return { uniqueRecords, duplicates: handedOver - uniqueRecords };
+  };
+  const failed = async (error: unknown, pages: readonly PageOutline[]): Promise<PassOutcome> => {
     if (!(error instanceof SiteError) || error.kind === 'auth' || (firstPass && pages.length === 0))
       throw error;
     tally.retries += retriesSpent(error);
-    const { records, duplicates } = dedupe(pages, options.keyOf);
-    return { kind: 'failed', records, total: pages[0]?.total ?? null, duplicates, problem: error.message };
+    return { kind: 'failed', ...(await counted()), total: pages[0]?.total ?? null, problem: error.message };
   };
 
   let first: OffsetPage<T>;
@@ -159,13 +217,14 @@ export async function readPass<T>(
   }
   tally.pages += 1;
   tally.retries += first.retries;
+  await handOver(first);
   let received = first.records.length;
   options.onPage?.(Math.min(received, first.total), first.total);
   const perPage = first.records.length;
   if (perPage === 0 && first.total > 0) {
     return {
       kind: 'inconsistent',
-      records: [],
+      uniqueRecords: 0,
       total: first.total,
       duplicates: 0,
       problem: `the first page was empty while totalResults is ${count(first.total)}`,
@@ -177,33 +236,44 @@ export async function readPass<T>(
   const rest = await mapWithConcurrency(
     offsetsAfterFirst(first.total, perPage),
     options.concurrency,
-    async (start): Promise<OffsetPage<T> | undefined> => {
+    async (start): Promise<PageOutline | undefined> => {
       options.signal?.throwIfAborted();
       if (stopped !== undefined || emptied) return undefined;
+      let page: OffsetPage<T>;
       try {
-        const page = await options.fetchPage(start);
-        // An empty page where records were due: the total is not to be trusted, and requesting
-        // every offset it claims could mean thousands of pointless requests.
-        if (page.records.length === 0) emptied = true;
-        tally.pages += 1;
-        tally.retries += page.retries;
-        received += page.records.length;
-        options.onPage?.(Math.min(received, first.total), first.total);
-        return page;
+        page = await options.fetchPage(start);
       } catch (error) {
         if (error instanceof SiteError && error.kind !== 'auth') stopped ??= { error };
         else throw error;
         return undefined;
       }
+      // An empty page where records were due: the total is not to be trusted, and requesting
+      // every offset it claims could mean thousands of pointless requests.
+      if (page.records.length === 0) emptied = true;
+      tally.pages += 1;
+      tally.retries += page.retries;
+      received += page.records.length;
+      options.onPage?.(Math.min(received, first.total), first.total);
+      await handOver(page);
+      return outlineOf(page, options.keyOf);
     },
   );
-  const pages = [first, ...rest.filter((page): page is OffsetPage<T> => page !== undefined)];
+  const pages = [
+    outlineOf(first, options.keyOf),
+    ...rest.filter((page): page is PageOutline => page !== undefined),
+  ];
   if (stopped !== undefined) return failed(stopped.error, pages);
 
-  const { records, duplicates } = dedupe(pages, options.keyOf);
-  const problems = passProblems(pages, perPage, options.keyOf, records.length);
-  if (problems.length === 0) return { kind: 'consistent', records, total: first.total, duplicates };
+  const { uniqueRecords, duplicates } = await counted();
+  const problems = passProblems(pages, perPage, uniqueRecords);
+  if (problems.length === 0) return { kind: 'consistent', uniqueRecords, total: first.total, duplicates };
   const more =
     problems.length > 1 ? ` (and ${problems.length - 1} more problem${problems.length > 2 ? 's' : ''})` : '';
-  return { kind: 'inconsistent', records, total: first.total, duplicates, problem: `${problems[0]}${more}` };
+  return {
+    kind: 'inconsistent',
+    uniqueRecords,
+    total: first.total,
+    duplicates,
+    problem: `${problems[0]}${more}`,
+  };
 }
