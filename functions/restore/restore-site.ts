@@ -3,6 +3,7 @@ import type { SiteConfig } from '../config/schema.ts';
 import type { CredentialSources } from '../credentials/resolve-credentials.ts';
 import { type ConnectDeps, connectSite, originOf } from '../export/connect-site.ts';
 import { prepareSites } from '../export/prepare-sites.ts';
+import { readLiveSite } from '../export/read-live-site.ts';
 import type { Clock } from '../shared/clock.ts';
 import { ConfigError, SiteError } from '../shared/errors.ts';
 import type { CanonicalGroup, CanonicalUser } from '../shared/model.ts';
@@ -91,7 +92,8 @@ export async function restoreSite(
       `site ${site.id}: rollcall cannot restore into ${prepared.adapter.displayName} yet.`,
     );
 
-  const live = await connector.exportAll();
+  // Read whole: a plan matches snapshot users against live ones by e-mail and by id.
+  const live = await readLiveSite(connector);
   const unfinished = Object.entries(live.listings).filter(([, listing]) => !listing.complete);
   if (unfinished.length > 0) {
     throw new SiteError(

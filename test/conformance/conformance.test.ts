@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { EmulatorFaults } from '../../dev/emulators/shared/faults.ts';
-import type { ProviderExport } from '../../functions/providers/port.ts';
+import type { LiveSite } from '../../functions/export/read-live-site.ts';
+import { readLiveSite } from '../../functions/export/read-live-site.ts';
 import { SiteError } from '../../functions/shared/errors.ts';
 import { connectForTest } from '../support/connect.ts';
 import type { ConformanceSite, ConformanceSiteOptions, ProviderHarness } from './harness.ts';
@@ -112,21 +113,23 @@ function exportOf(
   harness: ProviderHarness,
   site: ConformanceSite,
   credentials: unknown = site.credentials,
-): Promise<ProviderExport> {
+): Promise<LiveSite> {
   const { adapter } = harness;
-  return connectForTest(adapter, {
-    baseUrl: site.baseUrl,
-    credentials: adapter.credentialsSchema.parse(credentials),
-    concurrency: 8,
-  }).exportAll();
+  return readLiveSite(
+    connectForTest(adapter, {
+      baseUrl: site.baseUrl,
+      credentials: adapter.credentialsSchema.parse(credentials),
+      concurrency: 8,
+    }),
+  );
 }
 
-function expectComplete(result: ProviderExport): void {
+function expectComplete(result: LiveSite): void {
   const incomplete = Object.entries(result.listings).filter(([, listing]) => !listing.complete);
   expect(incomplete.map(([name, listing]) => `${name}: ${listing.reason}`)).toEqual([]);
 }
 
-function fieldsOf(result: ProviderExport) {
+function fieldsOf(result: LiveSite) {
   return {
     users: result.users.map(({ raw: _raw, ...fields }) => fields),
     groups: result.groups.map(({ raw: _raw, ...fields }) => fields),

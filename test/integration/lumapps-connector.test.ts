@@ -7,8 +7,9 @@ import {
   type LumAppsUser,
   startLumAppsEmulator,
 } from '../../dev/emulators/lumapps/index.ts';
+import type { LiveSite } from '../../functions/export/read-live-site.ts';
+import { readLiveSite } from '../../functions/export/read-live-site.ts';
 import { lumapps } from '../../functions/providers/lumapps/adapter.ts';
-import type { ProviderExport } from '../../functions/providers/port.ts';
 import { compareKeys } from '../../functions/shared/model.ts';
 import { connectForTest, siteErrorOf } from '../support/connect.ts';
 
@@ -55,7 +56,7 @@ function expectedKeys(site: LumAppsEmulator) {
     .sort(compareKeys);
 }
 
-function expectMatchesGroundTruth(result: ProviderExport, site: LumAppsEmulator): void {
+function expectMatchesGroundTruth(result: LiveSite, site: LumAppsEmulator): void {
   const users = site.state.users();
   expect(result.users.map((user) => user.key)).toEqual(expectedKeys(site));
   const byId = new Map(users.map((user) => [user.id, user]));
@@ -135,7 +136,9 @@ describe('lumapps connector against the emulator', () => {
   it('exports every user, hidden and disabled ones included, equal to the ground truth', async () => {
     const site = await emulator({ seed: 3 });
     const progress: [string, number, number | null][] = [];
-    const result = await connect(site).exportAll({ page: (...args) => progress.push(args) });
+    const result = await readLiveSite(connect(site), {
+      observer: { page: (...args) => progress.push(args) },
+    });
 
     expectMatchesGroundTruth(result, site);
     expect(result.users).toHaveLength(159);
@@ -162,7 +165,7 @@ describe('lumapps connector against the emulator', () => {
 
   it('would come out short without showHidden: the emulator hides hidden users from a plain listing', async () => {
     const site = await emulator({ seed: 4 });
-    const result = await connect(site).exportAll();
+    const result = await readLiveSite(connect(site));
     const hiddenIds = site.state
       .users()
       .filter((user) => user.isHidden === true)
@@ -178,12 +181,14 @@ describe('lumapps connector against the emulator', () => {
   it('renews the token once when it expires mid-listing and carries on', async () => {
     const site = await emulator({ users: 450, seed: 5 });
     let expired = false;
-    const result = await connect(site).exportAll({
-      page: (listing) => {
-        if (listing === 'users' && !expired) {
-          expired = true;
-          site.expireTokens();
-        }
+    const result = await readLiveSite(connect(site), {
+      observer: {
+        page: (listing) => {
+          if (listing === 'users' && !expired) {
+            expired = true;
+            site.expireTokens();
+          }
+        },
       },
     });
     expectMatchesGroundTruth(result, site);
@@ -197,7 +202,7 @@ describe('lumapps connector against the emulator', () => {
 
   it("fails with 'auth' when a freshly issued token is refused too, renewing only once", async () => {
     const site = await emulator({ users: 20, tokenTtlSeconds: 0 });
-    const error = await siteError(connect(site).exportAll());
+    const error = await siteError(readLiveSite(connect(site)));
     expect(error.kind).toBe('auth');
     expect(error.message).toMatch(
       /^LumApps organization "4664706704080896": the API refused a freshly issued token \(401/,
@@ -208,7 +213,7 @@ describe('lumapps connector against the emulator', () => {
   it("fails with 'auth', naming the organization and never the secret, when the client secret is wrong", async () => {
     const site = await emulator({ users: 5 });
     const wrong = `${site.clientSecret}-revoked`;
-    const error = await siteError(connect(site, { clientSecret: wrong }).exportAll());
+    const error = await siteError(readLiveSite(connect(site, { clientSecret: wrong })));
     expect(error.kind).toBe('auth');
     expect(error.message).toMatch(
       /^LumApps organization "4664706704080896": the token endpoint rejected the OAuth client \(401/,
@@ -224,7 +229,7 @@ describe('lumapps connector against the emulator', () => {
   it("fails with 'auth' when the user to act as is not an administrator", async () => {
     const site = await emulator({ users: 30, seed: 6 });
     const member = site.state.users().find((user) => !user.isSuperAdmin) as LumAppsUser;
-    const error = await siteError(connect(site, { userEmail: member.email }).exportAll());
+    const error = await siteError(readLiveSite(connect(site, { userEmail: member.email })));
     expect(error.kind).toBe('auth');
     expect(error.message).toContain('(403, "access_denied")');
     expect(error.message).toContain('enabled administrator');
@@ -238,7 +243,7 @@ describe('lumapps connector against the emulator', () => {
       if (!url.pathname.endsWith('/application-token')) return fetch(input, init);
       return new Response(`{"access_token":"${token}","expires_in":3600}}`, { status: 200 });
     };
-    const error = await siteError(connect(site, { fetch: garbled }).exportAll());
+    const error = await siteError(readLiveSite(connect(site, { fetch: garbled })));
     expect(error.kind).toBe('protocol');
     expect(inspect(error, { depth: 10 })).not.toContain('ThisIsTheBearerToken');
   });
@@ -254,7 +259,7 @@ describe('lumapps connector against the emulator', () => {
 
   it('takes an empty {"more": false} as a complete, empty listing', async () => {
     const site = await emulator({ users: 3, feeds: 0 });
-    const result = await connect(site).exportAll();
+    const result = await readLiveSite(connect(site));
     expect(result.groups).toEqual([]);
     expect(result.listings.groups).toEqual({
       pages: 1,
@@ -269,7 +274,7 @@ describe('lumapps connector against the emulator', () => {
 
   it('ends the users listing incomplete when a page says more but holds nothing, without looping', async () => {
     const site = await emulator({ users: 350, seed: 7, faults: { emptyMore: { page: 2 } } });
-    const result = await connect(site).exportAll();
+    const result = await readLiveSite(connect(site));
     expect(result.listings.users).toMatchObject({ complete: false, pages: 2, uniqueRecords: 100 });
     expect(result.listings.users?.reason).toMatch(
       /^users: stopped after 2 pages \(100 users read\): page 2 said more users follow/,
@@ -287,7 +292,7 @@ describe('lumapps connector against the emulator', () => {
       feeds: 250,
       faults: { emptyMore: { page: 1, route: 'groups-list', items: 'empty' } },
     });
-    const result = await connect(site).exportAll();
+    const result = await readLiveSite(connect(site));
     expect(result.listings.groups).toMatchObject({ complete: false, pages: 1, uniqueRecords: 0 });
     expect(result.listings.groups?.reason).toMatch(
       /^groups: stopped after 1 page \(0 feeds read\): page 1 said more feeds follow/,
@@ -297,7 +302,7 @@ describe('lumapps connector against the emulator', () => {
 
   it('keeps every page of a listing on one query: a cursor replayed with other filters is refused', async () => {
     const site = await emulator({ users: 250, seed: 8 });
-    await connect(site).exportAll();
+    await readLiveSite(connect(site));
     const queries = usersListRequests(site).map(({ query: { cursor: _cursor, ...rest } }) => rest);
     expect(queries.length).toBe(3);
     expect(new Set(queries.map((query) => JSON.stringify(query))).size).toBe(1);
@@ -312,7 +317,7 @@ describe('lumapps connector against the emulator', () => {
       }
       return fetch(input, init);
     };
-    const result = await connect(site, { fetch: forgetful }).exportAll();
+    const result = await readLiveSite(connect(site, { fetch: forgetful }));
     expect(result.listings.users).toMatchObject({ complete: false, pages: 1 });
     expect(result.listings.users?.reason).toContain('The cursor does not belong to this query');
   });
@@ -323,7 +328,7 @@ describe('lumapps connector against the emulator', () => {
       seed: 9,
       faults: { drift: { afterPage: 2, add: 4, remove: 5 } },
     });
-    const result = await connect(site).exportAll();
+    const result = await readLiveSite(connect(site));
     expectMatchesGroundTruth(result, site);
     expect(result.listings.users?.complete).toBe(true);
     expect(result.listings.usersCheck?.complete).toBe(true);
@@ -349,7 +354,7 @@ describe('lumapps connector against the emulator', () => {
       }
       return fetch(input, init);
     };
-    const result = await connect(site, { fetch: vanished }).exportAll();
+    const result = await readLiveSite(connect(site, { fetch: vanished }));
     const joined = site.state.users().filter((user) => !result.users.some((kept) => kept.key === user.id));
     expect(joined.length).toBeGreaterThan(0);
     expect(result.listings.usersCheck?.complete).toBe(true);
@@ -367,7 +372,7 @@ describe('lumapps connector against the emulator', () => {
         return Response.json({ more: false });
       return fetch(input, init);
     };
-    const result = await connect(site, { fetch: blind }).exportAll();
+    const result = await readLiveSite(connect(site, { fetch: blind }));
     expectMatchesGroundTruth(result, site);
     expect(result.listings.users?.complete).toBe(true);
     expect(result.listings.usersCheck?.complete).toBe(false);
@@ -386,7 +391,7 @@ describe('lumapps connector against the emulator', () => {
         truncatedBody: { route: 'groups-list', count: 1 },
       },
     });
-    const result = await connect(site).exportAll();
+    const result = await readLiveSite(connect(site));
     expectMatchesGroundTruth(result, site);
     expect(result.listings.users).toMatchObject({ complete: true, retries: 2 });
     expect(result.listings.groups).toMatchObject({ complete: true, retries: 1 });
@@ -399,7 +404,7 @@ describe('lumapps connector against the emulator', () => {
       if (url.pathname.startsWith(API_ROOT)) return new Response('<html>Not Found</html>', { status: 404 });
       return fetch(input, init);
     };
-    const error = await siteError(connect(site, { fetch: elsewhere }).exportAll());
+    const error = await siteError(readLiveSite(connect(site, { fetch: elsewhere })));
     expect(error.kind).toBe('disabled');
     expect(error.message).toContain('go-cell-001.api.lumapps.com');
   });

@@ -5,8 +5,10 @@ import {
   type LumAppsUser,
   startLumAppsEmulator,
 } from '../../dev/emulators/lumapps/index.ts';
+import type { LiveSite } from '../../functions/export/read-live-site.ts';
+import { readLiveSite } from '../../functions/export/read-live-site.ts';
 import { lumapps } from '../../functions/providers/lumapps/adapter.ts';
-import type { Connector, ProviderExport } from '../../functions/providers/port.ts';
+import type { Connector } from '../../functions/providers/port.ts';
 import type { RestoreStep, RestoreWriter, StepContext } from '../../functions/restore/port.ts';
 import type { CanonicalGroup, CanonicalUser } from '../../functions/shared/model.ts';
 import { connectForTest } from '../support/connect.ts';
@@ -48,7 +50,7 @@ function writerOf(connector: Connector): RestoreWriter {
 
 /** A context that knows the feeds of `live` (same key) plus any re-created ones (old key → new). */
 function contextFor(
-  live: ProviderExport,
+  live: LiveSite,
   options: { dryRun?: boolean; recreated?: ReadonlyMap<string, string> } = {},
 ): StepContext {
   const keys = new Set(live.groups.map((group) => group.key));
@@ -58,20 +60,20 @@ function contextFor(
   };
 }
 
-const userOf = (result: ProviderExport, predicate: (user: CanonicalUser) => boolean): CanonicalUser => {
+const userOf = (result: LiveSite, predicate: (user: CanonicalUser) => boolean): CanonicalUser => {
   const user = result.users.find(predicate);
   if (user === undefined) throw new Error('no such user in the export');
   return user;
 };
-const byEmail = (result: ProviderExport, email: string) =>
+const byEmail = (result: LiveSite, email: string) =>
   result.users.find((user) => user.email?.toLowerCase() === email.toLowerCase());
-const groupOf = (result: ProviderExport, key: string): CanonicalGroup => {
+const groupOf = (result: LiveSite, key: string): CanonicalGroup => {
   const group = result.groups.find((candidate) => candidate.key === key);
   if (group === undefined) throw new Error(`no group ${key} in the export`);
   return group;
 };
 /** An ordinary member of at least two feeds, visible and enabled, not the admin. */
-const member = (site: LumAppsEmulator, result: ProviderExport): CanonicalUser =>
+const member = (site: LumAppsEmulator, result: LiveSite): CanonicalUser =>
   userOf(
     result,
     (user) =>
@@ -109,7 +111,7 @@ describe('lumapps restore writer against the emulator', () => {
   it('re-creates a deleted feed with a new id, which the next export shows', async () => {
     const site = await emulator();
     const connector = connect(site);
-    const before = await connector.exportAll();
+    const before = await readLiveSite(connector);
     const lost = groupOf(before, site.state.feeds()[1]?.id ?? '');
     expect(site.state.removeFeed(lost.key)).toBe(true);
 
@@ -122,7 +124,7 @@ describe('lumapps restore writer against the emulator', () => {
     expect(liveKey).not.toBe(lost.key);
     expect(outcome.detail).toContain(`as ${liveKey}`);
 
-    const after = await connector.exportAll();
+    const after = await readLiveSite(connector);
     const recreated = groupOf(after, liveKey);
     expect(recreated).toMatchObject({ name: lost.name, memberCount: 0 });
     const raw = lost.raw as Record<string, unknown>;
@@ -140,7 +142,7 @@ describe('lumapps restore writer against the emulator', () => {
   it('says a re-created synchronised feed is linked to its identity-provider group again', async () => {
     const site = await emulator();
     const connector = connect(site);
-    const before = await connector.exportAll();
+    const before = await readLiveSite(connector);
     const synced = before.groups.find((group) => (group.raw as { group?: string }).group !== undefined);
     expect(synced).toBeDefined();
     const group = synced as CanonicalGroup;
@@ -159,7 +161,7 @@ describe('lumapps restore writer against the emulator', () => {
     const site = await emulator();
     const connector = connect(site);
     const writer = writerOf(connector);
-    const before = await connector.exportAll();
+    const before = await readLiveSite(connector);
     const lost = member(site, before);
     const [recreatedKey, ...kept] = lost.groups as [string, ...string[]];
     // The user and one of its feeds are gone; the feed comes back first, with a new id.
@@ -171,7 +173,7 @@ describe('lumapps restore writer against the emulator', () => {
     );
     const newFeed = feedOutcome.status === 'done' ? (feedOutcome.liveKey ?? '') : '';
     expect(newFeed).toMatch(/^\d{16}$/);
-    const live = await connector.exportAll();
+    const live = await readLiveSite(connector);
 
     const outcome = await writer.perform(
       { kind: 'create-user', user: lost, groups: lost.groups },
@@ -182,7 +184,7 @@ describe('lumapps restore writer against the emulator', () => {
     const liveKey = outcome.status === 'done' ? (outcome.liveKey ?? '') : '';
     expect(liveKey).not.toBe(lost.key);
 
-    const after = await connector.exportAll();
+    const after = await readLiveSite(connector);
     const restored = byEmail(after, lost.email ?? '');
     expect(restored).toMatchObject({
       key: liveKey,
@@ -209,7 +211,7 @@ describe('lumapps restore writer against the emulator', () => {
   it('answers "exists" with the live id when the e-mail is already on the site, changing nothing', async () => {
     const site = await emulator();
     const connector = connect(site);
-    const before = await connector.exportAll();
+    const before = await readLiveSite(connector);
     const present = member(site, before);
     const outcome = await writerOf(connector).perform(
       { kind: 'create-user', user: present, groups: present.groups },
@@ -222,7 +224,7 @@ describe('lumapps restore writer against the emulator', () => {
   it('enables a disabled user by saving the whole object back with status "enabled"', async () => {
     const site = await emulator();
     const connector = connect(site);
-    const snapshot = await connector.exportAll();
+    const snapshot = await readLiveSite(connector);
     const user = member(site, snapshot);
     site.state.updateUser(user.key, { status: 'disabled' });
 
@@ -231,7 +233,7 @@ describe('lumapps restore writer against the emulator', () => {
       contextFor(snapshot),
     );
     expect(outcome).toMatchObject({ status: 'done', liveKey: user.key });
-    const after = await connector.exportAll();
+    const after = await readLiveSite(connector);
     expect(userOf(after, (candidate) => candidate.key === user.key)).toMatchObject({
       status: 'active',
       groups: user.groups,
@@ -253,7 +255,7 @@ describe('lumapps restore writer against the emulator', () => {
   it('leaves a hidden user hidden when enabling it, and says so', async () => {
     const site = await emulator();
     const connector = connect(site);
-    const snapshot = await connector.exportAll();
+    const snapshot = await readLiveSite(connector);
     const user = member(site, snapshot);
     site.state.updateUser(user.key, { status: 'disabled', isHidden: true });
     const outcome = await writerOf(connector).perform(
@@ -268,7 +270,7 @@ describe('lumapps restore writer against the emulator', () => {
   it('adds lost memberships to an existing user, skipping the feeds it is still in', async () => {
     const site = await emulator();
     const connector = connect(site);
-    const snapshot = await connector.exportAll();
+    const snapshot = await readLiveSite(connector);
     const user = member(site, snapshot);
     const [kept, ...lost] = user.groups as [string, ...string[]];
     site.state.updateUser(user.key, {
@@ -276,7 +278,7 @@ describe('lumapps restore writer against the emulator', () => {
         (subscription) => !lost.includes(subscription.feed),
       ),
     });
-    const live = await connector.exportAll();
+    const live = await readLiveSite(connector);
     expect(userOf(live, (candidate) => candidate.key === user.key).groups).toEqual([kept]);
     site.resetRequestLog();
 
@@ -285,7 +287,7 @@ describe('lumapps restore writer against the emulator', () => {
       contextFor(live),
     );
     expect(outcome).toMatchObject({ status: 'done' });
-    const after = await connector.exportAll();
+    const after = await readLiveSite(connector);
     expect(userOf(after, (candidate) => candidate.key === user.key).groups).toEqual(user.groups);
     expect(site.writes.map((request) => request.write)).toEqual(
       lost.map((feed) => ({
@@ -302,7 +304,7 @@ describe('lumapps restore writer against the emulator', () => {
     const site = await emulator();
     const connector = connect(site);
     const writer = writerOf(connector);
-    const snapshot = await connector.exportAll();
+    const snapshot = await readLiveSite(connector);
     const user = member(site, snapshot);
     const group = groupOf(snapshot, user.groups[0] ?? '');
     const context = contextFor(snapshot, { dryRun: true });
@@ -329,7 +331,7 @@ describe('lumapps restore writer against the emulator', () => {
     const site = await emulator();
     const connector = connect(site);
     const writer = writerOf(connector);
-    const snapshot = await connector.exportAll();
+    const snapshot = await readLiveSite(connector);
     const user = member(site, snapshot);
     const group = groupOf(snapshot, user.groups[0] ?? '');
     const context = contextFor(snapshot, { dryRun: true });
@@ -370,11 +372,11 @@ describe('lumapps restore writer against the emulator', () => {
     const site = await emulator();
     const connector = connect(site);
     const writer = writerOf(connector);
-    const snapshot = await connector.exportAll();
+    const snapshot = await readLiveSite(connector);
     const user = member(site, snapshot);
     const gone = user.groups[1] ?? '';
     site.state.removeFeed(gone);
-    const live = await connector.exportAll();
+    const live = await readLiveSite(connector);
     site.resetRequestLog();
 
     const outcome = await writer.perform(
@@ -399,7 +401,7 @@ describe('lumapps restore writer against the emulator', () => {
     const site = await emulator();
     const connector = connect(site);
     const writer = writerOf(connector);
-    const snapshot = await connector.exportAll();
+    const snapshot = await readLiveSite(connector);
     const group = groupOf(snapshot, site.state.feeds()[0]?.id ?? '');
     // A snapshot record the API refuses: an identity provider the feed link does not accept.
     const odd = {
@@ -438,7 +440,7 @@ describe('lumapps restore writer against the emulator', () => {
     const site = await emulator({ faults: { serverErrors: { route: 'write', count: 1, status: 503 } } });
     const connector = connect(site);
     const writer = writerOf(connector);
-    const snapshot = await connector.exportAll();
+    const snapshot = await readLiveSite(connector);
     const group = groupOf(snapshot, site.state.feeds()[2]?.id ?? '');
     site.state.removeFeed(group.key);
 
@@ -460,7 +462,7 @@ describe('lumapps restore writer against the emulator', () => {
   it('retries a membership change (safe to repeat) and renews an expired token before a write', async () => {
     const site = await emulator();
     const connector = connect(site);
-    const snapshot = await connector.exportAll();
+    const snapshot = await readLiveSite(connector);
     const user = member(site, snapshot);
     const [kept, lost] = user.groups as [string, string];
     site.state.updateUser(user.key, {

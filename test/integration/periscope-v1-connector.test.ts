@@ -2,8 +2,10 @@ import { inspect } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type PeriscopeV1Faults, startPeriscopeV1Emulator } from '../../dev/emulators/periscope-v1/index.ts';
 import type { PeriscopeV1Group, PeriscopeV1User } from '../../dev/emulators/periscope-v1/types.ts';
+import type { LiveSite } from '../../functions/export/read-live-site.ts';
+import { readLiveSite } from '../../functions/export/read-live-site.ts';
 import { periscopeV1 } from '../../functions/providers/periscope-v1/adapter.ts';
-import type { ListingReport, ProviderExport } from '../../functions/providers/port.ts';
+import type { ListingReport } from '../../functions/providers/port.ts';
 import { adapterFor } from '../../functions/providers/registry.ts';
 import { createHttpClient } from '../../functions/shared/http/create-http-client.ts';
 import type { CanonicalGroup, CanonicalUser } from '../../functions/shared/model.ts';
@@ -73,7 +75,7 @@ function expectedGroups(
     .sort(byKey);
 }
 
-function expectMatchesGroundTruth(result: ProviderExport, site: Emulator): void {
+function expectMatchesGroundTruth(result: LiveSite, site: Emulator): void {
   const users = site.state.users();
   expect(result.users).toEqual(expectedUsers(users));
   expect(result.groups).toEqual(expectedGroups(site.state.groups(), users));
@@ -132,7 +134,9 @@ describe('periscope-v1 connector against the emulator', () => {
     async (count) => {
       const site = await emulator({ users: count, seed: count });
       const progress: [string, number, number | null][] = [];
-      const result = await connect(site).exportAll({ page: (...args) => progress.push(args) });
+      const result = await readLiveSite(connect(site), {
+        observer: { page: (...args) => progress.push(args) },
+      });
 
       expectMatchesGroundTruth(result, site);
       expect(result.users).toHaveLength(count);
@@ -155,7 +159,7 @@ describe('periscope-v1 connector against the emulator', () => {
 
   it('round-trips a hostile seeded site (mixed case, plus addresses, formulas, RTL, emoji)', async () => {
     const site = await emulator({ users: 500, groups: 40, seed: 7 });
-    const result = await connect(site).exportAll();
+    const result = await readLiveSite(connect(site));
     expectMatchesGroundTruth(result, site);
     expect(result.listings.users).toMatchObject({ pages: 5, reportedTotal: 500, complete: true });
     expect(result.users.some((user) => user.email !== user.key)).toBe(true);
@@ -174,7 +178,7 @@ describe('periscope-v1 connector against the emulator', () => {
       tfa_enabled: false,
     }));
     const site = await emulator({ data: { users, groups: [] } });
-    const result = await connect(site).exportAll();
+    const result = await readLiveSite(connect(site));
     expectMatchesGroundTruth(result, site);
     expect(result.listings.users).toMatchObject({ pages: 2, complete: true });
     expect(site.requests.filter((request) => request.path === '/api/v1/users').map((r) => r.query)).toEqual([
@@ -185,7 +189,7 @@ describe('periscope-v1 connector against the emulator', () => {
 
   it('fetches the details of groups whose names hold spaces, /, %, # and ?', async () => {
     const site = await emulator({ users: 30, groups: 12, seed: 3 });
-    const result = await connect(site).exportAll();
+    const result = await readLiveSite(connect(site));
     const names = result.groups.map((group) => group.name);
     for (const awkward of [
       'Finance & Accounting',
@@ -214,7 +218,7 @@ describe('periscope-v1 connector against the emulator', () => {
       previousLast = last;
     });
     const site = await emulator({ users: 250, seed: 11 });
-    const result = await connect(site, { fetch: replaying }).exportAll();
+    const result = await readLiveSite(connect(site, { fetch: replaying }));
     expectMatchesGroundTruth(result, site);
     expect(result.listings.users).toMatchObject({
       pages: 3,
@@ -235,7 +239,7 @@ describe('periscope-v1 connector against the emulator', () => {
       }
     });
     const site = await emulator({ users: 20, seed: 5 });
-    const result = await connect(site, { fetch: twin }).exportAll();
+    const result = await readLiveSite(connect(site, { fetch: twin }));
     expect(result.listings.users?.complete).toBe(false);
     expect(result.listings.users?.reason).toMatch(/share their key with a different record/);
   });
@@ -267,7 +271,7 @@ describe('periscope-v1 connector against the emulator', () => {
     ];
     it.each(cases)('%s', async (_name, faults, listing, retries) => {
       const site = await emulator({ users: 250, seed: 21, faults });
-      const result = await connect(site).exportAll();
+      const result = await readLiveSite(connect(site));
       expectMatchesGroundTruth(result, site);
       expect(result.listings[listing]).toMatchObject({ complete: true, retries });
       for (const report of Object.values(result.listings)) expect(report.complete).toBe(true);
@@ -277,7 +281,7 @@ describe('periscope-v1 connector against the emulator', () => {
   describe('ends a listing as incomplete, with the reason, and keeps what was read', () => {
     it('a cursor that repeats forever', async () => {
       const site = await emulator({ users: 450, seed: 2, faults: { repeatCursor: { fromPage: 2 } } });
-      const result = await connect(site).exportAll();
+      const result = await readLiveSite(connect(site));
       expect(result.listings.users).toMatchObject({ complete: false, reportedTotal: 450 });
       expect(result.listings.users?.reason).toMatch(/cursor it had already sent/);
       expect(result.listings.users?.pages).toBeLessThanOrEqual(3);
@@ -305,7 +309,7 @@ describe('periscope-v1 connector against the emulator', () => {
         return json({ total_users: 150, users_this_page: 100, next_page_start: `cursor-${page + 1}`, users });
       };
       const site = await emulator({ users: 0 });
-      const result = await connect(site, { fetch: endless }).exportAll();
+      const result = await readLiveSite(connect(site, { fetch: endless }));
       // ceil(150 / 100) * 2 + 2 = 6 pages at most.
       expect(result.listings.users).toMatchObject({ complete: false, pages: 6, uniqueRecords: 600 });
       expect(result.listings.users?.reason).toBe(
@@ -321,7 +325,7 @@ describe('periscope-v1 connector against the emulator', () => {
         seed: 2,
         faults: { repeatCursor: { fromPage: 1, route: 'groups-list' } },
       });
-      const result = await connect(site).exportAll();
+      const result = await readLiveSite(connect(site));
       expect(result.listings.groups).toMatchObject({ complete: false });
       expect(result.listings.groups?.reason).toMatch(/^groups: stopped after 2 pages .*already sent/);
       complete(result.listings.users);
@@ -334,7 +338,7 @@ describe('periscope-v1 connector against the emulator', () => {
       [{ add: 2, remove: 5 }, 297, 299],
     ])('users added or removed during the export (%o)', async (change, reported, collected) => {
       const site = await emulator({ users: 300, seed: 9, faults: { drift: { afterPage: 2, ...change } } });
-      const result = await connect(site).exportAll();
+      const result = await readLiveSite(connect(site));
       expect(result.listings.users).toEqual({
         pages: Math.ceil(collected / 100),
         reportedTotal: reported,
@@ -348,7 +352,7 @@ describe('periscope-v1 connector against the emulator', () => {
 
     it('drift behind the cursor only: the count adds up and so does the data', async () => {
       const site = await emulator({ users: 300, seed: 9, faults: { drift: { afterPage: 1, add: 3 } } });
-      const result = await connect(site).exportAll();
+      const result = await readLiveSite(connect(site));
       expect(result.listings.users).toMatchObject({ complete: true, reportedTotal: 303, uniqueRecords: 303 });
       expectMatchesGroundTruth(result, site);
     });
@@ -359,7 +363,7 @@ describe('periscope-v1 connector against the emulator', () => {
         seed: 4,
         faults: { truncatedBody: { route: 'users-list', after: 1, count: Infinity } },
       });
-      const result = await connect(site).exportAll();
+      const result = await readLiveSite(connect(site));
       expect(result.listings.users).toMatchObject({ complete: false, pages: 1, uniqueRecords: 100 });
       expect(result.listings.users?.reason).toMatch(
         /^users: stopped after 1 page \(100 users read\): .*not valid JSON/,
@@ -373,7 +377,7 @@ describe('periscope-v1 connector against the emulator', () => {
         seed: 4,
         faults: { serverErrors: { route: 'users-list', after: 2, count: Infinity, status: 502 } },
       });
-      const result = await connect(site, { maxRetries: 2 }).exportAll();
+      const result = await readLiveSite(connect(site, { maxRetries: 2 }));
       expect(result.listings.users).toMatchObject({
         complete: false,
         pages: 2,
@@ -393,7 +397,7 @@ describe('periscope-v1 connector against the emulator', () => {
         seed: 8,
         faults: { serverErrors: { route: 'group-detail', after: 3, count: Infinity, status: 503 } },
       });
-      const result = await connect(site, { maxRetries: 1, concurrency: 1 }).exportAll();
+      const result = await readLiveSite(connect(site, { maxRetries: 1, concurrency: 1 }));
       expect(result.listings.groupDetails).toMatchObject({
         complete: false,
         pages: 3,
@@ -417,7 +421,7 @@ describe('periscope-v1 connector against the emulator', () => {
         if (url.pathname === '/api/v1/groups') site.state.removeGroup('Team #1');
         return response;
       };
-      const result = await connect(site, { fetch: deleting }).exportAll();
+      const result = await readLiveSite(connect(site, { fetch: deleting }));
       expect(result.listings.groupDetails).toMatchObject({ complete: false });
       expect(result.listings.groupDetails?.reason).toBe(
         'groupDetails: "Team #1" was deleted during the export (404 on the details)',
@@ -432,7 +436,7 @@ describe('periscope-v1 connector against the emulator', () => {
       const wrongKey = 'deadbeef-0000-4996-8a38-e91aa9f1';
       for (const run of [
         () => connect(site, { apiKey: wrongKey }).verify(),
-        () => connect(site, { apiKey: wrongKey }).exportAll(),
+        () => readLiveSite(connect(site, { apiKey: wrongKey })),
       ]) {
         const error = await siteError(run());
         expect(error.kind).toBe('auth');
@@ -455,7 +459,7 @@ describe('periscope-v1 connector against the emulator', () => {
         }
         return fetch(input, init);
       };
-      const error = await siteError(connect(site, { fetch: revoking }).exportAll());
+      const error = await siteError(readLiveSite(connect(site, { fetch: revoking })));
       expect(error.kind).toBe('auth');
     });
 
@@ -496,7 +500,7 @@ describe('periscope-v1 connector against the emulator', () => {
         concurrency: 1,
       });
 
-      const error = await siteError(connector.exportAll());
+      const error = await siteError(readLiveSite(connector));
 
       expect(error.kind).toBe('auth');
       expect(backOffs).toBeGreaterThan(0);
@@ -504,7 +508,7 @@ describe('periscope-v1 connector against the emulator', () => {
 
     it('the API not enabled: disabled', async () => {
       const site = await emulator({ users: 5, apiEnabled: false });
-      const error = await siteError(connect(site).exportAll());
+      const error = await siteError(readLiveSite(connect(site)));
       expect(error.kind).toBe('disabled');
       expect(error.message).toMatch(/the User and Group Management API is not enabled for this site \(404/);
       expect(error.message).toMatch(/or the base URL .* is wrong/);
@@ -516,7 +520,7 @@ describe('periscope-v1 connector against the emulator', () => {
       const { host } = new URL(site.url);
       await site.close();
       running.splice(running.indexOf(site), 1);
-      const error = await siteError(connect(site, { maxRetries: 1 }).exportAll());
+      const error = await siteError(readLiveSite(connect(site, { maxRetries: 1 })));
       expect(error.kind).toBe('unreachable');
       expect(error.message).toContain(`cannot reach ${host}`);
       expect(error.message).toContain('ECONNREFUSED');
@@ -527,7 +531,7 @@ describe('periscope-v1 connector against the emulator', () => {
         users: 5,
         faults: { serverErrors: { route: 'any', count: Infinity, status: 503 } },
       });
-      const error = await siteError(connect(site, { maxRetries: 2 }).exportAll());
+      const error = await siteError(readLiveSite(connect(site, { maxRetries: 2 })));
       expect(error.kind).toBe('server');
       expect(error.message).toMatch(/HTTP 503 after 3 attempts/);
     });
@@ -537,7 +541,7 @@ describe('periscope-v1 connector against the emulator', () => {
       const broken = rewritingUsersPages((page) => {
         (page.users as Record<string, unknown>[])[2] = { email: 'x@example.com' };
       });
-      const error = await siteError(connect(site, { fetch: broken }).exportAll());
+      const error = await siteError(readLiveSite(connect(site, { fetch: broken })));
       expect(error.kind).toBe('protocol');
       expect(error.message).toMatch(
         /page 1 of the users listing does not match the documented shape: users\[2\]\.first_name/,

@@ -4,8 +4,10 @@ import {
   type PeriscopeV2Role,
   startPeriscopeV2Emulator,
 } from '../../dev/emulators/periscope-v2/index.ts';
+import type { LiveSite } from '../../functions/export/read-live-site.ts';
+import { readLiveSite } from '../../functions/export/read-live-site.ts';
 import { periscopeV2 } from '../../functions/providers/periscope-v2/adapter.ts';
-import type { ListingReport, ProviderExport } from '../../functions/providers/port.ts';
+import type { ListingReport } from '../../functions/providers/port.ts';
 import type { CanonicalGroup, CanonicalUser } from '../../functions/shared/model.ts';
 import { connectForTest, siteErrorOf } from '../support/connect.ts';
 
@@ -136,7 +138,9 @@ describe('periscope-v2 connector against the emulator', () => {
     async (count) => {
       const site = await emulator({ users: count, seed: count });
       const progress: [string, number, number | null][] = [];
-      const result = await connect(site).exportAll({ page: (...args) => progress.push(args) });
+      const result = await readLiveSite(connect(site), {
+        observer: { page: (...args) => progress.push(args) },
+      });
 
       expect(fieldsAndRaw(result)).toEqual(expectedExport(site));
       expect(result.listings.users).toEqual({
@@ -162,7 +166,7 @@ describe('periscope-v2 connector against the emulator', () => {
 
   it('reads users from /api/v2 and roles and dashboards from /api/v1, roles before users', async () => {
     const site = await emulator({ users: 150, dashboards: 120 });
-    await connect(site).exportAll();
+    await readLiveSite(connect(site));
     const routes = site.requests.map((request) => `${request.method} ${request.path} ${request.status}`);
     expect(new Set(routes)).toEqual(
       new Set(['GET /api/v1/roles 200', 'GET /api/v1/dashboards 200', 'GET /api/v2/users 200']),
@@ -193,7 +197,7 @@ describe('periscope-v2 connector against the emulator', () => {
         })),
       });
 
-      const result = await connect(site).exportAll();
+      const result = await readLiveSite(connect(site));
       expect(result.listings.dashboards).toEqual({
         pages: Math.max(1, Math.ceil(count / 100)),
         reportedTotal: null,
@@ -228,7 +232,7 @@ describe('periscope-v2 connector against the emulator', () => {
         previousLast = last;
       });
       const site = await emulator({ users: 10, dashboards: 250, seed: 6 });
-      const result = await connect(site, { fetch: overlapping }).exportAll();
+      const result = await readLiveSite(connect(site, { fetch: overlapping }));
       expect(result.listings.dashboards).toMatchObject({
         pages: 3,
         uniqueRecords: 250,
@@ -244,7 +248,7 @@ describe('periscope-v2 connector against the emulator', () => {
         dashboards: 450,
         faults: { repeatCursor: { fromPage: 2, route: 'groups-list' } },
       });
-      const result = await connect(site).exportAll();
+      const result = await readLiveSite(connect(site));
       expect(result.listings.dashboards).toMatchObject({ complete: false, pages: 3, uniqueRecords: 300 });
       expect(result.listings.dashboards?.reason).toMatch(/^dashboards: stopped after 3 pages .*already sent/);
       complete(result.listings.users);
@@ -257,7 +261,7 @@ describe('periscope-v2 connector against the emulator', () => {
         serverErrors: { route: 'group-detail', after: 1, count: Number.POSITIVE_INFINITY, status: 502 },
       };
       const site = await emulator({ users: 30, dashboards: 250, faults: later });
-      const result = await connect(site, { maxRetries: 1 }).exportAll();
+      const result = await readLiveSite(connect(site, { maxRetries: 1 }));
       expect(result.listings.dashboards).toMatchObject({
         complete: false,
         pages: 1,
@@ -268,7 +272,7 @@ describe('periscope-v2 connector against the emulator', () => {
       complete(result.listings.users);
 
       site.setFaults({ serverErrors: { route: 'group-detail', count: Number.POSITIVE_INFINITY } });
-      const failure = await siteError(connect(site, { maxRetries: 1 }).exportAll());
+      const failure = await siteError(readLiveSite(connect(site, { maxRetries: 1 })));
       expect(failure.kind).toBe('server');
     });
   });
@@ -279,7 +283,7 @@ describe('periscope-v2 connector against the emulator', () => {
       const idless = site.state.roles().filter((role) => role.permissions.length === 0);
       expect(idless.length).toBeGreaterThanOrEqual(2);
 
-      const result = await connect(site).exportAll();
+      const result = await readLiveSite(connect(site));
       expect(fieldsAndRaw(result)).toEqual(expectedExport(site));
       expect(result.listings.roles).toMatchObject({ complete: true, reportedTotal: null });
       expect(result.listings.roles?.warnings).toEqual(
@@ -295,7 +299,7 @@ describe('periscope-v2 connector against the emulator', () => {
     it('keys them by id again once the API sends it', async () => {
       const site = await emulator({ users: 10, rolesWithoutIds: true });
       site.state.setRolesWithoutIds(false);
-      const result = await connect(site).exportAll();
+      const result = await readLiveSite(connect(site));
       expect(result.listings.roles?.warnings).toBeUndefined();
       expect(result.groups.every((group) => group.key === group.id)).toBe(true);
       expect(fieldsAndRaw(result)).toEqual(expectedExport(site));
@@ -309,7 +313,7 @@ describe('periscope-v2 connector against the emulator', () => {
         if (call === 1 && first) first.roles.push('ghost-role-id');
       });
       const site = await emulator({ users: 15 });
-      const result = await connect(site, { fetch: ghostly }).exportAll();
+      const result = await readLiveSite(connect(site, { fetch: ghostly }));
       expect(result.listings.users).toMatchObject({ complete: true });
       expect(result.listings.users?.warnings).toEqual([
         '1 role reference(s) on user records match no listed role (first: "ghost-role-id"); each is kept as ' +
@@ -323,7 +327,7 @@ describe('periscope-v2 connector against the emulator', () => {
       const granting = site.state.roles().find((role) => role.permissions.length > 0);
       const gone = granting?.permissions[0]?.object_id;
       site.state.setDashboards(site.state.dashboards().filter((d) => String(d.id) !== gone));
-      const result = await connect(site).exportAll();
+      const result = await readLiveSite(connect(site));
       expect(result.listings.dashboards).toMatchObject({ complete: true, uniqueRecords: 19 });
       expect(result.listings.dashboards?.warnings?.[0]).toMatch(
         new RegExp(
@@ -342,7 +346,7 @@ describe('periscope-v2 connector against the emulator', () => {
         seed: 9,
         faults: { drift: { afterPage: 2, add: 2, remove: 5 } },
       });
-      const result = await connect(site).exportAll();
+      const result = await readLiveSite(connect(site));
       expect(result.listings.users).toMatchObject({ complete: false, reportedTotal: 297 });
       expect(result.listings.users?.reason).toMatch(/^users: the API reported 297 users, \d+ were collected/);
     });
@@ -351,7 +355,7 @@ describe('periscope-v2 connector against the emulator', () => {
   describe('fails the site clearly, naming it and never the key', () => {
     it('when the Users and Roles API is off for the site', async () => {
       const site = await emulator({ users: 5, apiEnabled: false });
-      for (const attempt of [connect(site).exportAll(), connect(site).verify()]) {
+      for (const attempt of [readLiveSite(connect(site)), connect(site).verify()]) {
         const failure = await siteError(attempt);
         expect(failure.kind).toBe('disabled');
         expect(failure.message).toMatch(
@@ -364,7 +368,7 @@ describe('periscope-v2 connector against the emulator', () => {
     it('when the key is wrong', async () => {
       const site = await emulator({ users: 5 });
       const apiKey = `${site.apiKey}-revoked`;
-      for (const attempt of [connect(site, { apiKey }).exportAll(), connect(site, { apiKey }).verify()]) {
+      for (const attempt of [readLiveSite(connect(site, { apiKey })), connect(site, { apiKey }).verify()]) {
         const failure = await siteError(attempt);
         expect(failure.kind).toBe('auth');
         expect(failure.message).toContain('Periscope site "acme"');
@@ -377,7 +381,7 @@ describe('periscope-v2 connector against the emulator', () => {
       // Not in `running`: it is closed here, before the export.
       const site = await startPeriscopeV2Emulator({ site: 'acme', users: 1 });
       await site.close();
-      const failure = await siteError(connect(site, { maxRetries: 0 }).exportAll());
+      const failure = await siteError(readLiveSite(connect(site, { maxRetries: 0 })));
       expect(failure.kind).toBe('unreachable');
     });
   });
@@ -392,6 +396,6 @@ describe('periscope-v2 connector against the emulator', () => {
 });
 
 /** The export without its listings, for comparing with the ground truth. */
-function fieldsAndRaw(result: ProviderExport) {
+function fieldsAndRaw(result: LiveSite) {
   return { users: result.users, groups: result.groups };
 }

@@ -6,6 +6,7 @@ import {
   type TrivoreGroup,
   type TrivoreUser,
 } from '../../dev/emulators/trivore/index.ts';
+import { readLiveSite } from '../../functions/export/read-live-site.ts';
 import type { ProviderAdapter } from '../../functions/providers/port.ts';
 import {
   createTrivoreAdapter,
@@ -14,6 +15,7 @@ import {
 } from '../../functions/providers/trivore/adapter.ts';
 import { compareKeys } from '../../functions/shared/model.ts';
 import { connectForTest, siteErrorOf } from '../support/connect.ts';
+import { recordingTarget } from '../support/recording-target.ts';
 
 const running: TrivoreEmulator[] = [];
 afterEach(async () => {
@@ -103,7 +105,7 @@ const isUsersList = (url: URL) => url.pathname === '/api/rest/v1/user';
 describe('trivore connector', () => {
   it('exports every user and group exactly as the ground truth, raw records included', async () => {
     const site = await emulator({ users: 1234, groups: 12 });
-    const result = await connect(site).exportAll();
+    const result = await readLiveSite(connect(site));
     const users = site.state.users();
     expect(result.users).toEqual(expectedUsers(users));
     expect(result.groups).toEqual(expectedGroups(site.state.groups(), users));
@@ -120,7 +122,7 @@ describe('trivore connector', () => {
 
   it('requests the first page, then every other offset once, 500 a page, sorted by id', async () => {
     const site = await emulator({ users: 2600 });
-    await connect(site).exportAll();
+    await readLiveSite(connect(site));
     const requests = usersListed(site);
     expect(requests[0]?.query).toEqual({ startIndex: '0', count: '500', sortBy: 'id' });
     const offsets = requests.map((request) => Number(request.query.startIndex)).sort(byNumber);
@@ -142,7 +144,7 @@ describe('trivore connector', () => {
       }
     };
     const adapter = createTrivoreAdapter({ pageSize: 50 });
-    const result = await connect(site, { adapter, fetch: counting, concurrency: 3 }).exportAll();
+    const result = await readLiveSite(connect(site, { adapter, fetch: counting, concurrency: 3 }));
     expect(result.listings.users?.complete).toBe(true);
     expect(result.users).toHaveLength(1000);
     // 1000 users, 50 a page with one record of overlap: the first page and 20 more.
@@ -158,7 +160,7 @@ describe('trivore connector', () => {
 
   it('adapts to a server that serves fewer records a page than asked for', async () => {
     const site = await emulator({ users: 450, maxCount: 100 });
-    const result = await connect(site).exportAll();
+    const result = await readLiveSite(connect(site));
     expect(result.listings.users).toMatchObject({ complete: true, uniqueRecords: 450 });
     const offsets = usersListed(site).map((request) => Number(request.query.startIndex));
     expect(offsets.sort(byNumber)).toEqual([0, 99, 198, 297, 396]);
@@ -166,7 +168,7 @@ describe('trivore connector', () => {
 
   it('reads the listing again when users were added and removed mid-scan, and keeps the site as it ended', async () => {
     const site = await emulator({ users: 2000, faults: { drift: { afterPage: 2, add: 4, remove: 5 } } });
-    const result = await connect(site).exportAll();
+    const result = await readLiveSite(connect(site));
     expect(result.listings.users?.complete).toBe(true);
     expect(result.listings.users?.warnings?.[0]).toContain('the first read did not add up');
     expect(result.listings.users?.pages).toBe(10);
@@ -186,7 +188,7 @@ describe('trivore connector', () => {
         return undefined;
       },
     });
-    const result = await connect(site, { fetch: churning }).exportAll();
+    const result = await readLiveSite(connect(site, { fetch: churning }));
     expect(result.listings.users?.complete).toBe(false);
     expect(result.listings.users?.reason).toMatch(
       /users: the listing did not add up .+ a second full read did not add up/,
@@ -195,7 +197,7 @@ describe('trivore connector', () => {
 
   it('never calls a stuck offset complete', async () => {
     const site = await emulator({ users: 2000, faults: { repeatCursor: { fromPage: 2 } } });
-    const result = await connect(site).exportAll();
+    const result = await readLiveSite(connect(site));
     expect(result.listings.users?.complete).toBe(false);
     expect(result.listings.users?.reason).toContain('stuck offset');
   });
@@ -213,7 +215,7 @@ describe('trivore connector', () => {
         if (isUsersList(asked)) body.startIndex = Number(asked.searchParams.get('startIndex'));
       },
     });
-    const result = await connect(site, { fetch: oneBased }).exportAll();
+    const result = await readLiveSite(connect(site, { fetch: oneBased }));
     expect(result.listings.users?.complete).toBe(false);
     expect(result.listings.users?.reason).toContain('records moved between the pages');
   });
@@ -227,7 +229,7 @@ describe('trivore connector', () => {
         delete body.resources;
       },
     });
-    const error = await siteError(connect(site, { fetch: scim }).exportAll());
+    const error = await siteError(readLiveSite(connect(site, { fetch: scim })));
     expect(error.kind).toBe('protocol');
     expect(error.message).toContain('SCIM-style "Resources"');
   });
@@ -235,7 +237,7 @@ describe('trivore connector', () => {
   it('fails with kind auth on wrong credentials, naming the server and client but never the secret', async () => {
     const site = await emulator({ users: 5 });
     const credentials = { ...site.credentials, clientSecret: 'revoked-secret-value' };
-    const error = await siteError(connect(site, { credentials }).exportAll());
+    const error = await siteError(readLiveSite(connect(site, { credentials })));
     expect(error.kind).toBe('auth');
     expect(error.message).toContain(`client ${site.credentials.clientId}`);
     expect(error.message).toContain('HTTP 401');
@@ -245,12 +247,12 @@ describe('trivore connector', () => {
 
   it('shows the permission a 403 names, for users and for groups', async () => {
     const site = await emulator({ users: 5, deniedPermissions: ['ACCOUNT_VIEW'] });
-    const users = await siteError(connect(site).exportAll());
+    const users = await siteError(readLiveSite(connect(site)));
     expect(users.kind).toBe('auth');
     expect(users.message).toContain('lacks the permission ACCOUNT_VIEW');
     expect(users.message).toContain('"Client does not have required permission ACCOUNT_VIEW."');
     site.setDeniedPermissions(['GROUP_VIEW']);
-    const groups = await siteError(connect(site).exportAll());
+    const groups = await siteError(readLiveSite(connect(site)));
     expect(groups.message).toContain('lacks the permission GROUP_VIEW');
   });
 
@@ -264,7 +266,7 @@ describe('trivore connector', () => {
             })
           : undefined,
     });
-    expect((await siteError(connect(site, { fetch: revoked }).exportAll())).kind).toBe('auth');
+    expect((await siteError(readLiveSite(connect(site, { fetch: revoked })))).kind).toBe('auth');
   });
 
   it('ends the users listing incomplete, keeping what it read, when a later page keeps failing', async () => {
@@ -272,7 +274,7 @@ describe('trivore connector', () => {
       users: 1500,
       faults: { serverErrors: { route: 'users-list', after: 1, count: Number.POSITIVE_INFINITY } },
     });
-    const result = await connect(site, { maxRetries: 1, concurrency: 1 }).exportAll();
+    const result = await readLiveSite(connect(site, { maxRetries: 1, concurrency: 1 }));
     expect(result.listings.users?.complete).toBe(false);
     expect(result.listings.users?.reason).toMatch(
       /^users: stopped after 1 page \(500 users read\): .*kept failing/,
@@ -291,7 +293,7 @@ describe('trivore connector', () => {
             })
           : undefined,
     });
-    const result = await connect(site, { fetch: noSort }).exportAll();
+    const result = await readLiveSite(connect(site, { fetch: noSort }));
     expect(result.listings.users?.complete).toBe(true);
     expect(result.listings.users?.warnings?.[0]).toContain('the server refused sortBy=id');
     expect(result.users).toEqual(expectedUsers(site.state.users()));
@@ -302,7 +304,7 @@ describe('trivore connector', () => {
     const ghost = 'ffffffffffffffffffffffff';
     const target = site.state.users()[0];
     site.state.updateUser(target?.id ?? '', { memberOf: [ghost] });
-    const result = await connect(site).exportAll();
+    const result = await readLiveSite(connect(site));
     expect(result.listings.users?.complete).toBe(true);
     expect(result.users.find((user) => user.key === target?.id)?.groups).toEqual([ghost]);
     expect(result.listings.users?.warnings).toEqual([
@@ -312,20 +314,20 @@ describe('trivore connector', () => {
 
   it('pages groups the same way when there are more than a page of them', async () => {
     const site = await emulator({ users: 20, groups: 620 });
-    const result = await connect(site).exportAll();
+    const result = await readLiveSite(connect(site));
     expect(result.listings.groups).toMatchObject({ complete: true, uniqueRecords: 620, pages: 2 });
     expect(result.groups).toEqual(expectedGroups(site.state.groups(), site.state.users()));
   });
 
   it('finds the API under a base URL that already ends in the API path', async () => {
     const site = await emulator({ users: 4 });
-    const result = await connect(site, { baseUrl: `${site.url}/api/rest/v1/` }).exportAll();
+    const result = await readLiveSite(connect(site, { baseUrl: `${site.url}/api/rest/v1/` }));
     expect(result.users).toHaveLength(4);
   });
 
   it('says the base URL looks wrong when the API path is not there', async () => {
     const site = await emulator({ users: 4 });
-    const error = await siteError(connect(site, { baseUrl: `${site.url}/elsewhere` }).exportAll());
+    const error = await siteError(readLiveSite(connect(site, { baseUrl: `${site.url}/elsewhere` })));
     expect(error.kind).toBe('protocol');
     expect(error.message).toContain('base URL');
   });
@@ -337,17 +339,21 @@ describe('trivore connector', () => {
     expect(site.requests[0]?.query).toMatchObject({ startIndex: '0', count: '1' });
   });
 
-  it('hands the sorted users to the observer once and reports progress per page', async () => {
+  it('hands the users to the sink page by page as they arrive and reports progress per page', async () => {
     const site = await emulator({ users: 1100 });
-    const batches: number[] = [];
     const pages: [string, number, number | null][] = [];
-    const result = await connect(site).exportAll({
-      users: (batch) => batches.push(batch.length),
+    const target = recordingTarget({
       page: (listing, records, total) => pages.push([listing, records, total]),
     });
-    expect(batches).toEqual([1100]);
+    const result = await target.exportWith(connect(site));
+    expect(target.batches).toEqual([500, 500, 102]);
     expect(pages.filter(([listing]) => listing === 'users')).toHaveLength(3);
     expect(pages.at(-1)?.[1]).toBeLessThanOrEqual(1100);
-    expect(result.users.map((user) => user.key)).toEqual(site.state.users().map((user) => user.id));
+    expect(result.users).toMatchObject({ uniqueUsers: 1100, duplicatesDropped: 2 });
+    expect(result.listings.users).toMatchObject({
+      uniqueRecords: 1100,
+      duplicatesDropped: 2,
+      complete: true,
+    });
   });
 });

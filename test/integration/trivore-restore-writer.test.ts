@@ -6,7 +6,8 @@ import {
   type TrivoreGroup,
   type TrivoreUser,
 } from '../../dev/emulators/trivore/index.ts';
-import type { ProviderExport } from '../../functions/providers/port.ts';
+import type { LiveSite } from '../../functions/export/read-live-site.ts';
+import { readLiveSite } from '../../functions/export/read-live-site.ts';
 import { trivore } from '../../functions/providers/trivore/adapter.ts';
 import type { RestoreStep, RestoreWriter, StepContext } from '../../functions/restore/port.ts';
 import type { CanonicalGroup, CanonicalUser } from '../../functions/shared/model.ts';
@@ -51,9 +52,9 @@ function context(site: TrivoreEmulator, created: Record<string, string> = {}, dr
   };
 }
 
-const userIn = (snapshot: ProviderExport, key: string) =>
+const userIn = (snapshot: LiveSite, key: string) =>
   snapshot.users.find((user) => user.key === key) as CanonicalUser;
-const groupIn = (snapshot: ProviderExport, key: string) =>
+const groupIn = (snapshot: LiveSite, key: string) =>
   snapshot.groups.find((group) => group.key === key) as CanonicalGroup;
 
 /** A user with an e-mail address, in at least two groups, who is not locked. */
@@ -88,7 +89,7 @@ describe('trivore restore writer', () => {
 
   it('creates a deleted group again: a new id, visible with its name and description in the next export', async () => {
     const site = await emulator();
-    const snapshot = await connect(site).exportAll();
+    const snapshot = await readLiveSite(connect(site));
     const old = site.state.groups().find((group) => group.description) as TrivoreGroup;
     site.state.removeGroup(old.id);
 
@@ -100,7 +101,7 @@ describe('trivore restore writer', () => {
     const liveKey = (outcome as { liveKey: string }).liveKey;
     expect(liveKey).not.toBe(old.id);
 
-    const after = await connect(site).exportAll();
+    const after = await readLiveSite(connect(site));
     expect(after.groups.find((group) => group.key === liveKey)).toMatchObject({
       id: liveKey,
       name: old.name,
@@ -126,7 +127,7 @@ describe('trivore restore writer', () => {
   it('creates a deleted user into a re-created group, memberOf remapped, nothing server-owned sent', async () => {
     const site = await emulator();
     const user = memberOfTwo(site);
-    const snapshot = await connect(site).exportAll();
+    const snapshot = await readLiveSite(connect(site));
     const [lostGroup, keptGroup] = user.memberOf as [string, string];
     site.state.removeUser(user.id);
     site.state.removeGroup(lostGroup);
@@ -146,7 +147,7 @@ describe('trivore restore writer', () => {
     const liveKey = (created as { liveKey: string }).liveKey;
     expect(liveKey).not.toBe(user.id);
 
-    const after = await connect(site).exportAll();
+    const after = await readLiveSite(connect(site));
     const restored = after.users.find((u) => u.key === liveKey);
     expect(restored).toMatchObject({
       email: userIn(snapshot, user.id).email,
@@ -176,7 +177,7 @@ describe('trivore restore writer', () => {
   it('creates a user locked in the snapshot locked: a restore never unlocks anyone', async () => {
     const site = await emulator();
     const locked = site.state.users().find((user) => user.locked && user.emails.length > 0) as TrivoreUser;
-    const snapshot = await connect(site).exportAll();
+    const snapshot = await readLiveSite(connect(site));
     site.state.removeUser(locked.id);
     const outcome = await writerOf(site).perform(
       { kind: 'create-user', user: userIn(snapshot, locked.id), groups: locked.memberOf },
@@ -196,7 +197,7 @@ describe('trivore restore writer', () => {
   it('adds lost memberships by writing back the whole record: existing groups and fields are kept', async () => {
     const site = await emulator();
     const user = memberOfTwo(site);
-    const snapshot = await connect(site).exportAll();
+    const snapshot = await readLiveSite(connect(site));
     const [lost, ...kept] = user.memberOf as [string, ...string[]];
     site.state.updateUser(user.id, { memberOf: kept });
     // Joined on the site after the plan was made: must survive the write.
@@ -223,7 +224,7 @@ describe('trivore restore writer', () => {
       mfaMethod: user.mfaMethod,
     });
     expect(writes(site).map((write) => `${write.method} ${write.status}`)).toEqual(['PUT 200']);
-    const after = await connect(site).exportAll();
+    const after = await readLiveSite(connect(site));
     expect(after.users.find((u) => u.key === user.id)?.groups).toEqual(
       [...kept, joinedSince.id, lost].sort(),
     );
@@ -237,7 +238,7 @@ describe('trivore restore writer', () => {
   it('sends no write in a dry run, checks each step locally and says so', async () => {
     const site = await emulator();
     const user = memberOfTwo(site);
-    const snapshot = await connect(site).exportAll();
+    const snapshot = await readLiveSite(connect(site));
     const [lostGroup, keptGroup] = user.memberOf as [string, string];
     site.state.removeUser(user.id);
     site.state.removeGroup(lostGroup);
@@ -278,7 +279,7 @@ describe('trivore restore writer', () => {
   it('rejects a step whose snapshot group has no live key, naming it, and sends nothing', async () => {
     const site = await emulator();
     const user = memberOfTwo(site);
-    const snapshot = await connect(site).exportAll();
+    const snapshot = await readLiveSite(connect(site));
     const [lostGroup, keptGroup] = user.memberOf as [string, string];
     site.state.removeGroup(lostGroup);
     site.state.removeUser(user.id);
@@ -310,7 +311,7 @@ describe('trivore restore writer', () => {
 
   it('rejects a write the site refuses, with the reason in its own words', async () => {
     const site = await emulator({ deniedPermissions: ['GROUP_CREATE'] });
-    const snapshot = await connect(site).exportAll();
+    const snapshot = await readLiveSite(connect(site));
     const group = site.state.groups()[0] as TrivoreGroup;
     site.state.removeGroup(group.id);
     const refused = await writerOf(site).perform(
@@ -345,7 +346,7 @@ describe('trivore restore writer', () => {
 
   it('answers exists, with the live id, when a create meets a duplicate', async () => {
     const site = await emulator();
-    const snapshot = await connect(site).exportAll();
+    const snapshot = await readLiveSite(connect(site));
     const group = site.state.groups()[3] as TrivoreGroup;
     const user = site.state.users().find((u) => u.emails.length > 0) as TrivoreUser;
     const writer = writerOf(site);
@@ -371,7 +372,7 @@ describe('trivore restore writer', () => {
 
   it('looks before sending a POST again: a lost answer never creates a group twice', async () => {
     const site = await emulator();
-    const snapshot = await connect(site).exportAll();
+    const snapshot = await readLiveSite(connect(site));
     const [first, second] = site.state.groups() as [TrivoreGroup, TrivoreGroup];
     site.state.removeGroup(first.id);
     site.state.removeGroup(second.id);
@@ -402,7 +403,7 @@ describe('trivore restore writer', () => {
 
   it('rejects a create the server keeps failing, after looking each time, having created nothing', async () => {
     const site = await emulator({ faults: { serverErrors: { route: 'write', count: Infinity } } });
-    const snapshot = await connect(site).exportAll();
+    const snapshot = await readLiveSite(connect(site));
     const group = site.state.groups()[0] as TrivoreGroup;
     site.state.removeGroup(group.id);
     const outcome = await writerOf(site).perform(
@@ -416,7 +417,7 @@ describe('trivore restore writer', () => {
 
   it('throws when the site is unusable (credentials refused), and never shows the secret', async () => {
     const site = await emulator();
-    const snapshot = await connect(site).exportAll();
+    const snapshot = await readLiveSite(connect(site));
     const group = site.state.groups()[0] as TrivoreGroup;
     const wrongSecret = 'revoked-secret-Xy9';
     const error = await siteErrorOf(
@@ -454,7 +455,7 @@ describe('trivore restore writer', () => {
   it('never sends a DELETE', async () => {
     const site = await emulator();
     const user = memberOfTwo(site);
-    const snapshot = await connect(site).exportAll();
+    const snapshot = await readLiveSite(connect(site));
     const [lost, ...kept] = user.memberOf as [string, ...string[]];
     site.state.updateUser(user.id, { memberOf: kept });
     site.state.removeGroup(lost);

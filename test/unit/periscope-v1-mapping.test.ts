@@ -1,9 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  countMembers,
-  toCanonicalGroup,
-  toCanonicalUser,
-} from '../../functions/providers/periscope-v1/mapping.ts';
+import { toCanonicalGroup, toCanonicalUser } from '../../functions/providers/periscope-v1/mapping.ts';
 import {
   groupDetailSchema,
   userRecordSchema,
@@ -87,14 +83,15 @@ describe('periscope-v1 mapping', () => {
     expect(badDate.error?.issues[0]?.message).toBe('not an ISO-8601 timestamp');
   });
 
-  it('maps a group detail with its dashboards and counts members once per user', () => {
+  it("maps a group detail with its dashboards, and names each of a user's groups once", () => {
     const detail = { name: 'Sales', access: 'Sql', dashboards: [{ name: 'Pipeline', access: 'Edit' }] };
-    const users = [monica, { ...monica, email: 'rachel@example.com', groups: ['All Users'] }].map((record) =>
-      toCanonicalUser(userRecordSchema.parse(record), record),
-    );
-    const members = countMembers(users);
-    expect(Object.fromEntries(members)).toEqual({ 'All Users': 2, Sales: 1 });
-    const group = toCanonicalGroup(groupDetailSchema.parse(detail), detail, members.get('Sales') ?? 0);
+    const users = [
+      monica,
+      { ...monica, email: 'rachel@example.com', groups: ['All Users', 'All Users'] },
+    ].map((record) => toCanonicalUser(userRecordSchema.parse(record), record));
+    // The sink counts members from these lists, so a group named twice must count once.
+    expect(users.map((user) => user.groups)).toEqual([['All Users', 'Sales'], ['All Users']]);
+    const group = toCanonicalGroup(groupDetailSchema.parse(detail), detail, 1);
     expect(group).toEqual({ key: 'Sales', name: 'Sales', access: 'Sql', memberCount: 1, raw: detail });
     expect(canonicalGroupSchema.parse(group)).toEqual(group);
   });

@@ -3,6 +3,7 @@ import { collectOffsetListing } from '../../functions/providers/trivore/offset-l
 import {
   type OffsetPage,
   offsetsAfterFirst,
+  outlineOf,
   passProblems,
 } from '../../functions/providers/trivore/offset-pass.ts';
 import { SiteError } from '../../functions/shared/errors.ts';
@@ -71,16 +72,17 @@ describe('passProblems', () => {
     records,
     retries: 0,
   });
+  const outlines = (list: readonly OffsetPage<string>[]) => list.map((one) => outlineOf(one, (id) => id));
   const all = ids(25);
   const pages = [page(0, all.slice(0, 10)), page(9, all.slice(9, 19)), page(18, all.slice(18, 25))];
 
   it('finds nothing wrong with pages that add up', () => {
-    expect(passProblems(pages, 10, (id) => id, 25)).toEqual([]);
+    expect(passProblems(outlines(pages), 10, 25)).toEqual([]);
   });
 
   it('names a stuck offset first', () => {
     const stuck = [pages[0], pages[1], page(18, all.slice(9, 19))] as OffsetPage<string>[];
-    const problems = passProblems(stuck, 10, (id) => id, 19);
+    const problems = passProblems(outlines(stuck), 10, 19);
     expect(problems[0]).toContain('same records for startIndex 9 and 18');
   });
 
@@ -90,7 +92,7 @@ describe('passProblems', () => {
       page(9, all.slice(10, 20), 24),
       page(18, all.slice(19, 25), 25, 17),
     ] as OffsetPage<string>[];
-    const problems = passProblems(shifted, 10, (id) => id, 25).join('\n');
+    const problems = passProblems(outlines(shifted), 10, 25).join('\n');
     expect(problems).toContain('totalResults changed from 25 to 24');
     expect(problems).toContain('records moved between the pages at startIndex 0 and 9');
     expect(problems).toContain('held 6 records where 7 were due');
