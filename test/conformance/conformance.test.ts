@@ -39,6 +39,13 @@ describe.each(harnesses.map((harness) => [harness.adapter.id, harness] as const)
     expect(fieldsOf(result)).toEqual(site.expected());
   });
 
+  it('exports the ground truth with a memory budget so small that every export spills several runs', async () => {
+    const site = await start({ users: 3 * page + 7, groups: 4, inactiveUsers: true });
+    const result = await exportOf(harness, site, site.credentials, { memoryBudgetBytes: tinyMemoryBudget });
+    expectComplete(result);
+    expect(fieldsOf(result)).toEqual(site.expected());
+  });
+
   it('includes every inactive user (hidden, disabled, locked), each with its status', async () => {
     const site = await start({ users: page + 3, groups: 3, inactiveUsers: true });
     const result = await exportOf(harness, site);
@@ -109,10 +116,14 @@ describe.each(harnesses.map((harness) => [harness.adapter.id, harness] as const)
   });
 });
 
+/** Small enough that a few users fill it: every export below spills several sorted runs to disk. */
+const tinyMemoryBudget = 4 * 1024;
+
 function exportOf(
   harness: ProviderHarness,
   site: ConformanceSite,
   credentials: unknown = site.credentials,
+  options: { readonly memoryBudgetBytes?: number } = {},
 ): Promise<LiveSite> {
   const { adapter } = harness;
   return readLiveSite(
@@ -121,6 +132,7 @@ function exportOf(
       credentials: adapter.credentialsSchema.parse(credentials),
       concurrency: 8,
     }),
+    options,
   );
 }
 

@@ -228,6 +228,21 @@ describe('periscope-v1 connector against the emulator', () => {
     });
   });
 
+  it('sorts records a server sends out of e-mail order into place, and says how many there were', async () => {
+    const reversed = rewritingUsersPages((page, pageNumber) => {
+      if (pageNumber === 2) (page.users as unknown[]).reverse();
+    });
+    const site = await emulator({ users: 250, seed: 13 });
+    const result = await readLiveSite(connect(site, { fetch: reversed }));
+    expectMatchesGroundTruth(result, site);
+    const secondPage = expectedUsers(site.state.users()).slice(100, 200);
+    expect(result.listings.users).toMatchObject({ uniqueRecords: 250, duplicatesDropped: 0, complete: true });
+    expect(result.listings.users?.warnings).toEqual([
+      `99 user record(s) arrived out of key order (first: "${secondPage.at(-2)?.key}" after ` +
+        `"${secondPage.at(-1)?.key}"), although the API pages in e-mail order; they were sorted into place before writing.`,
+    ]);
+  });
+
   it('does not merge two accounts whose emails differ only in case without saying so', async () => {
     const twin = rewritingUsersPages((page, pageNumber) => {
       const users = page.users as { email: string }[];

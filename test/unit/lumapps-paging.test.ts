@@ -91,6 +91,18 @@ describe('lumapps more/cursor paging', () => {
     expect(stale.report.reason).toMatch(/a page that brought no new records/);
   });
 
+  it('ends incomplete when a server cycles through pages it already served under new cursors', async () => {
+    const { asked, run } = scripted([
+      { records: ['a', 'b'], more: true, cursor: 'c1' },
+      { records: ['c', 'd'], more: true, cursor: 'c2' },
+      { records: ['a', 'b'], more: true, cursor: 'c3' },
+    ]);
+    const result = await run();
+    expect(result.report).toMatchObject({ complete: false, uniqueRecords: 4, duplicatesDropped: 2 });
+    expect(result.report.reason).toMatch(/a page that brought no new records/);
+    expect(asked).toEqual([null, 'c1', 'c2']);
+  });
+
   it('throws a failure on the first page, and ends a later failure incomplete', async () => {
     const down = new SiteError('server', 'LumApps organization "1": the API kept failing');
     await expect(scripted([down]).run()).rejects.toBe(down);

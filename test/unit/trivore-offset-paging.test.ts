@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { collectOffsetListing } from '../../functions/providers/trivore/offset-listing.ts';
+import { memoryKeySorter } from '../../functions/providers/shared/memory-key-sorter.ts';
+import { collectOffsetListing, readOffsetListing } from '../../functions/providers/trivore/offset-listing.ts';
 import {
   type OffsetPage,
   offsetsAfterFirst,
@@ -133,6 +134,32 @@ describe('collectOffsetListing', () => {
     expect(result.records.sort()).toEqual(truth.sort());
     expect(result.report.complete).toBe(true);
     expect(result.report.warnings?.[0]).toContain('the first read did not add up');
+  });
+
+  it('hands each page to the destination as it arrives and restarts it before a second read', async () => {
+    const server = fakeServer(ids(50), 10, (_start, call, records) => {
+      if (call === 2) records.splice(3, 1);
+    });
+    const events: string[] = [];
+    const report = await readOffsetListing<string>({
+      listing: 'users',
+      pageSize: 10,
+      concurrency: 1,
+      keyOf: (id) => id,
+      fetchPage: server.fetchPage,
+      destination: {
+        add: async (batch) => void events.push(`add ${batch.length}`),
+        restart: async () => void events.push('restart'),
+      },
+      openKeySorter: memoryKeySorter,
+    });
+    expect(report).toMatchObject({ complete: true, uniqueRecords: 49, duplicatesDropped: 5, pages: 12 });
+    // The first read's pages (the last came back short), a restart, then the second read's pages.
+    expect(events).toEqual([
+      ...['add 10', 'add 10', 'add 10', 'add 10', 'add 10', 'add 4'],
+      'restart',
+      ...['add 10', 'add 10', 'add 10', 'add 10', 'add 10', 'add 4'],
+    ]);
   });
 
   it('leaves the listing incomplete when the second read does not add up either', async () => {
