@@ -12,6 +12,7 @@ export type {
   KeySorter,
   ListingReport,
   ProviderExport,
+  ScratchSorting,
   UserSink,
   UserSinkOptions,
   UsersSummary,

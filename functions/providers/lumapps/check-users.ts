@@ -1,8 +1,7 @@
 import { mapWithConcurrency } from '../../shared/concurrency.ts';
 import { SiteError } from '../../shared/errors.ts';
-import type { ScratchSorting } from '../../shared/export-model.ts';
 import type { CanonicalUser } from '../../shared/model.ts';
-import type { ExportObserver, KeySorter, ListingReport, UserSink } from '../port.ts';
+import type { ExportObserver, KeySorter, ListingReport, ScratchSorting, UserSink } from '../port.ts';
 import { alignSorted } from '../shared/align-sorted.ts';
 import { cursorListingReport } from '../shared/cursor-listing.ts';
 import { retriesSpent } from '../shared/retries.ts';

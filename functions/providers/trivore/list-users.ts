@@ -1,6 +1,5 @@
-import type { ScratchSorting } from '../../shared/export-model.ts';
 import type { CanonicalUser } from '../../shared/model.ts';
-import type { ExportObserver, ListingReport, UserSink } from '../port.ts';
+import type { ExportObserver, ListingReport, ScratchSorting, UserSink } from '../port.ts';
 import { withWarnings } from '../shared/with-warnings.ts';
 import { type TrivoreApi, usersPath } from './api.ts';
 import { fetchOffsetPage, type PageRequest, type SortPreference } from './listing-page.ts';
