@@ -1,7 +1,9 @@
+import { resolve } from 'node:path';
 import { type Clock, systemClock } from '../functions/shared/clock.ts';
 import { parseDuration } from '../functions/shared/duration.ts';
 import { ConfigError } from '../functions/shared/errors.ts';
 import { runIdFor, scheduledAtOf } from '../functions/snapshot/layout.ts';
+import { defaultSpillSettings, type SpillSettings } from '../functions/snapshot/spill/spill-directory.ts';
 
 /** Flags every command takes. */
 export interface GlobalOptions {
@@ -47,6 +49,29 @@ export function parseExpires(value: string, flag: string, maxSeconds: number): n
     );
   }
   return seconds;
+}
+
+/**
+ * `--spill-dir` and `--sort-memory`: where an export sorts users an API does not send in key
+ * order, and how many megabytes of them it keeps in memory before it writes a sorted run there.
+ */
+export function parseSpill(
+  directory: string | undefined,
+  memoryMb: string | undefined,
+): SpillSettings | undefined {
+  if (directory === undefined && memoryMb === undefined) return undefined;
+  const defaults = defaultSpillSettings();
+  let memoryBudgetBytes = defaults.memoryBudgetBytes;
+  if (memoryMb !== undefined) {
+    const megabytes = Number(memoryMb);
+    if (!/^\d+$/.test(memoryMb) || megabytes < 1 || megabytes > 65_536) {
+      throw new ConfigError(
+        `--sort-memory: "${memoryMb}" is not a whole number of megabytes from 1 to 65536, such as 64.`,
+      );
+    }
+    memoryBudgetBytes = megabytes * 1024 * 1024;
+  }
+  return { directory: resolve(directory ?? defaults.directory), memoryBudgetBytes };
 }
 
 /** Commander's accumulator for repeatable flags such as `--site`. */

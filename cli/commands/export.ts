@@ -7,13 +7,28 @@ import { TOOL_VERSION } from '../../functions/shared/tool-version.ts';
 import { type CliClients, type CommandContext, createContext } from '../context.ts';
 import { formatSeconds, renderTable, toJson } from '../format.ts';
 import { type CliIo, exitCodes } from '../io.ts';
-import { collect, type GlobalOptions, parseAsOf } from '../options.ts';
+import { collect, type GlobalOptions, parseAsOf, parseSpill } from '../options.ts';
 import { progressReporter } from '../progress.ts';
 
 export interface ExportOptions extends GlobalOptions {
   site: string[];
   store?: string;
   asOf?: string;
+  spillDir?: string;
+  sortMemory?: string;
+}
+
+/** The flags that shape how an export sorts: `export` and `run` take them. */
+export function spillFlags(command: Command): Command {
+  return command
+    .option(
+      '--spill-dir <dir>',
+      'where users an API does not send in key order are sorted on disk (default: the system temp directory)',
+    )
+    .option(
+      '--sort-memory <mb>',
+      'megabytes of users kept in memory before a sorted run is written (default: 64)',
+    );
 }
 
 export function registerExport(
@@ -22,7 +37,7 @@ export function registerExport(
   clients: CliClients,
   setExit: (code: number) => void,
 ) {
-  program
+  const command = program
     .command('export')
     .description('export every user, group and membership of the selected sites (default: all)')
     .option('--site <id>', 'export only this site (repeatable)', collect, [])
@@ -33,14 +48,14 @@ export function registerExport(
     .option(
       '--as-of <iso>',
       'the scheduled time of the run: decides the run id and the date partition (default: now)',
-    )
-    .action(async (_options, command: Command) => {
-      const options = command.optsWithGlobals<ExportOptions>();
-      const context = await createContext(options.config, io, clients);
-      const run = await exportSelectedSites(options, context, io, clients);
-      if (options.json) io.stdout.write(toJson(run));
-      setExit(run.ok ? exitCodes.ok : exitCodes.siteFailed);
-    });
+    );
+  spillFlags(command).action(async (_options, command: Command) => {
+    const options = command.optsWithGlobals<ExportOptions>();
+    const context = await createContext(options.config, io, clients);
+    const run = await exportSelectedSites(options, context, io, clients);
+    if (options.json) io.stdout.write(toJson(run));
+    setExit(run.ok ? exitCodes.ok : exitCodes.siteFailed);
+  });
 }
 
 /** Exports the sites the flags select and, unless `--json`, prints the run for people. */
@@ -53,6 +68,7 @@ export async function exportSelectedSites(
   const sites = selectSites(context.loaded.config, options.site, context.configName);
   const scheduledAt = parseAsOf(options.asOf, systemClock);
   const store = context.store(options.store);
+  const spill = parseSpill(options.spillDir, options.sortMemory);
   const run = await context.inConfigFile(
     exportSites(sites, scheduledAt, context.credentialSources, {
       store,
@@ -61,6 +77,7 @@ export async function exportSelectedSites(
       toolVersion: TOOL_VERSION,
       ...(clients.sleep === undefined ? {} : { sleep: clients.sleep }),
       progress: progressReporter(io, !options.json),
+      ...(spill === undefined ? {} : { spill }),
     }),
   );
   if (!options.json) printRun(io, run.runId, run.scheduledAt, run.sites, options.debug === true);

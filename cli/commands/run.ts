@@ -10,7 +10,7 @@ import { toJson } from '../format.ts';
 import { type CliIo, exitCodes } from '../io.ts';
 import { collect } from '../options.ts';
 import { auditFlags } from './audit.ts';
-import { type ExportOptions, exportSelectedSites } from './export.ts';
+import { type ExportOptions, exportSelectedSites, spillFlags } from './export.ts';
 
 interface RunOptions extends ExportOptions {
   failOn?: Severity;
@@ -36,7 +36,7 @@ export function registerRun(
     .option('--site <id>', 'only this site (repeatable)', collect, [])
     .option('--store <uri>', 'use this store instead of the config file’s')
     .option('--as-of <iso>', 'the scheduled time of the run (default: now)');
-  auditFlags(command).action(async (_options, command: Command) => {
+  auditFlags(spillFlags(command)).action(async (_options, command: Command) => {
     const options = command.optsWithGlobals<RunOptions>();
     const context = await createContext(options.config, io, clients);
     const exported = await exportSelectedSites(options, context, io, clients);

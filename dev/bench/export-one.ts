@@ -21,6 +21,9 @@ export interface ExportBenchOptions {
   readonly groups: number;
   readonly latencyMs: number;
   readonly concurrency: number;
+  /** The spill directory the export sorts in; the parent watches its size. */
+  readonly spillDirectory: string;
+  readonly sortMemoryMb: number;
 }
 
 export interface ExportBenchFigures {
@@ -77,7 +80,12 @@ try {
     config.sites,
     systemClock.now(),
     { env: { BENCH_CREDENTIALS: JSON.stringify(emulator.credentials) }, configDirectory: directory },
-    { store: createStore(config.store, { cwd: directory }), clock: systemClock, toolVersion: TOOL_VERSION },
+    {
+      store: createStore(config.store, { cwd: directory }),
+      clock: systemClock,
+      toolVersion: TOOL_VERSION,
+      spill: { directory: options.spillDirectory, memoryBudgetBytes: options.sortMemoryMb * 1024 * 1024 },
+    },
   );
   const wallSeconds = (performance.now() - started) / 1000;
   const cpu = process.cpuUsage(cpuBefore);

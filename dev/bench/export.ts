@@ -5,6 +5,8 @@
  * assertions: the README quotes them.
  */
 import { fork } from 'node:child_process';
+import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { ProviderId } from '../../functions/providers/port.ts';
@@ -19,6 +21,7 @@ const { values } = parseArgs({
     groups: { type: 'string', default: '200' },
     latency: { type: 'string', default: '10' },
     concurrency: { type: 'string', default: '8' },
+    'sort-memory': { type: 'string', default: '64' },
   },
 });
 const providers = (values.provider ?? emulatedProviders) as ProviderId[];
@@ -52,22 +55,28 @@ function floorOf(figures: ExportBenchFigures): { seconds: number; formula: strin
 const rows: string[][] = [];
 const formulas: string[] = [];
 for (const provider of providers) {
+  const spillDirectory = await mkdtemp(join(tmpdir(), 'rollcall-bench-spill-'));
   const options: ExportBenchOptions = {
     provider,
     users: Number(values.users),
     groups: Number(values.groups),
     latencyMs,
     concurrency,
+    spillDirectory,
+    sortMemoryMb: Number(values['sort-memory']),
   };
   const child = fork(join(import.meta.dirname, 'export-one.ts'), [JSON.stringify(options)], {
     execArgv: ['--import', 'tsx'],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
+  const spill = watchSize(spillDirectory);
   const figures = await new Promise<ExportBenchFigures>((resolve, reject) => {
     child.once('message', (message) => resolve(message as ExportBenchFigures));
     child.once('exit', (code) => reject(new Error(`the ${provider} benchmark exited with code ${code}`)));
   });
   child.disconnect();
+  const peakSpillBytes = await spill.stop();
+  await rm(spillDirectory, { recursive: true, force: true });
   const floor = floorOf(figures);
   const ratio = figures.wallSeconds / floor.seconds;
   const requests = Object.values(figures.requests).reduce((sum, n) => sum + (n ?? 0), 0);
@@ -78,9 +87,11 @@ for (const provider of providers) {
     requests.toLocaleString('en-US'),
     `${figures.wallSeconds.toFixed(2)} s`,
     `${figures.cpuSeconds.toFixed(2)} s`,
+    `${((figures.cpuSeconds / figures.users) * 100_000).toFixed(2)} s`,
     `${floor.seconds.toFixed(2)} s`,
     `${ratio.toFixed(3)} (≤ ${floor.target})`,
     `${figures.peakRssMb.toFixed(0)} MB`,
+    `${(peakSpillBytes / 1024 / 1024).toFixed(0)} MB`,
   ]);
   formulas.push(`  ${provider}: floor = ${floor.formula}`);
 }
@@ -92,9 +103,11 @@ const header = [
   'requests',
   'wall',
   'CPU',
+  'CPU/100k',
   'floor',
   'wall ÷ floor',
   'peak RSS',
+  'peak spill',
 ];
 const widths = header.map((name, column) =>
   Math.max(name.length, ...rows.map((row) => (row[column] ?? '').length)),
@@ -104,7 +117,45 @@ const line = (cells: readonly string[]) =>
     .map((cell, column) => cell.padEnd(widths[column] ?? 0))
     .join('  ')
     .trimEnd();
+/**
+ * The largest the spill directory got, polled from this process so the export's own figures are
+ * not disturbed; it sizes the export function's ephemeral storage.
+ */
+function watchSize(directory: string): { stop(): Promise<number> } {
+  let peak = 0;
+  let polling = true;
+  const poll = (async () => {
+    while (polling) {
+      peak = Math.max(peak, await sizeOf(directory));
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  })();
+  return {
+    async stop() {
+      polling = false;
+      await poll;
+      return peak;
+    },
+  };
+}
+
+async function sizeOf(directory: string): Promise<number> {
+  let total = 0;
+  try {
+    for (const entry of await readdir(directory, { recursive: true, withFileTypes: true })) {
+      if (entry.isFile())
+        total += await stat(join(entry.parentPath, entry.name)).then(
+          (s) => s.size,
+          () => 0,
+        );
+    }
+  } catch {
+    // A folder removed between the listing and the stat: counted as what was seen.
+  }
+  return total;
+}
+
 process.stdout.write(
-  `rollcall bench:export · ${new Date().toISOString().slice(0, 10)} · node ${process.version} · ${latencyMs} ms latency · concurrency ${concurrency}\n\n`,
+  `rollcall bench:export · ${new Date().toISOString().slice(0, 10)} · node ${process.version} · ${latencyMs} ms latency · concurrency ${concurrency} · sort memory ${values['sort-memory']} MB\n\n`,
 );
 process.stdout.write(`${[line(header), ...rows.map(line)].join('\n')}\n\n${formulas.join('\n')}\n`);

@@ -2,9 +2,10 @@
  * Two snapshots of a large synthetic site a day apart, written with the real snapshot writer:
  * the input of `npm run bench:audit`. Seeded, so every run measures the same data.
  */
-import type { ListingReport, ProviderExport } from '../../functions/providers/port.ts';
+import type { ListingReport } from '../../functions/shared/export-model.ts';
 import { type CanonicalGroup, type CanonicalUser, compareKeys } from '../../functions/shared/model.ts';
 import { runIdFor } from '../../functions/snapshot/layout.ts';
+import { defaultSpillSettings } from '../../functions/snapshot/spill/spill-directory.ts';
 import { writeSnapshot } from '../../functions/snapshot/write-snapshot.ts';
 import type { ObjectStore } from '../../functions/store/port.ts';
 import { createRng, type Rng } from '../emulators/shared/prng.ts';
@@ -129,11 +130,6 @@ async function write(
     retries: 0,
     complete: true,
   });
-  const data: ProviderExport = {
-    users,
-    groups,
-    listings: { users: listing(users.length), groups: listing(groups.length) },
-  };
   await writeSnapshot({
     store,
     site,
@@ -143,7 +139,17 @@ async function write(
     startedAt: scheduledAt,
     clock: { now: () => new Date(scheduledAt.getTime() + 60_000) },
     toolVersion,
-    data,
+    spill: defaultSpillSettings(),
+    exportInto: async (target) => {
+      const sink = target.openUsers();
+      for (let start = 0; start < users.length; start += 1000)
+        await sink.add(users.slice(start, start + 1000));
+      return {
+        groups,
+        listings: { users: listing(users.length), groups: listing(groups.length) },
+        users: await sink.close(),
+      };
+    },
   });
 }
 

@@ -1,9 +1,11 @@
 import type { SiteConfig } from '../config/schema.ts';
-import type { Connector, ExportObserver, ListingReport, ProviderAdapter } from '../providers/port.ts';
+import type { Connector, ProviderAdapter } from '../providers/port.ts';
 import type { Clock } from '../shared/clock.ts';
-import { runIdFor, snapshotRunPrefix } from '../snapshot/layout.ts';
+import type { ExportObserver, ListingReport } from '../shared/export-model.ts';
+import type { Capabilities } from '../shared/model.ts';
+import { runIdFor } from '../snapshot/layout.ts';
 import type { Manifest } from '../snapshot/manifest.ts';
-import { StreamedUserFiles } from '../snapshot/streamed-user-files.ts';
+import { defaultSpillSettings, type SpillSettings } from '../snapshot/spill/spill-directory.ts';
 import {
   reuseCompleteSnapshot,
   type WriteSnapshotResult,
@@ -11,12 +13,15 @@ import {
 } from '../snapshot/write-snapshot.ts';
 import type { ObjectStore } from '../store/port.ts';
 import { type ConnectDeps, connectSite, originOf } from './connect-site.ts';
+import { exportThroughLegacyPort } from './legacy-port.ts';
 import { type SiteFailure, siteFailure } from './site-failure.ts';
 
 export interface ExportDeps extends ConnectDeps {
   readonly store: ObjectStore;
   readonly clock: Clock;
   readonly progress?: (siteId: string) => ExportObserver | undefined;
+  /** Where users are sorted when an API does not page in key order; default the OS's temp dir, 64 MB. */
+  readonly spill?: SpillSettings;
 }
 
 export type SiteExportResult =
@@ -62,7 +67,7 @@ export async function exportSite<Credentials>(
     const reused = await reuseCompleteSnapshot(deps.store, site.id, runId);
     const written =
       reused ??
-      (await listAndWriteSnapshot(connectSite(site, adapter, credentials, deps), site, scheduledAt, {
+      (await listAndWriteSnapshot(connectSite(site, adapter, credentials, deps), site, adapter, scheduledAt, {
         origin: originOf(site, adapter, credentials),
         startedAt,
         progress,
@@ -96,13 +101,11 @@ export async function exportSite<Credentials>(
   }
 }
 
-/**
- * Lists the site and writes its snapshot, streaming the users' files while the listing pages.
- * On any failure the streamed writes are aborted, so the store keeps none of them.
- */
-async function listAndWriteSnapshot(
+/** Lists the site into the run's snapshot: users streamed into the writer's sink as they page. */
+function listAndWriteSnapshot(
   connector: Connector,
   site: SiteConfig,
+  adapter: { readonly displayName: string; readonly capabilities: Capabilities },
   scheduledAt: Date,
   run: {
     readonly origin: string;
@@ -112,29 +115,20 @@ async function listAndWriteSnapshot(
   },
 ): Promise<WriteSnapshotResult> {
   const { origin, startedAt, progress, deps } = run;
-  const runId = runIdFor(scheduledAt);
-  const streamedUsers = new StreamedUserFiles(deps.store, snapshotRunPrefix(site.id, runId));
-  try {
-    const data = await connector.exportAll({
-      page: (listing, records, total) => progress?.page?.(listing, records, total),
-      users: (batch) => streamedUsers.add(batch),
-    });
-    return await writeSnapshot({
-      store: deps.store,
-      site: site.id,
-      provider: site.provider,
-      origin,
-      runId,
-      scheduledAt,
-      startedAt,
-      clock: deps.clock,
-      toolVersion: deps.toolVersion,
-      data,
-      streamedUsers,
-    });
-  } catch (error) {
-    // Also safe after the writer's finish(): by then every streamed write has settled.
-    await streamedUsers.abort();
-    throw error;
-  }
+  return writeSnapshot({
+    store: deps.store,
+    site: site.id,
+    provider: site.provider,
+    providerName: adapter.displayName,
+    capabilities: adapter.capabilities,
+    origin,
+    runId: runIdFor(scheduledAt),
+    scheduledAt,
+    startedAt,
+    clock: deps.clock,
+    toolVersion: deps.toolVersion,
+    spill: deps.spill ?? defaultSpillSettings(),
+    ...(progress === undefined ? {} : { observer: progress }),
+    exportInto: (target) => exportThroughLegacyPort(connector, target),
+  });
 }

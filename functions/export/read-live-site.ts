@@ -1,25 +1,20 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { Connector } from '../providers/port.ts';
-import type {
-  ExportObserver,
-  ExportTarget,
-  KeySorter,
-  ListingReport,
-  UserSink,
-  UserSinkOptions,
-  UsersSummary,
-} from '../shared/export-model.ts';
-import { type CanonicalGroup, type CanonicalUser, compareKeys } from '../shared/model.ts';
+import type { ExportObserver, ListingReport, ProviderExport, UsersSummary } from '../shared/export-model.ts';
+import type { CanonicalGroup, CanonicalUser } from '../shared/model.ts';
+import { openExportTarget } from '../snapshot/export-target.ts';
+import { parseGzipJsonLines } from '../snapshot/jsonl.ts';
+import { snapshotFiles } from '../snapshot/layout.ts';
+import {
+  DEFAULT_MEMORY_BUDGET_BYTES,
+  defaultSpillSettings,
+  spillError,
+} from '../snapshot/spill/spill-directory.ts';
+import { FileStore } from '../store/file-store.ts';
+import { exportThroughLegacyPort } from './legacy-port.ts';
 
-/**
- * TEMPORARY STAND-IN for the lead's `readLiveSite` (main replaces this file): the same signature,
- * with an in-memory sink (stable sort, later arrival wins) and an in-memory key sorter.
- */
-
-export interface ReadLiveSiteOptions {
-  readonly memoryBudgetBytes?: number;
-  readonly observer?: ExportObserver;
-}
-
+/** A live site as one full export saw it: users sorted by key, each once. */
 export interface LiveSite {
   readonly users: CanonicalUser[];
   readonly groups: CanonicalGroup[];
@@ -27,87 +22,52 @@ export interface LiveSite {
   readonly summary: UsersSummary;
 }
 
-function memorySink(options: UserSinkOptions, done: (users: CanonicalUser[]) => void): UserSink {
-  let added: CanonicalUser[] = [];
-  const excluded = new Set<string>();
-  return {
-    async add(batch) {
-      added.push(...batch);
-    },
-    async restart() {
-      added = [];
-    },
-    exclude(keys) {
-      for (const key of keys) excluded.add(key);
-    },
-    async close() {
-      const sorted = added.map((user, order) => ({ user, order }));
-      sorted.sort((a, b) => compareKeys(a.user.key, b.user.key) || a.order - b.order);
-      const kept: CanonicalUser[] = [];
-      let duplicatesDropped = 0;
-      let differingDuplicates = 0;
-      let firstDifferingKey: string | undefined;
-      for (const { user } of sorted) {
-        const last = kept.at(-1);
-        if (last !== undefined && last.key === user.key) {
-          duplicatesDropped += 1;
-          if (options.sameUser && !options.sameUser(user, last)) {
-            differingDuplicates += 1;
-            firstDifferingKey ??= user.key;
-          }
-          kept[kept.length - 1] = user;
-        } else kept.push(user);
-      }
-      const users = kept.filter((user) => !excluded.has(user.key));
-      const membersByGroup = new Map<string, number>();
-      let memberships = 0;
-      for (const user of users) {
-        for (const group of user.groups) {
-          membersByGroup.set(group, (membersByGroup.get(group) ?? 0) + 1);
-          memberships += 1;
-        }
-      }
-      done(users);
-      return {
-        uniqueUsers: users.length,
-        duplicatesDropped,
-        differingDuplicates,
-        ...(firstDifferingKey === undefined ? {} : { firstDifferingKey }),
-        memberships,
-        membersByGroup,
-      };
-    },
-  };
+export interface ReadLiveSiteOptions {
+  /** Local directory for the spill and the users' files; default the OS's temp dir. */
+  readonly directory?: string;
+  readonly memoryBudgetBytes?: number;
+  readonly observer?: ExportObserver;
 }
 
-function memoryKeySorter(): KeySorter {
-  const keys = new Set<string>();
-  return {
-    async add(key) {
-      keys.add(key);
-    },
-    async *sorted() {
-      yield* [...keys].sort(compareKeys);
-    },
-    async dispose() {
-      keys.clear();
-    },
-  };
-}
-
+/**
+ * Exports a live site through the same sink a snapshot uses (spilled, sorted, de-duplicated) into
+ * a private temporary folder, and reads the users back into memory. For what must hold the live
+ * site whole — a restore plan's live index, and tests — never for the nightly export.
+ */
 export async function readLiveSite(
   connector: Connector,
   options: ReadLiveSiteOptions = {},
 ): Promise<LiveSite> {
-  let users: CanonicalUser[] = [];
-  const target: ExportTarget = {
-    openUsers: (sinkOptions = {}) =>
-      memorySink(sinkOptions, (kept) => {
-        users = kept;
-      }),
-    scratch: { openKeySorter: memoryKeySorter },
-    ...(options.observer === undefined ? {} : { observer: options.observer }),
-  };
-  const result = await connector.exportAll(target);
-  return { users, groups: result.groups, listings: result.listings, summary: result.users };
+  const parent = options.directory ?? defaultSpillSettings().directory;
+  let folder: string;
+  try {
+    folder = await mkdtemp(join(parent, 'rollcall-live-'));
+  } catch (cause) {
+    throw spillError(parent, 'make a folder', cause);
+  }
+  const store = new FileStore(folder);
+  try {
+    const target = await openExportTarget({
+      store,
+      runPrefix: 'live/',
+      spill: {
+        directory: folder,
+        memoryBudgetBytes: options.memoryBudgetBytes ?? DEFAULT_MEMORY_BUDGET_BYTES,
+      },
+      ...(options.observer === undefined ? {} : { observer: options.observer }),
+    });
+    let data: ProviderExport;
+    try {
+      data = await exportThroughLegacyPort(connector, target);
+      await target.usersSink()?.commit();
+    } finally {
+      await target.dispose();
+    }
+    const users: CanonicalUser[] = [];
+    const body = await store.openRead(`live/${snapshotFiles.usersJsonl}`);
+    if (body) for await (const { value } of parseGzipJsonLines(body)) users.push(value as CanonicalUser);
+    return { users, groups: data.groups, listings: data.listings, summary: data.users };
+  } finally {
+    await rm(folder, { recursive: true, force: true });
+  }
 }

@@ -113,36 +113,13 @@ export function groupCsvRow(group: CanonicalGroup): CsvRow {
   return [group.key, group.id, group.name, group.access, group.description, group.memberCount];
 }
 
-export function usersCsv(users: Iterable<CanonicalUser>): Readable {
-  return csvStream(usersCsvHeader, mapIterable(users, userCsvRow));
-}
-
 export function groupsCsv(groups: Iterable<CanonicalGroup>): Readable {
   return csvStream(groupsCsvHeader, mapIterable(groups, groupCsvRow));
 }
 
-export function membershipsCsv(memberships: Iterable<Membership>): Readable {
-  return csvStream(membershipsCsvHeader, memberships);
-}
-
-/** One user × group pair: `[userKey, groupKey]`. */
-export type Membership = readonly [userKey: string, groupKey: string];
-
-/**
- * Every membership, in the users' order (sorted by key) and then by group key, each pair once.
- * Lazy: a 50,000-user site never holds the whole list.
- */
-export function* membershipsOf(users: Iterable<CanonicalUser>): Generator<Membership> {
-  for (const user of users) yield* membershipsOfUser(user);
-}
-
-/** One user's memberships, by group key, each once. */
-export function* membershipsOfUser(user: CanonicalUser): Generator<Membership> {
-  const groups = [...user.groups].sort();
-  for (let i = 0; i < groups.length; i++) {
-    const group = groups[i] as string;
-    if (i === 0 || group !== groups[i - 1]) yield [user.key, group];
-  }
+/** The group keys of a user's rows in memberships.csv: sorted by code unit, each once. */
+export function membershipGroupKeys(user: CanonicalUser): string[] {
+  return [...new Set(user.groups)].sort();
 }
 
 function* mapIterable<T, U>(items: Iterable<T>, map: (item: T) => U): Generator<U> {

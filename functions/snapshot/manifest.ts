@@ -27,6 +27,18 @@ export const manifestSchema = z.strictObject({
   tool: z.strictObject({ name: z.literal('rollcall'), version: z.string() }),
   site: z.string(),
   provider: z.string(),
+  /** The provider's name for people, e.g. "Periscope Data (User and Group API)". */
+  providerName: z.string().optional(),
+  /** Which audit fields the provider has, so the audit needs no provider registry. */
+  capabilities: z
+    .strictObject({
+      lastLogin: z.boolean(),
+      mfa: z.boolean(),
+      passwordUpdated: z.boolean(),
+      createdAt: z.boolean(),
+      status: z.boolean(),
+    })
+    .optional(),
   /** Which site of the provider was read (e.g. `periscope site "acme" at https://…`); restore checks it. */
   origin: z.string().optional(),
   runId: z.string(),

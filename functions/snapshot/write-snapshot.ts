@@ -1,12 +1,14 @@
 import type { Readable } from 'node:stream';
 import * as z from 'zod';
-import type { ListingReport, ProviderExport } from '../providers/port.ts';
 import type { Clock } from '../shared/clock.ts';
 import { RollcallError, SiteError } from '../shared/errors.ts';
+import type { ExportObserver, ExportTarget, ListingReport, ProviderExport } from '../shared/export-model.ts';
+import type { Capabilities } from '../shared/model.ts';
 import type { ObjectStore } from '../store/port.ts';
 import { describeCause, StoreError } from '../store/store-error.ts';
-import { groupsCsv, membershipsCsv, membershipsOf, usersCsv } from './csv.ts';
-import { putHashed, type StoredDigest } from './hashed-put.ts';
+import { groupsCsv } from './csv.ts';
+import { openExportTarget } from './export-target.ts';
+import { putHashed } from './hashed-put.ts';
 import { gzipJsonLines } from './jsonl.ts';
 import { latestPointerKey, runIdFor, snapshotFiles, snapshotRunPrefix } from './layout.ts';
 import {
@@ -18,12 +20,16 @@ import {
   manifestSchema,
 } from './manifest.ts';
 import { manifestKeyOf, readManifestAt } from './read-snapshot.ts';
-import type { StreamedUserFiles } from './streamed-user-files.ts';
+import type { SortedUserFiles } from './sorted-user-files.ts';
+import type { SpillSettings } from './spill/spill-directory.ts';
 
 export interface WriteSnapshotInput {
   readonly store: ObjectStore;
   readonly site: string;
   readonly provider: string;
+  /** The provider's name for people, and which audit fields it has: kept in the manifest. */
+  readonly providerName?: string;
+  readonly capabilities?: Capabilities;
   /** Which site of the provider was read; see `ProviderAdapter.originOf`. */
   readonly origin?: string;
   /** Must be `runIdFor(scheduledAt)`. */
@@ -32,11 +38,11 @@ export interface WriteSnapshotInput {
   readonly startedAt: Date;
   readonly clock: Clock;
   readonly toolVersion: string;
-  readonly data: ProviderExport;
-  /** Problems found outside the listings (e.g. a validation failure); any makes the run incomplete. */
-  readonly extraProblems?: readonly string[];
-  /** The users' files as written while the listing paged; used when they match `data.users`. */
-  readonly streamedUsers?: StreamedUserFiles;
+  /** Where the users are sorted when they do not arrive in key order. */
+  readonly spill: SpillSettings;
+  readonly observer?: ExportObserver;
+  /** Lists the site into the target: a connector's `exportAll`. Its users go to the target's sink. */
+  exportInto(target: ExportTarget): Promise<ProviderExport>;
 }
 
 export interface WriteSnapshotResult {
@@ -50,81 +56,96 @@ const CONTENT_TYPES = { gzip: 'application/gzip', csv: 'text/csv; charset=utf-8'
 const RUN_ID = /^\d{8}T\d{6}Z$/;
 
 /**
- * Writes one run's snapshot (DESIGN.md "Storage layout"): the five data files concurrently, each
- * streamed through a SHA-256 so the manifest records the hash of exactly the stored bytes; then
+ * Lists a site and writes the run's snapshot (DESIGN.md "Storage layout"). The users' files are
+ * written while the listing pages (straight through when the API pages in key order, else
+ * through an external merge sort spilled to local disk); each file is streamed through a SHA-256
+ * so the manifest records the hash of exactly the stored bytes. Then the groups' files, then
  * manifest.json; then, for a complete run only, latest.json — unless a newer run is already the
- * latest, so a retried older run never moves it backwards.
+ * latest, so a retried older run never moves it backwards. Whatever happens, the spill is removed,
+ * and a failure leaves none of the users' files in the store.
  */
 export async function writeSnapshot(input: WriteSnapshotInput): Promise<WriteSnapshotResult> {
-  const { store, site, runId, data } = input;
+  const { store, site, runId } = input;
   if (runIdFor(input.scheduledAt) !== runId) {
     throw new RollcallError(
       `run id ${runId} does not match the scheduled time ${input.scheduledAt.toISOString()}`,
     );
   }
   const prefix = snapshotRunPrefix(site, runId);
+  const target = await openExportTarget({
+    store,
+    runPrefix: prefix,
+    spill: input.spill,
+    ...(input.observer === undefined ? {} : { observer: input.observer }),
+  });
+  try {
+    const data = await input.exportInto(target);
+    return await storeExport(input, data, closedUsers(target.usersSink(), site));
+  } finally {
+    await target.dispose();
+  }
+}
+
+async function storeExport(
+  input: WriteSnapshotInput,
+  data: ProviderExport,
+  users: SortedUserFiles,
+): Promise<WriteSnapshotResult> {
+  const { store, site, runId } = input;
+  const prefix = snapshotRunPrefix(site, runId);
   const manifestKey = manifestKeyOf(site, runId);
-  const problems = completenessProblems(data.listings, input.extraProblems ?? []);
+  const problems = completenessProblems(data.listings);
+  const counts = {
+    users: data.users.uniqueUsers,
+    groups: data.groups.length,
+    memberships: data.users.memberships,
+  };
 
   // A failed retry must not replace a complete snapshot that latest.json may already point at.
   if (problems.length > 0) {
     const existing = await storeStep(site, () => readManifestAt(store, manifestKey));
     if (existing?.status === 'complete') {
-      await input.streamedUsers?.abort();
       const kept = `a complete snapshot of this run already exists at ${store.locate(manifestKey)} and was kept`;
-      // Nothing of this attempt is stored, so the manifest it returns lists no files. Rare path:
-      // counting the memberships in memory is fine here.
-      const counts = {
-        users: data.users.length,
-        groups: data.groups.length,
-        memberships: [...membershipsOf(data.users)].length,
-      };
-      const manifest = buildManifest(input, [...problems, kept], counts, []);
+      // Nothing of this attempt is stored (the caller discards the users' files), so it lists no files.
+      const manifest = buildManifest(input, data, [...problems, kept], counts, []);
       return { manifest, manifestKey, latestMoved: false };
     }
   }
 
-  const streamed = await input.streamedUsers?.finish(data.users);
-  const memberships = counted(membershipsOf(data.users));
   const file = (
     name: string,
     type: keyof typeof CONTENT_TYPES,
-    records: DataFileSpec['records'],
+    records: number,
     body: () => Readable,
   ): DataFileSpec => ({
     name,
-    records,
-    write: () => putHashed(store, `${prefix}${name}`, body(), CONTENT_TYPES[type]),
+    write: async () => ({
+      name,
+      records,
+      ...(await putHashed(store, `${prefix}${name}`, body(), CONTENT_TYPES[type])),
+    }),
   });
-  const userFiles: DataFileSpec[] = streamed?.map((done) => ({ ...done, write: () => done.digest })) ?? [
-    file(snapshotFiles.usersJsonl, 'gzip', data.users.length, () => gzipJsonLines(data.users)),
-    file(snapshotFiles.usersCsv, 'csv', data.users.length, () => usersCsv(data.users)),
-    file(
-      snapshotFiles.membershipsCsv,
-      'csv',
-      () => memberships.count,
-      () => membershipsCsv(memberships),
-    ),
-  ];
   const written = await writeDataFiles(store, site, prefix, [
-    ...userFiles,
+    { name: snapshotFiles.usersJsonl, write: () => users.commit() },
     file(snapshotFiles.groupsJsonl, 'gzip', data.groups.length, () => gzipJsonLines(data.groups)),
     file(snapshotFiles.groupsCsv, 'csv', data.groups.length, () => groupsCsv(data.groups)),
   ]);
   const files = FILE_ORDER.map((name) => written.find((file) => file.name === name) as ManifestFile);
-  const membershipCount = streamed?.find((file) => file.name === snapshotFiles.membershipsCsv)?.records;
-  const counts = {
-    users: data.users.length,
-    groups: data.groups.length,
-    memberships: membershipCount ?? memberships.count,
-  };
-  const manifest = buildManifest(input, problems, counts, files);
+  const manifest = buildManifest(input, data, problems, counts, files);
   await storeStep(site, () =>
     store.put(manifestKey, `${JSON.stringify(manifest, null, 2)}\n`, { contentType: CONTENT_TYPES.json }),
   );
 
   const latestMoved = manifest.status === 'complete' && (await moveLatest(store, site, runId, manifestKey));
   return { manifest, manifestKey, latestMoved };
+}
+
+/** The users' sink after the connector has closed it; a connector that did not is a bug, said so. */
+function closedUsers(users: SortedUserFiles | undefined, site: string): SortedUserFiles {
+  if (users === undefined || !users.isClosed()) {
+    throw new RollcallError(`site ${site}: the export ended without closing its users (a provider bug)`);
+  }
+  return users;
 }
 
 /**
@@ -143,10 +164,7 @@ export async function reuseCompleteSnapshot(
   return { manifest: existing, manifestKey, latestMoved: await moveLatest(store, site, runId, manifestKey) };
 }
 
-function completenessProblems(
-  listings: Readonly<Record<string, ListingReport>>,
-  extraProblems: readonly string[],
-): string[] {
+function completenessProblems(listings: Readonly<Record<string, ListingReport>>): string[] {
   const problems: string[] = [];
   const entries = Object.entries(listings);
   // No listing at all is a provider bug, not a vacuously complete export.
@@ -161,11 +179,12 @@ function completenessProblems(
       );
     }
   }
-  return [...problems, ...extraProblems];
+  return problems;
 }
 
 function buildManifest(
   input: WriteSnapshotInput,
+  data: ProviderExport,
   problems: readonly string[],
   counts: Manifest['counts'],
   files: ManifestFile[],
@@ -175,6 +194,8 @@ function buildManifest(
     tool: { name: 'rollcall', version: input.toolVersion },
     site: input.site,
     provider: input.provider,
+    ...(input.providerName === undefined ? {} : { providerName: input.providerName }),
+    ...(input.capabilities === undefined ? {} : { capabilities: { ...input.capabilities } }),
     ...(input.origin === undefined ? {} : { origin: input.origin }),
     runId: input.runId,
     scheduledAt: input.scheduledAt.toISOString(),
@@ -184,7 +205,7 @@ function buildManifest(
     ...(problems.length === 0 ? {} : { reason: problems.join('; ') }),
     counts,
     source: Object.fromEntries(
-      Object.entries(input.data.listings).map(([name, listing]) => [name, sourceEntry(listing)]),
+      Object.entries(data.listings).map(([name, listing]) => [name, sourceEntry(listing)]),
     ),
     files,
   };
@@ -216,9 +237,8 @@ function sourceEntry(listing: ListingReport): Manifest['source'][string] {
 
 interface DataFileSpec {
   readonly name: string;
-  /** A function when the count is only known once the body has been streamed. */
-  readonly records: number | (() => number);
-  readonly write: () => Promise<StoredDigest>;
+  /** Writes the file, or (the users') several files at once. */
+  readonly write: () => Promise<ManifestFile | ManifestFile[]>;
 }
 
 /** The order files are listed in the manifest, whichever way they were written. */
@@ -238,7 +258,7 @@ async function writeDataFiles(
 ): Promise<ManifestFile[]> {
   // allSettled, not all: every stream must have stopped before the error is reported.
   const results = await Promise.allSettled(specs.map((spec) => spec.write()));
-  return results.map((result, index) => {
+  return results.flatMap((result, index) => {
     const spec = specs[index] as DataFileSpec;
     if (result.status === 'rejected') {
       // A StoreError already names the object; anything else (a record that cannot be serialised) does not.
@@ -248,8 +268,7 @@ async function writeDataFiles(
           : `could not write ${store.locate(`${prefix}${spec.name}`)}: ${describeCause(result.reason)}`;
       throw new SiteError('store', `site ${site}: ${problem}`, { cause: result.reason });
     }
-    const records = typeof spec.records === 'function' ? spec.records() : spec.records;
-    return { name: spec.name, ...result.value, records };
+    return result.value;
   });
 }
 
@@ -289,20 +308,4 @@ async function storeStep<T>(site: string, step: () => Promise<T>): Promise<T> {
     if (cause instanceof SiteError) throw cause;
     throw new SiteError('store', `site ${site}: ${describeCause(cause)}`, { cause });
   }
-}
-
-/** Passes items through and counts them, for a count that is known only after streaming. */
-function counted<T>(items: Iterable<T>): Iterable<T> & { readonly count: number } {
-  let count = 0;
-  return {
-    get count() {
-      return count;
-    },
-    *[Symbol.iterator]() {
-      for (const item of items) {
-        count++;
-        yield item;
-      }
-    },
-  };
 }

@@ -164,6 +164,30 @@ describe('rollcall export', () => {
     expect(keys).toEqual(site.state.users().map((user) => user.email.toLowerCase()));
   });
 
+  it('sorts in --spill-dir within --sort-memory, and leaves nothing there', async () => {
+    const site = await emulator({ users: 150, groups: 8 });
+    const ws = await oneSite(site);
+    const spill = await makeTempDir('cli-spill');
+    cleanups.push(() => spill.remove());
+
+    const run = await ws.run([
+      '--as-of',
+      '2026-11-22T02:00:00Z',
+      '--spill-dir',
+      spill.path,
+      '--sort-memory',
+      '1',
+    ]);
+
+    expect(run.code).toBe(0);
+    const manifest = await readManifestAt(
+      ws.store,
+      `${runFolder('acme', '2026-11-22', '20261122T020000Z')}manifest.json`,
+    );
+    expect(manifest).toMatchObject({ status: 'complete', counts: truthCounts(site) });
+    expect(await readdir(spill.path)).toEqual([]);
+  });
+
   it('prints exactly one JSON document with --json, and no progress output', async () => {
     const site = await emulator({ users: 130 });
     const ws = await oneSite(site);
@@ -537,6 +561,14 @@ describe('rollcall export', () => {
       const message = await expectUsageError(ws, await ws.run(['--as-of', '22/11/2026 02:00']));
       expect(message).toBe(
         'rollcall: --as-of: "22/11/2026 02:00" is not an ISO-8601 time such as 2026-11-22T02:00:00Z.',
+      );
+    });
+
+    it('a bad --sort-memory', async () => {
+      const ws = await withConfig({ store: 'file://./backups', sites: [site()] }, goodCredentials);
+      const message = await expectUsageError(ws, await ws.run(['--sort-memory', '64MB']));
+      expect(message).toBe(
+        'rollcall: --sort-memory: "64MB" is not a whole number of megabytes from 1 to 65536, such as 64.',
       );
     });
 

@@ -1,11 +1,26 @@
 import { createHash } from 'node:crypto';
-import { writeFile } from 'node:fs/promises';
+import { mkdir, readdir, writeFile } from 'node:fs/promises';
 import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ListingReport, ProviderExport } from '../../functions/providers/port.ts';
 import type { Clock } from '../../functions/shared/clock.ts';
 import { SiteError } from '../../functions/shared/errors.ts';
-import type { CanonicalGroup, CanonicalUser } from '../../functions/shared/model.ts';
+import type {
+  ExportTarget,
+  ListingReport,
+  ProviderExport,
+  UserSink,
+  UserSinkOptions,
+} from '../../functions/shared/export-model.ts';
+import { type CanonicalGroup, type CanonicalUser, compareKeys } from '../../functions/shared/model.ts';
+import {
+  csvStream,
+  groupCsvRow,
+  groupsCsvHeader,
+  membershipsCsvHeader,
+  userCsvRow,
+  usersCsvHeader,
+} from '../../functions/snapshot/csv.ts';
+import { gzipJsonLines } from '../../functions/snapshot/jsonl.ts';
 import { latestPointerKey, runIdFor, snapshotRunPrefix } from '../../functions/snapshot/layout.ts';
 import { manifestSchema } from '../../functions/snapshot/manifest.ts';
 import {
@@ -15,7 +30,6 @@ import {
   readUsers,
   verifySnapshot,
 } from '../../functions/snapshot/read-snapshot.ts';
-import { StreamedUserFiles } from '../../functions/snapshot/streamed-user-files.ts';
 import { writeSnapshot } from '../../functions/snapshot/write-snapshot.ts';
 import { FileStore } from '../../functions/store/file-store.ts';
 import type { ObjectStore } from '../../functions/store/port.ts';
@@ -120,7 +134,13 @@ describe.each(stores)('snapshot writer on the %s', (_name, makeStore) => {
         reason: 'users: the cursor repeated on page 3',
       },
     });
-    const second = await write(store, NOV_23, truncated, ['group details: 1 of 3 failed']);
+    const second = await write(store, NOV_23, {
+      ...truncated,
+      listings: {
+        ...truncated.listings,
+        groupDetails: { ...listing(3), complete: false, reason: 'group details: 1 of 3 failed' },
+      },
+    });
 
     expect(second.latestMoved).toBe(false);
     expect(second.manifest.status).toBe('incomplete');
@@ -185,43 +205,113 @@ describe.each(stores)('snapshot writer on the %s', (_name, makeStore) => {
     );
   });
 
-  it('files written while the listing paged are byte for byte those written from the sorted list', async () => {
+  it('users arriving in key order, shuffled, or spilled in many runs give the same bytes as the sorted list encoded at once', async () => {
     const data = siteExport(250);
-    const fromList = await write(makeStore(), NOV_22, data);
-    const store = makeStore();
-    const streamed = new StreamedUserFiles(store, snapshotRunPrefix(SITE, runIdFor(NOV_22)));
-    for (let start = 0; start < data.users.length; start += 7)
-      streamed.add(data.users.slice(start, start + 7));
-    const whileListing = await writeSnapshot({ ...writeInput(store, NOV_22, data), streamedUsers: streamed });
-
-    expect(whileListing.manifest.files).toEqual(fromList.manifest.files);
-    expect(whileListing.manifest.counts).toEqual(fromList.manifest.counts);
-    expect((await verifySnapshot(store, whileListing.manifestKey)).ok).toBe(true);
+    const reference = await referenceFiles(data.users, data.groups);
+    const shuffled = { ...data, users: shuffle(data.users) };
+    for (const [arrival, options] of [
+      [data, {}],
+      [shuffled, {}],
+      [shuffled, { memoryBudgetBytes: 4 * 1024 }],
+    ] as const) {
+      const store = makeStore();
+      const result = await write(store, NOV_22, arrival, options);
+      expect(result.manifest.status).toBe('complete');
+      expect(Object.fromEntries(result.manifest.files.map((file) => [file.name, file.sha256]))).toEqual(
+        reference,
+      );
+      expect(result.manifest.counts).toEqual({ users: 250, groups: 3, memberships: 334 });
+    }
   });
 
-  it('users that arrive out of key order are still written sorted: the streamed files are dropped', async () => {
-    const data = siteExport(60);
-    const fromList = await write(makeStore(), NOV_22, data);
+  it('a budget smaller than a tenth of the site spills several sorted runs, and removes them all', async () => {
     const store = makeStore();
-    const streamed = new StreamedUserFiles(store, snapshotRunPrefix(SITE, runIdFor(NOV_22)));
-    streamed.add(data.users.slice(30));
-    streamed.add(data.users.slice(0, 30));
-    const result = await writeSnapshot({ ...writeInput(store, NOV_22, data), streamedUsers: streamed });
+    const spill = await makeTempDir('spill-runs');
+    let runsBeforeClose: string[] = [];
+    const data = siteExport(400);
+    await write(
+      store,
+      NOV_22,
+      { ...data, users: shuffle(data.users) },
+      {
+        spill: { directory: spill.path, memoryBudgetBytes: 16 * 1024 },
+        beforeClose: async () => {
+          runsBeforeClose = await filesUnder(spill.path);
+        },
+      },
+    );
+    expect(runsBeforeClose.filter((name) => /users-\d+\.run$/.test(name)).length).toBeGreaterThan(3);
+    expect(await filesUnder(spill.path)).toEqual([]);
+    await spill.remove();
+  });
 
-    expect(result.manifest.files).toEqual(fromList.manifest.files);
+  it('a repeated key keeps the latest arrival and counts the one dropped; a different record under it is counted apart', async () => {
+    const data = siteExport(20);
+    const earlier = data.users.slice(0, 5).map((user) => ({ ...user, firstName: 'Earlier' }));
+    const renamed = { ...(data.users[7] as CanonicalUser), email: 'someone-else@example.com' };
+    for (const [order, label] of [
+      [[...earlier, ...data.users, renamed], 'in key order'],
+      [shuffle([...earlier, ...data.users, renamed]), 'shuffled'],
+    ] as const) {
+      const summaries: unknown[] = [];
+      const store = makeStore();
+      await write(
+        store,
+        NOV_22,
+        { ...data, users: order },
+        {
+          sameUser: (kept, other) => kept.email === other.email,
+          summaries,
+        },
+      );
+      const users = await collect(readUsers(store, snapshotRunPrefix(SITE, runIdFor(NOV_22))));
+      expect(
+        users.map((user) => user.key),
+        label,
+      ).toEqual(data.users.map((user) => user.key));
+      expect(summaries[0], label).toMatchObject({
+        uniqueUsers: 20,
+        duplicatesDropped: 6,
+        differingDuplicates: 1,
+        firstDifferingKey: 'user-0007@example.com',
+      });
+      const lastArrival = order.findLast((user) => user.key === 'user-0000@example.com');
+      expect(users[0]?.firstName, label).toBe(lastArrival?.firstName);
+      expect(users[7]?.email, label).toBe('someone-else@example.com');
+    }
+  });
+
+  it('restart forgets every user added before it; exclude leaves users out of the files', async () => {
+    const store = makeStore();
+    const data = siteExport(30);
+    const result = await write(store, NOV_22, data, {
+      before: async (sink) => {
+        await sink.add(siteExport(12).users.map((user) => ({ ...user, key: `stale-${user.key}` })));
+        await sink.restart();
+      },
+      exclude: ['user-0004@example.com', 'user-0010@example.com'],
+    });
     const keys = (await collect(readUsers(store, snapshotRunPrefix(SITE, runIdFor(NOV_22))))).map(
       (user) => user.key,
     );
-    expect(keys).toEqual(data.users.map((user) => user.key));
+    expect(keys).toHaveLength(28);
+    expect(keys).not.toContain('user-0004@example.com');
+    expect(keys.some((key) => key.startsWith('stale-'))).toBe(false);
+    expect(result.manifest.counts.users).toBe(28);
   });
 
-  it('an aborted stream leaves no object behind', async () => {
+  it('an export that fails leaves neither snapshot files nor spill behind', async () => {
     const store = makeStore();
+    const spill = await makeTempDir('spill-failed');
     const prefix = snapshotRunPrefix(SITE, runIdFor(NOV_22));
-    const streamed = new StreamedUserFiles(store, prefix);
-    streamed.add(siteExport(40).users);
-    await streamed.abort();
+    const failure = await write(store, NOV_22, siteExport(300), {
+      spill: { directory: spill.path, memoryBudgetBytes: 8 * 1024 },
+      beforeClose: () => Promise.reject(new SiteError('server', 'site acme: HTTP 503 after 4 attempts')),
+    }).catch((error: unknown) => error);
+    expect((failure as Error).message).toBe('site acme: HTTP 503 after 4 attempts');
     expect(await listAll(store, prefix)).toEqual([]);
+    expect(await filesUnder(spill.path)).toEqual([]);
+    await spill.remove();
   });
 
   it('streams a 40,000-user site (users.csv over 5 MiB: multipart on S3) and hashes what was stored', async () => {
@@ -235,7 +325,7 @@ describe.each(stores)('snapshot writer on the %s', (_name, makeStore) => {
     const keys: string[] = [];
     for await (const user of readUsers(store, snapshotRunPrefix(SITE, '20261122T020000Z')))
       keys.push(user.key);
-    expect(keys).toEqual(data.users.map((user) => user.key));
+    expect(keys).toEqual(data.users.map((user) => user.key).sort(compareKeys));
   }, 120_000);
 });
 
@@ -254,22 +344,89 @@ describe('snapshot writer failures', () => {
     expect(await store.get(latestPointerKey(SITE))).toBeUndefined();
   });
 
+  it('a spill directory that cannot be made ends the export with a store error naming it; nothing is stored', async () => {
+    const blocker = `${files.path}/spill-blocker`;
+    await writeFile(blocker, 'x');
+    const store = new FileStore(`${files.path}/unspillable`);
+    const failure = await write(store, NOV_22, siteExport(50), {
+      spill: { directory: `${blocker}/spill`, memoryBudgetBytes: 1024 },
+    }).catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(SiteError);
+    expect((failure as SiteError).kind).toBe('store');
+    expect((failure as SiteError).message).toBe(
+      `could not make a folder in the spill directory ${blocker}/spill: part of its path is a file, not a directory`,
+    );
+    expect(await listAll(store, '')).toEqual([]);
+  });
+
+  it('a spill directory removed while the export runs fails the export, naming the directory', async () => {
+    const spill = await makeTempDir('spill-vanishing');
+    const store = new FileStore(`${files.path}/vanishing`);
+    const data = siteExport(300);
+    const failure = await write(
+      store,
+      NOV_22,
+      { ...data, users: shuffle(data.users) },
+      {
+        spill: { directory: spill.path, memoryBudgetBytes: 4 * 1024 },
+        midway: () => spill.remove(),
+      },
+    ).catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(SiteError);
+    expect((failure as SiteError).message).toMatch(
+      new RegExp(
+        `^could not (create a file|write|read a file) in the spill directory ${spill.path}/rollcall-spill-[^:]+: it does not exist`,
+      ),
+    );
+    expect(await listAll(store, '')).toEqual([]);
+  });
+
+  it('spill folders left by a process that is gone are removed by the next export', async () => {
+    const spill = await makeTempDir('spill-abandoned');
+    await mkdir(`${spill.path}/rollcall-spill-999999999-0badc0de-x1`, { recursive: true });
+    await writeFile(`${spill.path}/rollcall-spill-999999999-0badc0de-x1/users-1.run`, 'left by a crash');
+    await writeFile(`${spill.path}/unrelated.txt`, 'not ours');
+    await write(new FileStore(`${files.path}/after-crash`), NOV_22, siteExport(5), {
+      spill: { directory: spill.path, memoryBudgetBytes: 1024 },
+    });
+    expect(await readdir(spill.path)).toEqual(['unrelated.txt']);
+    await spill.remove();
+  });
+
   it('refuses a run id that does not match the scheduled time', async () => {
     const store = new FileStore(`${files.path}/mismatch`);
     await expect(
-      writeSnapshot({ ...writeInput(store, NOV_22, siteExport(1)), runId: '20261123T020000Z' }),
+      writeSnapshot({ ...writeInput(store, NOV_22, siteExport(1), {}), runId: '20261123T020000Z' }),
     ).rejects.toThrow(/does not match the scheduled time/);
   });
 });
 
-function write(store: ObjectStore, scheduledAt: Date, data: ProviderExport, extraProblems?: string[]) {
-  return writeSnapshot({
-    ...writeInput(store, scheduledAt, data),
-    ...(extraProblems ? { extraProblems } : {}),
-  });
+interface TestExport {
+  /** In the order they arrive. */
+  readonly users: readonly CanonicalUser[];
+  readonly groups: CanonicalGroup[];
+  readonly listings: Record<string, ListingReport>;
 }
 
-function writeInput(store: ObjectStore, scheduledAt: Date, data: ProviderExport) {
+interface WriteOptions {
+  readonly spill?: { directory: string; memoryBudgetBytes: number };
+  readonly memoryBudgetBytes?: number;
+  readonly sameUser?: UserSinkOptions['sameUser'];
+  readonly exclude?: readonly string[];
+  /** Collects the sink's summary. */
+  readonly summaries?: unknown[];
+  before?(sink: UserSink): Promise<void>;
+  /** Runs halfway through the users. */
+  midway?(): Promise<void>;
+  beforeClose?(): Promise<void>;
+}
+
+/** Writes a run the way a connector does: users in pages of 7 into the sink, then the groups. */
+function write(store: ObjectStore, scheduledAt: Date, data: TestExport, options: WriteOptions = {}) {
+  return writeSnapshot(writeInput(store, scheduledAt, data, options));
+}
+
+function writeInput(store: ObjectStore, scheduledAt: Date, data: TestExport, options: WriteOptions) {
   return {
     store,
     site: SITE,
@@ -279,8 +436,64 @@ function writeInput(store: ObjectStore, scheduledAt: Date, data: ProviderExport)
     startedAt: new Date(scheduledAt.getTime() + 5_000),
     clock: fixedClock(new Date(scheduledAt.getTime() + 65_000)),
     toolVersion: '0.1.0-test',
-    data,
+    spill: options.spill ?? {
+      directory: files.path,
+      memoryBudgetBytes: options.memoryBudgetBytes ?? 1024 * 1024,
+    },
+    exportInto: async (target: ExportTarget): Promise<ProviderExport> => {
+      const sink = target.openUsers(options.sameUser ? { sameUser: options.sameUser } : {});
+      await options.before?.(sink);
+      for (let start = 0; start < data.users.length; start += 7) {
+        if (start >= data.users.length / 2 && start - 7 < data.users.length / 2) await options.midway?.();
+        await sink.add(data.users.slice(start, start + 7));
+      }
+      if (options.exclude) sink.exclude(options.exclude);
+      await options.beforeClose?.();
+      const users = await sink.close();
+      options.summaries?.push(users);
+      return { groups: data.groups, listings: data.listings, users };
+    },
   };
+}
+
+/** The files as the writer encoded them before users streamed: the sorted list through the encoders at once. */
+async function referenceFiles(users: readonly CanonicalUser[], groups: CanonicalGroup[]) {
+  const sorted = [...users].sort((a, b) => compareKeys(a.key, b.key));
+  const memberships = sorted.flatMap((user) =>
+    [...new Set(user.groups)].sort().map((group) => [user.key, group] as const),
+  );
+  const bodies = {
+    'users.jsonl.gz': gzipJsonLines(sorted),
+    'groups.jsonl.gz': gzipJsonLines(groups),
+    'users.csv': csvStream(usersCsvHeader, sorted.map(userCsvRow)),
+    'groups.csv': csvStream(groupsCsvHeader, groups.map(groupCsvRow)),
+    'memberships.csv': csvStream(membershipsCsvHeader, memberships),
+  };
+  const hashes: Record<string, string> = {};
+  for (const [name, body] of Object.entries(bodies)) {
+    const chunks: Buffer[] = [];
+    for await (const chunk of body) chunks.push(Buffer.from(chunk));
+    hashes[name] = sha256(Buffer.concat(chunks));
+  }
+  return hashes;
+}
+
+/** A fixed shuffle: the same order on every run. */
+function shuffle<T>(items: readonly T[]): T[] {
+  const out = [...items];
+  let seed = 7;
+  for (let i = out.length - 1; i > 0; i--) {
+    seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648;
+    const j = seed % (i + 1);
+    [out[i], out[j]] = [out[j] as T, out[i] as T];
+  }
+  return out;
+}
+
+async function filesUnder(directory: string): Promise<string[]> {
+  return (await readdir(directory, { recursive: true, withFileTypes: true }))
+    .filter((entry) => entry.isFile())
+    .map((entry) => entry.name);
 }
 
 function fixedClock(now: Date): Clock {
@@ -299,7 +512,7 @@ function listing(records: number): ListingReport {
 }
 
 /** `count` users sorted by key, every one in "everyone", every third also in "admins"; hostile names included. */
-function siteExport(count: number, listings: Partial<Record<string, ListingReport>> = {}): ProviderExport {
+function siteExport(count: number, listings: Partial<Record<string, ListingReport>> = {}): TestExport {
   const users: CanonicalUser[] = Array.from({ length: count }, (_, index) => {
     const key = `user-${String(index).padStart(4, '0')}@example.com`;
     const groups = index % 3 === 0 ? ['everyone', 'admins'] : ['everyone'];

@@ -346,7 +346,8 @@ describe('trivore connector', () => {
       page: (listing, records, total) => pages.push([listing, records, total]),
     });
     const result = await target.exportWith(connect(site));
-    expect(target.batches).toEqual([500, 500, 102]);
+    // One batch a page; the pages after the first arrive in parallel, in no fixed order.
+    expect([...target.batches].sort((a, b) => a - b)).toEqual([102, 500, 500]);
     expect(pages.filter(([listing]) => listing === 'users')).toHaveLength(3);
     expect(pages.at(-1)?.[1]).toBeLessThanOrEqual(1100);
     expect(result.users).toMatchObject({ uniqueUsers: 1100, duplicatesDropped: 2 });

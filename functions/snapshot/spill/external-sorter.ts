@@ -1,0 +1,204 @@
+import { rm } from 'node:fs/promises';
+import type { KeySorter } from '../../shared/export-model.ts';
+import { compareKeys } from '../../shared/model.ts';
+import { RunReader, type SpillRecord, writeRun } from './run-file.ts';
+import type { SpillSpace } from './spill-directory.ts';
+
+/** What a record costs in memory beyond its text: the array, the strings' headers. */
+const RECORD_OVERHEAD_BYTES = 96;
+/** Records handed to the consumer per batch: one await per batch, not per record. */
+const BATCH_RECORDS = 1024;
+
+/**
+ * An external merge sort of records whose first field is the key. Records are kept in memory up
+ * to a byte budget, then sorted and written to the spill space as a run; `batches()` merges the
+ * runs (a k-way merge over a binary heap) and yields every record in key order. Records with
+ * the same key come out in the order they were added, so a consumer that keeps the last of each
+ * key keeps the latest arrival.
+ */
+export class ExternalSorter {
+  private buffer: SpillRecord[] = [];
+  private bufferedBytes = 0;
+  private readonly runs: string[] = [];
+  private disposed = false;
+  /** Records added, and runs written, for figures and tests. */
+  records = 0;
+
+  constructor(
+    private readonly space: SpillSpace,
+    private readonly kind: string,
+    private readonly fields: number,
+    private readonly budgetBytes: number,
+  ) {}
+
+  get spilledRuns(): number {
+    return this.runs.length;
+  }
+
+  /** Adds one record; spills the buffer as a sorted run when it has used its budget. */
+  async add(record: SpillRecord): Promise<void> {
+    this.buffer.push(record);
+    this.records += 1;
+    let bytes = RECORD_OVERHEAD_BYTES;
+    for (const field of record) bytes += field.length;
+    this.bufferedBytes += bytes;
+    if (this.bufferedBytes >= this.budgetBytes) await this.spill();
+  }
+
+  /**
+   * Takes an already sorted run file written by the caller as the next run. Its records count as
+   * added before any record added after this call.
+   */
+  async adoptRun(path: string, records: number): Promise<void> {
+    // The buffer holds earlier arrivals: it must become a run first, to keep arrival order.
+    if (this.buffer.length > 0) await this.spill();
+    this.runs.push(path);
+    this.records += records;
+  }
+
+  /** Every record in key order, equal keys in arrival order, in batches. Once. */
+  async *batches(): AsyncGenerator<SpillRecord[]> {
+    const cursors: Cursor[] = [];
+    try {
+      for (const [index, path] of this.runs.entries()) {
+        const reader = await RunReader.open(path, this.fields);
+        cursors.push({
+          index,
+          current: reader.current,
+          advance: () => advanceReader(reader, cursors[index]),
+        });
+      }
+      const memory = sortedBuffer(this.buffer);
+      this.buffer = [];
+      this.bufferedBytes = 0;
+      let position = 0;
+      const inMemory: Cursor = {
+        index: this.runs.length,
+        current: memory[0],
+        advance: () => {
+          inMemory.current = memory[++position];
+          return undefined;
+        },
+      };
+      cursors.push(inMemory);
+      yield* mergeCursors(cursors.filter((cursor) => cursor.current !== undefined));
+    } finally {
+      await this.dispose();
+    }
+  }
+
+  /** Forgets every record: buffer and runs. */
+  async clear(): Promise<void> {
+    this.buffer = [];
+    this.bufferedBytes = 0;
+    this.records = 0;
+    const runs = this.runs.splice(0);
+    await Promise.all(runs.map((path) => rm(path, { force: true })));
+  }
+
+  /** Removes the runs without reading them. Safe to call more than once. */
+  async dispose(): Promise<void> {
+    if (this.disposed) return;
+    this.disposed = true;
+    await this.clear();
+  }
+
+  private async spill(): Promise<void> {
+    const sorted = sortedBuffer(this.buffer);
+    this.buffer = [];
+    this.bufferedBytes = 0;
+    const path = this.space.nextFile(this.kind);
+    this.runs.push(path);
+    await writeRun(path, sorted);
+  }
+}
+
+interface Cursor {
+  readonly index: number;
+  current: SpillRecord | undefined;
+  advance(): Promise<void> | undefined;
+}
+
+function advanceReader(reader: RunReader, cursor: Cursor | undefined): Promise<void> | undefined {
+  const pending = reader.advance();
+  if (pending === undefined) {
+    if (cursor) cursor.current = reader.current;
+    return undefined;
+  }
+  return pending.then(() => {
+    if (cursor) cursor.current = reader.current;
+  });
+}
+
+/** Array.prototype.sort is stable: equal keys keep their arrival order. */
+function sortedBuffer(records: SpillRecord[]): SpillRecord[] {
+  return records.sort((a, b) => compareKeys(a[0] as string, b[0] as string));
+}
+
+function before(a: Cursor, b: Cursor): boolean {
+  const order = compareKeys(a.current?.[0] as string, b.current?.[0] as string);
+  return order < 0 || (order === 0 && a.index < b.index);
+}
+
+/** The k-way merge: a binary min-heap of cursors ordered by their current record. */
+async function* mergeCursors(cursors: Cursor[]): AsyncGenerator<SpillRecord[]> {
+  const heap = cursors;
+  const siftDown = (from: number): void => {
+    let at = from;
+    for (;;) {
+      const left = 2 * at + 1;
+      const right = left + 1;
+      let least = at;
+      if (left < heap.length && before(heap[left] as Cursor, heap[least] as Cursor)) least = left;
+      if (right < heap.length && before(heap[right] as Cursor, heap[least] as Cursor)) least = right;
+      if (least === at) return;
+      [heap[at], heap[least]] = [heap[least] as Cursor, heap[at] as Cursor];
+      at = least;
+    }
+  };
+  for (let i = Math.floor(heap.length / 2) - 1; i >= 0; i--) siftDown(i);
+  let batch: SpillRecord[] = [];
+  while (heap.length > 0) {
+    const top = heap[0] as Cursor;
+    batch.push(top.current as SpillRecord);
+    const pending = top.advance();
+    if (pending !== undefined) await pending;
+    if (top.current === undefined) {
+      const last = heap.pop() as Cursor;
+      if (heap.length > 0) heap[0] = last;
+    }
+    if (heap.length > 0) siftDown(0);
+    if (batch.length >= BATCH_RECORDS) {
+      yield batch;
+      batch = [];
+    }
+  }
+  if (batch.length > 0) yield batch;
+}
+
+/** `KeySorter` over the same machinery: one field, each key once. */
+export class ExternalKeySorter implements KeySorter {
+  private readonly sorter: ExternalSorter;
+
+  constructor(space: SpillSpace, budgetBytes: number) {
+    this.sorter = new ExternalSorter(space, 'keys', 1, budgetBytes);
+  }
+
+  add(key: string): Promise<void> {
+    return this.sorter.add([key]);
+  }
+
+  async *sorted(): AsyncGenerator<string> {
+    let previous: string | undefined;
+    for await (const batch of this.sorter.batches()) {
+      for (const [key] of batch) {
+        if (key !== previous) yield key as string;
+        previous = key;
+      }
+    }
+  }
+
+  dispose(): Promise<void> {
+    return this.sorter.dispose();
+  }
+}
