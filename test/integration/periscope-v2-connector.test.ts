@@ -355,8 +355,9 @@ describe('periscope-v2 connector against the emulator', () => {
   describe('fails the site clearly, naming it and never the key', () => {
     it('when the Users and Roles API is off for the site', async () => {
       const site = await emulator({ users: 5, apiEnabled: false });
-      for (const attempt of [readLiveSite(connect(site)), connect(site).verify()]) {
-        const failure = await siteError(attempt);
+      for (const attempt of [() => readLiveSite(connect(site)), () => connect(site).verify()]) {
+        // One at a time: a rejection must not wait, unhandled, for the other.
+        const failure = await siteError(attempt());
         expect(failure.kind).toBe('disabled');
         expect(failure.message).toMatch(
           /^Periscope site "acme": the Users and Roles API for RBAC is not enabled/,
@@ -368,8 +369,12 @@ describe('periscope-v2 connector against the emulator', () => {
     it('when the key is wrong', async () => {
       const site = await emulator({ users: 5 });
       const apiKey = `${site.apiKey}-revoked`;
-      for (const attempt of [readLiveSite(connect(site, { apiKey })), connect(site, { apiKey }).verify()]) {
-        const failure = await siteError(attempt);
+      for (const attempt of [
+        () => readLiveSite(connect(site, { apiKey })),
+        () => connect(site, { apiKey }).verify(),
+      ]) {
+        // One at a time: a rejection must not wait, unhandled, for the other.
+        const failure = await siteError(attempt());
         expect(failure.kind).toBe('auth');
         expect(failure.message).toContain('Periscope site "acme"');
         expect(failure.message).not.toContain(apiKey);
