@@ -27,6 +27,21 @@ export const manifestSchema = z.strictObject({
   tool: z.strictObject({ name: z.literal('rollcall'), version: z.string() }),
   site: z.string(),
   provider: z.string(),
+  /**
+   * For people and for the audit's UNAVAILABLE reasons ("LumApps does not report lastLoginAt"), so
+   * the audit needs no provider registry. Optional: manifests written before it lack it.
+   */
+  providerName: z.string().optional(),
+  /** Which audit fields the provider has (see `Capabilities`); optional for the same reason. */
+  capabilities: z
+    .strictObject({
+      lastLogin: z.boolean(),
+      mfa: z.boolean(),
+      passwordUpdated: z.boolean(),
+      createdAt: z.boolean(),
+      status: z.boolean(),
+    })
+    .optional(),
   /** Which site of the provider was read (e.g. `periscope site "acme" at https://…`); restore checks it. */
   origin: z.string().optional(),
   runId: z.string(),
