@@ -79,7 +79,8 @@ async function reportText(runId: string, name: keyof typeof reportFiles): Promis
 }
 
 async function expectGolden(name: string, actual: string): Promise<void> {
-  const path = join(GOLDEN, name);
+  // `.golden`, so no formatter ever touches the bytes compared.
+  const path = join(GOLDEN, `${name}.golden`);
   if (process.env.ROLLCALL_UPDATE_GOLDEN === '1') {
     await mkdir(GOLDEN, { recursive: true });
     await writeFile(path, actual);
