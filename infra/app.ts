@@ -13,7 +13,11 @@ const stackName = app.node.tryGetContext('stackName');
 
 try {
   const { config } = await loadConfigFile(configPath, process.cwd());
-  buildRollcallApp(config, { app, ...(typeof stackName === 'string' ? { stackName } : {}) });
+  buildRollcallApp(config, {
+    app,
+    configName: configPath,
+    ...(typeof stackName === 'string' ? { stackName } : {}),
+  });
   app.synth();
 } catch (error) {
   if (!(error instanceof ConfigError)) throw error;

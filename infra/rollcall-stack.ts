@@ -1,4 +1,4 @@
-import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type * as logs from 'aws-cdk-lib/aws-logs';
@@ -37,6 +37,7 @@ export class RollcallStack extends Stack {
     this.archive = new ArchiveBucket(this, 'Archive', {
       ...(location.bucketName === undefined ? {} : { bucketName: location.bucketName }),
       archive: deployment.archive,
+      keyPrefix: location.keyPrefix,
     });
     this.alarms = new AlarmTopic(
       this,
@@ -45,6 +46,8 @@ export class RollcallStack extends Stack {
     );
 
     const deadLetters = new sqs.Queue(this, 'ScheduleDeadLetters', {
+      // SQS's maximum: an undelivered start outlives a holiday, not just a long weekend.
+      retentionPeriod: Duration.days(14),
       encryption: sqs.QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
     });

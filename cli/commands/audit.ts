@@ -8,6 +8,7 @@ import { type CliClients, createContext } from '../context.ts';
 import { toJson } from '../format.ts';
 import type { CliIo } from '../io.ts';
 import { collect, type GlobalOptions, parseRunId } from '../options.ts';
+import { registryProviderFacts } from '../provider-facts.ts';
 
 interface AuditOptions extends GlobalOptions {
   site: string[];
@@ -54,7 +55,11 @@ export function registerAudit(
     const results = await auditSites(
       sites,
       { ...(runId === undefined ? {} : { runId }), allowIncomplete: options.allowIncomplete === true },
-      { store: context.store(options.store), toolVersion: TOOL_VERSION },
+      {
+        store: context.store(options.store),
+        toolVersion: TOOL_VERSION,
+        providerFacts: registryProviderFacts,
+      },
     );
     if (options.json)
       io.stdout.write(toJson({ ok: results.every((r) => r.status === 'audited'), sites: results }));

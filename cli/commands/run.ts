@@ -9,6 +9,7 @@ import { type CliClients, createContext } from '../context.ts';
 import { toJson } from '../format.ts';
 import { type CliIo, exitCodes } from '../io.ts';
 import { collect } from '../options.ts';
+import { registryProviderFacts } from '../provider-facts.ts';
 import { auditFlags } from './audit.ts';
 import { type ExportOptions, exportSelectedSites, spillFlags } from './export.ts';
 
@@ -56,7 +57,11 @@ export function registerRun(
         : await auditSites(
             selectSites(context.loaded.config, toAudit, context.configName),
             { runId: exported.runId, allowIncomplete: options.allowIncomplete === true },
-            { store: context.store(options.store), toolVersion: TOOL_VERSION },
+            {
+              store: context.store(options.store),
+              toolVersion: TOOL_VERSION,
+              providerFacts: registryProviderFacts,
+            },
           );
     if (options.json) io.stdout.write(toJson({ export: exported, audit: audits }));
     else printAudits(io, audits, options.debug === true);

@@ -3,6 +3,7 @@
  * audit's, not the data generator's. Config and store arrive as JSON in argv[2]; the figures go
  * back over the IPC channel.
  */
+import { registryProviderFacts } from '../../cli/provider-facts.ts';
 import { auditSite } from '../../functions/audit/audit-site.ts';
 import { parseConfig } from '../../functions/config/load-config.ts';
 import { TOOL_VERSION } from '../../functions/shared/tool-version.ts';
@@ -19,6 +20,10 @@ const store = createStore(parsed.store, {
   },
 });
 const started = performance.now();
-const result = await auditSite(site, {}, { store, toolVersion: TOOL_VERSION });
+const result = await auditSite(
+  site,
+  {},
+  { store, toolVersion: TOOL_VERSION, providerFacts: registryProviderFacts },
+);
 const seconds = (performance.now() - started) / 1000;
 process.send?.({ seconds, peakRssMb: process.resourceUsage().maxRSS / 1024, result });

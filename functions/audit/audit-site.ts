@@ -1,23 +1,48 @@
 import type { SiteConfig } from '../config/schema.ts';
-import { diffSnapshots } from '../diff/diff-snapshots.ts';
 import { type SiteFailure, siteFailure } from '../export/site-failure.ts';
-import { adapterFor, isProviderId } from '../providers/registry.ts';
+import { ChangesOutput } from '../reports/changes-output.ts';
+import { FindingsOutput } from '../reports/findings-output.ts';
 import type { ReportModel } from '../reports/report-model.ts';
+import { SpillDir } from '../reports/spill.ts';
 import { failsBySeverity, type Summary } from '../reports/summary.ts';
 import { type WrittenReports, writeReports } from '../reports/write-reports.ts';
+import type { Capabilities } from '../shared/model.ts';
 import { listRuns, previousCompleteRun, type StoredRun } from '../snapshot/list-runs.ts';
 import type { Manifest } from '../snapshot/manifest.ts';
-import { readLatest } from '../snapshot/read-snapshot.ts';
+import {
+  readGroupFields,
+  readLatest,
+  readManifestAt,
+  readUserFields,
+  runPrefixOf,
+  SnapshotError,
+  type SnapshotVerification,
+  verifySnapshot,
+} from '../snapshot/read-snapshot.ts';
 import type { ObjectStore } from '../store/port.ts';
-import { evaluateAudit } from './evaluate-audit.ts';
-import { firstSeenAt } from './first-seen.ts';
+import { auditWalk } from './audit-walk.ts';
+import { firstSeenRun } from './first-seen.ts';
 import { recentHistory } from './history.ts';
-import { loadSnapshot, loadVerifiedSnapshot } from './load-snapshot.ts';
 import { describeRuns, missingRunReason, noCompleteRunReason } from './run-messages.ts';
+
+/** What the audit needs to know of the provider that wrote a snapshot. */
+export interface ProviderFacts {
+  /** "Periscope Data (v1)", for UNAVAILABLE reasons and the report. */
+  readonly name: string;
+  readonly capabilities: Capabilities;
+}
 
 export interface AuditDeps {
   readonly store: ObjectStore;
   readonly toolVersion: string;
+  /**
+   * The provider's facts for snapshots whose manifest does not record them (written before
+   * manifests did): the shell looks them up in its provider registry, so the audit core needs
+   * none. Undefined for an unknown provider.
+   */
+  readonly providerFacts?: (provider: string) => ProviderFacts | undefined;
+  /** Where the audit's temporary spill files go (default: the system's temporary folder). */
+  readonly spillDirectory?: string;
 }
 
 export interface AuditOptions {
@@ -61,8 +86,9 @@ export async function auditSite(
 async function auditSiteOrThrow(
   site: SiteConfig,
   options: AuditOptions,
-  { store, toolVersion }: AuditDeps,
+  deps: AuditDeps,
 ): Promise<SiteAuditResult> {
+  const { store } = deps;
   const runs = await listRuns(store, site.id);
   const latest = await readLatest(store, site.id);
   const runId = options.runId ?? latest?.runId;
@@ -76,81 +102,117 @@ async function auditSiteOrThrow(
       reason: missingRunReason(site.id, runId, await describeRuns(store, runs), latest?.runId),
     };
 
-  const built = await buildReportModel(store, site, runs, run, options, toolVersion);
-  if ('reason' in built) return { site: site.id, status: 'refused', runId, reason: built.reason };
-  // The snapshots are out of scope here: only the findings and the diff stay in memory while the
-  // reports are written.
-  const written = await writeReports(store, built);
-  return {
-    site: site.id,
-    status: 'audited',
-    runId,
-    ...(built.previousRunId === undefined ? {} : { previousRunId: built.previousRunId }),
-    summary: written.summary,
-    reports: written.locations,
-  };
+  const spill = await SpillDir.create(deps.spillDirectory);
+  try {
+    const audited = await auditRun(site, runs, run, options, deps, spill);
+    if ('reason' in audited) return { site: site.id, status: 'refused', runId, reason: audited.reason };
+    const written = await writeReports(store, audited.model, audited.outputs);
+    return {
+      site: site.id,
+      status: 'audited',
+      runId,
+      ...(audited.model.previousRunId === undefined ? {} : { previousRunId: audited.model.previousRunId }),
+      summary: written.summary,
+      reports: written.locations,
+    };
+  } finally {
+    await spill.remove();
+  }
 }
 
-/** Loads and verifies the run, audits it, diffs it against the previous complete run. */
-async function buildReportModel(
-  store: ObjectStore,
+type Audited =
+  | { readonly model: ReportModel; readonly outputs: Parameters<typeof writeReports>[2] }
+  | { readonly reason: string };
+
+/**
+ * Walks the run, the previous complete run and the first-seen run once, auditing and diffing
+ * key by key into spill files, while the run's files are re-hashed beside it. Nothing is written
+ * to the store here: a snapshot that turns out not to match its manifest gets no reports.
+ */
+async function auditRun(
   site: SiteConfig,
   runs: readonly StoredRun[],
   run: StoredRun,
   options: AuditOptions,
-  toolVersion: string,
-): Promise<ReportModel | { reason: string }> {
+  deps: AuditDeps,
+  spill: SpillDir,
+): Promise<Audited> {
+  const { store } = deps;
   const { runId } = run;
-  const loaded = await loadVerifiedSnapshot(store, run.manifestKey);
-  const { verification } = loaded;
-  const { manifest } = verification;
-  const warnings = snapshotWarnings(site.id, manifest, verification.problems);
-  if (warnings.length > 0 && !options.allowIncomplete)
-    return { reason: `${warnings.join(' ')} Audit it anyway with --allow-incomplete.` };
-  // A file that cannot even be parsed stops the audit, --allow-incomplete or not.
-  if ('loadError' in loaded) throw loaded.loadError;
-  const { snapshot } = loaded;
-  if (!isProviderId(manifest.provider))
-    throw new Error(
-      `run ${runId} of site ${site.id} was written by an unknown provider "${manifest.provider}"`,
+  const manifest = await readManifestAt(store, run.manifestKey);
+  if (!manifest) throw new SnapshotError(`there is no manifest at ${store.locate(run.manifestKey)}`);
+  const facts = providerFactsOf(site.id, manifest, deps);
+  if ((manifest.status !== 'complete' && !options.allowIncomplete) || facts instanceof Error) {
+    // Refused or unknown either way: say why without reading the users.
+    const warnings = snapshotWarnings(
+      site.id,
+      manifest,
+      (await verifySnapshot(store, run.manifestKey)).problems,
     );
-  const adapter = adapterFor(manifest.provider);
-
-  const previousRun = await previousCompleteRun(store, runs, runId);
-  const previous = previousRun ? await loadSnapshot(store, previousRun.run.manifestKey) : undefined;
-  const scheduledAt = new Date(manifest.scheduledAt);
+    if (warnings.length > 0 && !options.allowIncomplete) return { reason: refusal(warnings) };
+    if (facts instanceof Error) throw facts;
+  }
+  const provider = facts as ProviderFacts;
   const settings = site.audit;
-  const audit = evaluateAudit({
-    users: snapshot.users,
-    groupNames: new Map(snapshot.groups.map((group) => [group.key, group.name])),
-    ...(previous
-      ? { previousGroupsOfUser: new Map(previous.users.map((user) => [user.key, user.groups])) }
+  const scheduledAt = new Date(manifest.scheduledAt);
+  const previousRun = (await previousCompleteRun(store, runs, runId))?.run;
+  const seen = await firstSeenRun(store, runs, scheduledAt, settings.neverLoggedInGraceDays);
+  const prefix = runPrefixOf(run.manifestKey);
+  const [groups, previousGroups] = await Promise.all([
+    collect(readGroupFields(store, prefix)),
+    previousRun ? collect(readGroupFields(store, runPrefixOf(previousRun.manifestKey))) : undefined,
+  ]);
+  const findings = new FindingsOutput(spill, site.id, runId);
+  const changes = previousRun ? new ChangesOutput(spill, site.id, previousRun.runId, runId) : undefined;
+  const walk = auditWalk({
+    current: { runId, users: readUserFields(store, prefix), groups },
+    ...(previousRun && changes && previousGroups
+      ? {
+          previous: {
+            runId: previousRun.runId,
+            users: readUserFields(store, runPrefixOf(previousRun.manifestKey)),
+            groups: previousGroups,
+            sink: changes,
+            threshold: settings.massChangeThreshold,
+          },
+        }
       : {}),
-    capabilities: adapter.capabilities,
-    providerName: adapter.displayName,
-    settings,
-    scheduledAt,
-    firstSeenAt: await firstSeenAt(store, runs, snapshot.users, scheduledAt, settings.neverLoggedInGraceDays),
+    ...(seen
+      ? {
+          firstSeen: {
+            at: seen.at,
+            runId: seen.run.runId,
+            ...(seen.run.runId === previousRun?.runId
+              ? {}
+              : { users: readUserFields(store, runPrefixOf(seen.run.manifestKey)) }),
+          },
+        }
+      : {}),
+    setup: {
+      groupNames: new Map(groups.map((group) => [group.key, group.name])),
+      capabilities: provider.capabilities,
+      providerName: provider.name,
+      settings,
+      scheduledAt,
+    },
+    findings: (finding) => findings.add(finding),
   });
-  const diff = previous
-    ? diffSnapshots(
-        { runId: previous.manifest.runId, users: previous.users, groups: previous.groups },
-        { runId, users: snapshot.users, groups: snapshot.groups },
-        settings.massChangeThreshold,
-      )
-    : undefined;
+  const [walked, verified] = await Promise.allSettled([walk, verifySnapshot(store, run.manifestKey)]);
+  if (verified.status === 'rejected') throw verified.reason;
+  const verification: SnapshotVerification = verified.value;
+  const warnings = snapshotWarnings(site.id, manifest, verification.problems);
+  if (warnings.length > 0 && !options.allowIncomplete) return { reason: refusal(warnings) };
+  // A file that cannot even be parsed stops the audit, --allow-incomplete or not.
+  if (walked.status === 'rejected') throw walked.reason;
+  const { rules, diff } = walked.value;
+
+  const audit = findings.report(rules);
   const history = await recentHistory(store, site.id, runs, runId);
-  const thisRun = {
-    runId,
-    scheduledAt: manifest.scheduledAt,
-    users: manifest.counts.users,
-    failsBySeverity: failsBySeverity({ audit }),
-  };
-  return {
-    tool: { name: 'rollcall', version: toolVersion },
+  const model: ReportModel = {
+    tool: { name: 'rollcall', version: deps.toolVersion },
     site: site.id,
     provider: manifest.provider,
-    providerName: adapter.displayName,
+    providerName: provider.name,
     runId,
     scheduledAt: manifest.scheduledAt,
     warnings: warnings.map(
@@ -170,10 +232,40 @@ async function buildReportModel(
     },
     thresholds: settings,
     audit,
-    ...(previousRun ? { previousRunId: previousRun.run.runId } : {}),
-    ...(diff ? { diff } : {}),
-    history: [...history, thisRun],
+    ...(previousRun ? { previousRunId: previousRun.runId } : {}),
+    ...(changes && diff ? { diff: changes.report(diff) } : {}),
+    history: [
+      ...history,
+      {
+        runId,
+        scheduledAt: manifest.scheduledAt,
+        users: manifest.counts.users,
+        failsBySeverity: failsBySeverity(audit.figures),
+      },
+    ],
   };
+  return {
+    model,
+    outputs: { findings, ...(changes && diff ? { changes: { output: changes, outcome: diff } } : {}) },
+  };
+}
+
+/**
+ * The provider's name and capabilities: from the manifest, else (a manifest written before it
+ * recorded them) from the shell's registry; an Error when neither knows the provider.
+ */
+function providerFactsOf(siteId: string, manifest: Manifest, deps: AuditDeps): ProviderFacts | Error {
+  const fallback = deps.providerFacts?.(manifest.provider);
+  const name = manifest.providerName ?? fallback?.name;
+  const capabilities = manifest.capabilities ?? fallback?.capabilities;
+  if (name !== undefined && capabilities !== undefined) return { name, capabilities };
+  return new Error(
+    `run ${manifest.runId} of site ${siteId} was written by an unknown provider "${manifest.provider}"`,
+  );
+}
+
+function refusal(warnings: readonly string[]): string {
+  return `${warnings.join(' ')} Audit it anyway with --allow-incomplete.`;
 }
 
 /** What is wrong with a snapshot, one sentence each: empty when it is complete and matches its manifest. */
@@ -188,4 +280,10 @@ function snapshotWarnings(siteId: string, manifest: Manifest, problems: readonly
       `The files of run ${manifest.runId} of site ${siteId} do not match its manifest: ${problems.join('; ')}.`,
     );
   return warnings;
+}
+
+async function collect<T>(records: AsyncIterable<T>): Promise<T[]> {
+  const out: T[] = [];
+  for await (const record of records) out.push(record);
+  return out;
 }

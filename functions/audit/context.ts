@@ -1,6 +1,6 @@
 import type { AuditSettings } from '../config/schema.ts';
 import type { Capabilities } from '../shared/model.ts';
-import type { AuditInput } from './model.ts';
+import type { AuditSetup } from './model.ts';
 import { type PrivilegedGroups, privilegedGroups } from './privileged.ts';
 
 /** What every rule needs, worked out once per audit rather than once per user. */
@@ -10,11 +10,11 @@ export interface AuditContext {
   readonly settings: AuditSettings;
   readonly scheduledAtMs: number;
   readonly privileged: PrivilegedGroups;
-  readonly firstSeenAt: ReadonlyMap<string, string>;
-  readonly previousGroupsOfUser?: ReadonlyMap<string, readonly string[]>;
+  /** Whether a previous complete snapshot exists (each user's own groups there come with the user). */
+  readonly hasPrevious: boolean;
 }
 
-export function auditContext(input: AuditInput): AuditContext {
+export function auditContext(input: AuditSetup): AuditContext {
   const scheduledAtMs = input.scheduledAt.getTime();
   // Every age would be NaN and every rule would silently pass: refuse instead.
   if (Number.isNaN(scheduledAtMs)) throw new RangeError('the audit needs a valid scheduledAt time');
@@ -24,8 +24,7 @@ export function auditContext(input: AuditInput): AuditContext {
     settings: input.settings,
     scheduledAtMs,
     privileged: privilegedGroups(input.settings.privilegedGroups, input.groupNames),
-    firstSeenAt: input.firstSeenAt,
-    ...(input.previousGroupsOfUser === undefined ? {} : { previousGroupsOfUser: input.previousGroupsOfUser }),
+    hasPrevious: input.hasPrevious,
   };
 }
 

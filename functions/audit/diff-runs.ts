@@ -1,11 +1,18 @@
 import type { SiteConfig } from '../config/schema.ts';
-import { diffSnapshots } from '../diff/diff-snapshots.ts';
+import { collectDiff } from '../diff/collect-diff.ts';
 import type { SnapshotDiff } from '../diff/model.ts';
+import { walkByKey } from '../diff/sorted-walk.ts';
+import { userDiffer } from '../diff/user-differ.ts';
 import { type SiteFailure, siteFailure } from '../export/site-failure.ts';
 import { listRuns, type StoredRun } from '../snapshot/list-runs.ts';
-import { readLatest } from '../snapshot/read-snapshot.ts';
+import {
+  readGroupFields,
+  readLatest,
+  readUserFields,
+  runPrefixOf,
+  verifySnapshot,
+} from '../snapshot/read-snapshot.ts';
 import type { ObjectStore } from '../store/port.ts';
-import { type LoadedSnapshot, loadVerifiedSnapshot } from './load-snapshot.ts';
 import { describeRuns, missingRunReason } from './run-messages.ts';
 
 export type RunsDiffResult =
@@ -16,7 +23,8 @@ export type RunsDiffResult =
 
 /**
  * What changed between two runs of a site, whatever lies between them. Both snapshots must be
- * complete and match their manifests, unless `allowIncomplete`.
+ * complete and match their manifests, unless `allowIncomplete`. The snapshots are walked side by
+ * side, never loaded; the changes themselves are kept, because the command prints them all.
  */
 export async function diffRuns(
   site: SiteConfig,
@@ -38,41 +46,47 @@ export async function diffRuns(
         reason: missingRunReason(site.id, missing, await describeRuns(store, runs), latest?.runId),
       };
     }
-    const sides = await Promise.all([load(store, from, options), load(store, to, options)]);
-    for (const side of sides)
-      if ('reason' in side) return { site: site.id, status: 'refused', reason: side.reason };
-    const [before, after] = sides as [LoadedSnapshot, LoadedSnapshot];
-    return {
-      site: site.id,
-      status: 'compared',
-      diff: diffSnapshots(
-        { runId: fromRunId, users: before.users, groups: before.groups },
-        { runId: toRunId, users: after.users, groups: after.groups },
-        site.audit.massChangeThreshold,
-      ),
-    };
+    for (const run of [from, to]) {
+      const reason = await refusal(store, run, options);
+      if (reason !== undefined) return { site: site.id, status: 'refused', reason };
+    }
+    const [before, after] = await Promise.all([from, to].map((run) => collectGroups(store, run)));
+    const collected = collectDiff();
+    const differ = userDiffer(
+      { runId: fromRunId, groups: before ?? [] },
+      { runId: toRunId, groups: after ?? [] },
+      site.audit.massChangeThreshold,
+      collected,
+    );
+    const sides = [from, to].map((run) => ({
+      records: readUserFields(store, runPrefixOf(run.manifestKey)),
+      what: 'users',
+      runId: run.runId,
+    }));
+    for await (const [was, is] of walkByKey(sides)) differ.step(was, is);
+    return { site: site.id, status: 'compared', diff: collected.diff(differ.finish()) };
   } catch (error) {
     return { site: site.id, ...siteFailure(site.id, error) };
   }
 }
 
-async function load(
+/** Why a run cannot be compared (incomplete, or its files do not match), or undefined. */
+async function refusal(
   store: ObjectStore,
   run: StoredRun,
   options: { readonly allowIncomplete?: boolean },
-): Promise<LoadedSnapshot | { reason: string }> {
-  const loaded = await loadVerifiedSnapshot(store, run.manifestKey);
-  const { manifest, problems } = loaded.verification;
-  if (!options.allowIncomplete) {
-    if (manifest.status !== 'complete')
-      return {
-        reason: `run ${run.runId} is incomplete (${manifest.reason ?? 'see its manifest'}); compare it anyway with --allow-incomplete.`,
-      };
-    if (problems.length > 0)
-      return {
-        reason: `the files of run ${run.runId} do not match its manifest: ${problems.join('; ')}; compare it anyway with --allow-incomplete.`,
-      };
-  }
-  if ('loadError' in loaded) throw loaded.loadError;
-  return loaded.snapshot;
+): Promise<string | undefined> {
+  const { manifest, problems } = await verifySnapshot(store, run.manifestKey);
+  if (options.allowIncomplete) return undefined;
+  if (manifest.status !== 'complete')
+    return `run ${run.runId} is incomplete (${manifest.reason ?? 'see its manifest'}); compare it anyway with --allow-incomplete.`;
+  if (problems.length > 0)
+    return `the files of run ${run.runId} do not match its manifest: ${problems.join('; ')}; compare it anyway with --allow-incomplete.`;
+  return undefined;
+}
+
+async function collectGroups(store: ObjectStore, run: StoredRun) {
+  const groups = [];
+  for await (const group of readGroupFields(store, runPrefixOf(run.manifestKey))) groups.push(group);
+  return groups;
 }

@@ -1,30 +1,29 @@
 import { scheduledAtOf } from '../snapshot/layout.ts';
 import type { StoredRun } from '../snapshot/list-runs.ts';
-import { readManifestAt, readUsers, runPrefixOf } from '../snapshot/read-snapshot.ts';
+import { readManifestAt } from '../snapshot/read-snapshot.ts';
 import type { ObjectStore } from '../store/port.ts';
-import type { AuditedUser } from './model.ts';
+import { DAY_MS } from './days.ts';
 
-const DAY_MS = 24 * 60 * 60 * 1000;
+/** The snapshot first-seen dates come from, and the date it stands for. */
+export interface FirstSeenRun {
+  readonly run: StoredRun;
+  /** Its scheduled time, ISO: "in the store since at least". */
+  readonly at: string;
+}
 
 /**
- * When the never-logged-in users without a created date were first seen, as far as the rule
- * needs it: a user is past the grace period exactly when a complete snapshot older than the grace
- * period contains them. Only the newest such snapshot is read (one snapshot, not the whole
- * history), so the date returned is "in the store since at least"; a user deleted and re-created
- * since then counts as new, which is what an auditor expects of a new account.
+ * Which stored snapshot tells when never-logged-in users without a created date were first seen,
+ * as far as the rule needs it: a user is past the grace period exactly when a complete snapshot
+ * older than the grace period contains them. Only the newest such snapshot is read (one snapshot,
+ * not the whole history), beside this run and the previous one in the same walk; a user deleted
+ * and re-created since then counts as new, which is what an auditor expects of a new account.
  */
-export async function firstSeenAt(
+export async function firstSeenRun(
   store: ObjectStore,
   runs: readonly StoredRun[],
-  users: readonly AuditedUser[],
   scheduledAt: Date,
   graceDays: number,
-): Promise<Map<string, string>> {
-  const firstSeen = new Map<string, string>();
-  const candidates = new Set(
-    users.filter((user) => user.lastLoginAt === null && !user.createdAt).map((user) => user.key),
-  );
-  if (candidates.size === 0) return firstSeen;
+): Promise<FirstSeenRun | undefined> {
   const cutoff = scheduledAt.getTime() - graceDays * DAY_MS;
   for (let index = runs.length - 1; index >= 0; index--) {
     const run = runs[index] as StoredRun;
@@ -32,10 +31,7 @@ export async function firstSeenAt(
     if (runAt.getTime() >= cutoff) continue;
     const manifest = await readManifestAt(store, run.manifestKey);
     if (manifest?.status !== 'complete') continue;
-    for await (const user of readUsers(store, runPrefixOf(run.manifestKey))) {
-      if (candidates.has(user.key)) firstSeen.set(user.key, runAt.toISOString());
-    }
-    break;
+    return { run, at: runAt.toISOString() };
   }
-  return firstSeen;
+  return undefined;
 }

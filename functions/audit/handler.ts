@@ -13,9 +13,10 @@ import { type HandlerError, isHandlerError, RollcallAuditFailed } from '../lambd
 import { type AuditEvent, type AuditOutput, auditEventSchema, parseEvent } from '../lambda/events.ts';
 import { addCount, logFailure } from '../lambda/observability.ts';
 import { coldStart, defaultShellDeps, type ShellDeps, type SiteShell } from '../lambda/shell.ts';
+import { adapterFor, isProviderId } from '../providers/registry.ts';
 import { reportFiles, reportRunPrefix } from '../reports/layout.ts';
 import { TOOL_VERSION } from '../shared/tool-version.ts';
-import { auditSite } from './audit-site.ts';
+import { auditSite, type ProviderFacts } from './audit-site.ts';
 
 export type AuditHandlerDeps = ShellDeps;
 
@@ -57,7 +58,11 @@ async function auditOnce(
   deps: AuditHandlerDeps,
 ): Promise<AuditOutput> {
   deps.logger.appendKeys({ runId: event.runId });
-  const result = await auditSite(site, { runId: event.runId }, { store, toolVersion: TOOL_VERSION });
+  const result = await auditSite(
+    site,
+    { runId: event.runId },
+    { store, toolVersion: TOOL_VERSION, providerFacts: registryProviderFacts },
+  );
   if (result.status !== 'audited') {
     throw new RollcallAuditFailed(
       result.status,
@@ -98,4 +103,14 @@ function asAuditError(error: unknown, site: SiteConfig | undefined): HandlerErro
   if (isHandlerError(error)) return error;
   const failure = siteFailure(site?.id ?? 'unknown', error);
   return new RollcallAuditFailed('failed', failure.reason, { cause: error });
+}
+
+/**
+ * The shell's fallback for manifests written before they recorded the provider's name and
+ * capabilities: this Lambda entry point is the one file under audit/ that reads the registry.
+ */
+function registryProviderFacts(provider: string): ProviderFacts | undefined {
+  if (!isProviderId(provider)) return undefined;
+  const adapter = adapterFor(provider);
+  return { name: adapter.displayName, capabilities: adapter.capabilities };
 }

@@ -54,29 +54,27 @@ export interface RuleOutcome {
 /** The user fields the audit and the diff use: a canonical user without its raw record. */
 export type AuditedUser = UserFields;
 
-export interface AuditInput {
-  readonly users: readonly AuditedUser[];
+/** What the audit of one snapshot needs besides its users: worked out once, before the walk. */
+export interface AuditSetup {
   /** Group key → group name, for the privileged groups (matched by name or key). */
   readonly groupNames: ReadonlyMap<string, string>;
-  /** The previous complete snapshot's memberships (user key → group keys), absent when there is none. */
-  readonly previousGroupsOfUser?: ReadonlyMap<string, readonly string[]>;
+  /** Whether there is a previous complete snapshot to compare memberships with. */
+  readonly hasPrevious: boolean;
   readonly capabilities: Capabilities;
   /** For UNAVAILABLE reasons: "Periscope Data (v1)". */
   readonly providerName: string;
   readonly settings: AuditSettings;
   /** Every age is computed against this, never against the wall clock. */
   readonly scheduledAt: Date;
-  /**
-   * When each user was first seen in the store (ISO time of the first snapshot that contains it),
-   * for "never logged in" where the provider has no created date. A user missing from the map was
-   * first seen in this snapshot.
-   */
-  readonly firstSeenAt: ReadonlyMap<string, string>;
 }
 
-export interface AuditResult {
-  /** One per rule, in the order of `auditRuleIds`. */
-  readonly rules: readonly RuleOutcome[];
-  /** Every FAIL, UNKNOWN and EXCEPTED, sorted by rule (in `auditRuleIds` order) then user key. */
-  readonly findings: readonly Finding[];
+/** What the walk over the other snapshots knows of one user, handed to the rules with the user. */
+export interface UserHistory {
+  /** The user's group keys in the previous complete snapshot; absent when the user was not in it. */
+  readonly previousGroups?: readonly string[];
+  /**
+   * When the user was first seen in the store (ISO time of the snapshot first-seen.ts picked), for
+   * "never logged in" where the provider has no created date. Absent: first seen in this snapshot.
+   */
+  readonly firstSeenAt?: string;
 }

@@ -1,5 +1,5 @@
 import type { AuditContext } from './context.ts';
-import type { AuditedUser, AuditRuleId, Severity } from './model.ts';
+import type { AuditedUser, AuditRuleId, Severity, UserHistory } from './model.ts';
 
 /** What one rule says about one user, before exceptions are applied. */
 export type Verdict =
@@ -24,6 +24,6 @@ export interface AuditRule {
   readonly id: AuditRuleId;
   /** Why the rule cannot be judged on this input (UNAVAILABLE), or undefined when it can. */
   unavailableReason(context: AuditContext): string | undefined;
-  /** Only called when the rule is available. */
-  judge(user: AuditedUser, context: AuditContext): Verdict;
+  /** Only called when the rule is available; `history` is what other snapshots say of the user. */
+  judge(user: AuditedUser, context: AuditContext, history: UserHistory): Verdict;
 }

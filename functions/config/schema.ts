@@ -103,6 +103,20 @@ export const logRetentionDays = [
   1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
 ] as const;
 
+/** How long an overwritten or deleted archive version stays recoverable when the config does not say. */
+export const DEFAULT_NONCURRENT_VERSION_DAYS = 7;
+
+/**
+ * Days the current version of an archive object is kept: what is left of `expireAfterDays` once
+ * the noncurrent window is set aside, so no version outlives `expireAfterDays`.
+ */
+export function currentVersionDays(archive: {
+  readonly expireAfterDays: number;
+  readonly noncurrentVersionDays?: number | undefined;
+}): number {
+  return archive.expireAfterDays - (archive.noncurrentVersionDays ?? DEFAULT_NONCURRENT_VERSION_DAYS);
+}
+
 /** How the CDK stack deploys rollcall; the CLI ignores it. */
 export const deploymentSchema = z
   .strictObject({
@@ -113,8 +127,14 @@ export const deploymentSchema = z
       .strictObject({
         /** Objects move to S3 Glacier Instant Retrieval after this many days. */
         coldAfterDays: z.number().int().min(1).default(30),
-        /** Objects (and old versions) are deleted after this many days. */
+        /** No version of a snapshot or report is kept longer than this many days after it was written. */
         expireAfterDays: z.number().int().min(2).default(400),
+        /**
+         * An overwritten or deleted version stays recoverable this many days (default 7), then
+         * expires. The current version expires this much before `expireAfterDays`, so the two add
+         * up to it.
+         */
+        noncurrentVersionDays: z.number().int().min(1).optional(),
         /** Write-once retention applied to every new object version. */
         objectLock: z
           .strictObject({
@@ -125,11 +145,24 @@ export const deploymentSchema = z
       })
       .prefault({})
       .superRefine((archive, ctx) => {
+        const currentDays = currentVersionDays(archive);
         if (archive.coldAfterDays >= archive.expireAfterDays) {
           ctx.addIssue({
             code: 'custom',
             path: ['coldAfterDays'],
             message: `must be less than expireAfterDays (${archive.expireAfterDays})`,
+          });
+        } else if (currentDays < 1) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['noncurrentVersionDays'],
+            message: `must be less than expireAfterDays (${archive.expireAfterDays})`,
+          });
+        } else if (archive.coldAfterDays >= currentDays) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['coldAfterDays'],
+            message: `must be less than expireAfterDays minus noncurrentVersionDays (${currentDays}): the current version expires then`,
           });
         }
         if (archive.objectLock && archive.objectLock.days > archive.expireAfterDays) {

@@ -1,5 +1,5 @@
 import { fieldChanges } from './field-changes.ts';
-import type { DiffedGroup, DiffSide, GroupChange, GroupRef, SnapshotDiff } from './model.ts';
+import type { DiffedGroup, GroupChange, GroupRef, SnapshotDiff } from './model.ts';
 import { mergeByKey } from './sorted-merge.ts';
 
 /** The group fields a diff lists, in that order; `memberCount` follows from the memberships. */
@@ -9,7 +9,13 @@ export const groupDiffFields = [
   'description',
 ] as const satisfies readonly (keyof DiffedGroup)[];
 
-export function diffGroups(from: DiffSide, to: DiffSide): SnapshotDiff['groups'] {
+/** A side's groups and its run, for the error that names an unsorted list. */
+interface GroupSide {
+  readonly runId: string;
+  readonly groups: readonly DiffedGroup[];
+}
+
+export function diffGroups(from: GroupSide, to: GroupSide): SnapshotDiff['groups'] {
   const added: GroupRef[] = [];
   const removed: GroupRef[] = [];
   const changed: GroupChange[] = [];

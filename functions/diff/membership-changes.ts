@@ -1,6 +1,6 @@
 import type { AuditedUser } from '../audit/model.ts';
 import { compareKeys } from '../shared/model.ts';
-import type { MembershipChange, MembershipTally, SnapshotDiff } from './model.ts';
+import type { MembershipChange, MembershipTally } from './model.ts';
 
 /** What the membership comparison reads of a user. */
 export type MembershipHolder = Pick<AuditedUser, 'key' | 'email' | 'groups'>;
@@ -18,19 +18,30 @@ export function distinctSortedGroups(groups: readonly string[]): readonly string
   return groups;
 }
 
-/** Collects memberships gained and lost, user by user, and tallies them per user and per group. */
+/** Where a membership comparison puts what it finds, as it finds it (user by user, in key order). */
+export interface MembershipSink {
+  gained(change: MembershipChange): void;
+  lost(change: MembershipChange): void;
+  /** One user's gains and losses, when they have any. */
+  userTally(tally: MembershipTally): void;
+}
+
+/** Compares memberships user by user, and tallies them per group (groups are few: they stay in memory). */
 export interface MembershipLedger {
   /**
    * Compares one user's groups; `before` is absent for an added user, `after` for a removed one
-   * (so all their memberships count). Users must come in key order: the lists come out sorted by
-   * user key then group key without a sort.
+   * (so all their memberships count). Users must come in key order: the changes come out sorted
+   * by user key then group key without a sort.
    */
   user(before: MembershipHolder | undefined, after: MembershipHolder | undefined): void;
   result(): MembershipLedgerResult;
 }
 
 export interface MembershipLedgerResult {
-  readonly memberships: SnapshotDiff['memberships'];
+  readonly gained: number;
+  readonly lost: number;
+  /** Most changed first. */
+  readonly byGroup: readonly MembershipTally[];
   /** Distinct (user, group) pairs on the old side: what the mass-change threshold is a share of. */
   readonly previousMemberships: number;
 }
@@ -50,12 +61,12 @@ const NO_GROUPS: readonly string[] = Object.freeze([]);
 export function membershipLedger(
   fromGroupNames: ReadonlyMap<string, string>,
   toGroupNames: ReadonlyMap<string, string>,
+  sink: MembershipSink,
 ): MembershipLedger {
-  const gained: MembershipChange[] = [];
-  const lost: MembershipChange[] = [];
-  const byUser: MembershipTally[] = [];
   const byGroup = new Map<string, Counts>();
   let previousMemberships = 0;
+  let gainedTotal = 0;
+  let lostTotal = 0;
 
   const countGroup = (groupKey: string): Counts => {
     let counts = byGroup.get(groupKey);
@@ -85,20 +96,22 @@ export function membershipLedger(
         } else if (order < 0) {
           const groupKey = was[i++] as string;
           const groupName = fromGroupNames.get(groupKey) ?? toGroupNames.get(groupKey) ?? groupKey;
-          lost.push(membershipChange(key, before?.email, groupKey, groupName));
+          sink.lost(membershipChange(key, before?.email, groupKey, groupName));
           counts.lost++;
           countGroup(groupKey).lost++;
         } else {
           const groupKey = is[j++] as string;
           const groupName = toGroupNames.get(groupKey) ?? fromGroupNames.get(groupKey) ?? groupKey;
-          gained.push(membershipChange(key, after?.email, groupKey, groupName));
+          sink.gained(membershipChange(key, after?.email, groupKey, groupName));
           counts.gained++;
           countGroup(groupKey).gained++;
         }
       }
+      gainedTotal += counts.gained;
+      lostTotal += counts.lost;
       // The current address when there is one: that is what an administrator searches for.
       const label = after?.email || before?.email || key;
-      if (counts.gained + counts.lost > 0) byUser.push({ key, label, ...counts });
+      if (counts.gained + counts.lost > 0) sink.userTally({ key, label, ...counts });
     },
 
     result() {
@@ -108,12 +121,9 @@ export function membershipLedger(
         groupTallies.push({ key, label, ...counts });
       }
       return {
-        memberships: {
-          gained,
-          lost,
-          byUser: byUser.sort(byMostChanged),
-          byGroup: groupTallies.sort(byMostChanged),
-        },
+        gained: gainedTotal,
+        lost: lostTotal,
+        byGroup: groupTallies.sort(byMostChanged),
         previousMemberships,
       };
     },
@@ -137,6 +147,6 @@ function sameKeys(a: readonly string[], b: readonly string[]): boolean {
 }
 
 /** The biggest movers first, for people scanning a report; ties by key so the order is stable. */
-function byMostChanged(a: MembershipTally, b: MembershipTally): number {
+export function byMostChanged(a: MembershipTally, b: MembershipTally): number {
   return b.gained + b.lost - (a.gained + a.lost) || compareKeys(a.key, b.key);
 }

@@ -1,15 +1,7 @@
-import type { AuditedUser } from '../audit/model.ts';
 import type { CanonicalGroup } from '../shared/model.ts';
 
 /** A group as the diff sees it: a canonical group without its raw record. */
 export type DiffedGroup = Omit<CanonicalGroup, 'raw'>;
-
-/** One side of a diff: a snapshot's users and groups, both sorted by key. */
-export interface DiffSide {
-  readonly runId: string;
-  readonly users: readonly AuditedUser[];
-  readonly groups: readonly DiffedGroup[];
-}
 
 export type FieldValue = string | boolean | null | undefined;
 

@@ -56,16 +56,29 @@ export function mergeByKey<T extends Keyed>(
 
 function assertSortedByKey(items: readonly Keyed[], records: string, runId: string): void {
   for (let i = 1; i < items.length; i++) {
-    const previous = (items[i - 1] as Keyed).key;
-    const current = (items[i] as Keyed).key;
-    const order = compareKeys(previous, current);
-    if (order < 0) continue;
-    const problem =
-      order === 0
-        ? `key ${JSON.stringify(current)} appears twice`
-        : `key ${JSON.stringify(current)} comes after ${JSON.stringify(previous)}`;
-    throw new RollcallError(
-      `Cannot diff the ${records} of run ${runId}: they must be sorted by key without duplicates, but ${problem} (position ${i}).`,
-    );
+    const problem = orderProblem((items[i - 1] as Keyed).key, (items[i] as Keyed).key, records, runId, i);
+    if (problem !== undefined) throw problem;
   }
+}
+
+/**
+ * The error for a key that does not come strictly after the one before it, or undefined when it
+ * does. Shared by the in-memory merge (groups) and the streamed walk (users).
+ */
+export function orderProblem(
+  previous: string,
+  current: string,
+  records: string,
+  runId: string,
+  position: number,
+): RollcallError | undefined {
+  const order = compareKeys(previous, current);
+  if (order < 0) return undefined;
+  const problem =
+    order === 0
+      ? `key ${JSON.stringify(current)} appears twice`
+      : `key ${JSON.stringify(current)} comes after ${JSON.stringify(previous)}`;
+  return new RollcallError(
+    `Cannot diff the ${records} of run ${runId}: they must be sorted by key without duplicates, but ${problem} (position ${position}).`,
+  );
 }

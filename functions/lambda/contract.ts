@@ -8,13 +8,17 @@
 export const STORE_VARIABLE = 'ROLLCALL_STORE';
 /** One site's settings, as JSON, exactly as in the config file. */
 export const SITE_VARIABLE = 'ROLLCALL_SITE';
+/** The freshness check's window in seconds: the schedule's longest gap plus the run's grace. */
+export const FRESHNESS_WINDOW_VARIABLE = 'ROLLCALL_FRESHNESS_WINDOW_SECONDS';
+/** ISO time the freshness check was deployed: the wait for a first snapshot starts there. */
+export const WATCHING_SINCE_VARIABLE = 'ROLLCALL_WATCHING_SINCE';
 
 export const SERVICE_NAME = 'rollcall';
 export const METRICS_NAMESPACE = 'Rollcall';
 
 /**
- * Metric names the stack's alarms use. Each is a Count with the dimensions
- * `service` (= `rollcall`, added by Powertools) and `site`.
+ * Metric names the stack's alarms use. Each has the dimensions `service` (= `rollcall`, added
+ * by Powertools) and `site`; all are Counts except the age, in hours.
  */
 export const metricNames = {
   usersExported: 'UsersExported',
@@ -28,6 +32,10 @@ export const metricNames = {
   findingsLow: 'FindingsLow',
   /** 1 when the audit's mass-change verdict is `suspect`, else 0. */
   massChangeSuspect: 'MassChangeSuspect',
+  /** 1 when no complete snapshot arrived within the site's window, else 0 (freshness check). */
+  snapshotOverdue: 'SnapshotOverdue',
+  /** Hours since the newest complete snapshot was scheduled (freshness check). */
+  snapshotAgeHours: 'SnapshotAgeHours',
 } as const;
 
 /** The names Step Functions sees; the stack's Retry and Catch use these. */

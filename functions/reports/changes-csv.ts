@@ -1,6 +1,5 @@
-import type { Readable } from 'node:stream';
-import type { FieldValue, SnapshotDiff } from '../diff/model.ts';
-import { type CsvRow, csvStream, GROUPS_CELL_SEPARATOR } from '../snapshot/csv.ts';
+import type { FieldValue, SnapshotDiff, UserRef } from '../diff/model.ts';
+import { csvLine, GROUPS_CELL_SEPARATOR } from '../snapshot/csv.ts';
 
 /** One row per change; a changed record has one row per field. */
 export const changesCsvHeader = [
@@ -28,60 +27,63 @@ export const changeKinds = [
   'membership-lost',
 ] as const;
 
-/** Only the header when there is no previous snapshot to compare with. */
-export function changesCsv(site: string, diff: SnapshotDiff | undefined): Readable {
-  return csvStream(changesCsvHeader, diff ? changeRows(site, diff) : []);
+export type ChangeKind = (typeof changeKinds)[number];
+
+/** The cells of a change row after the run ids and the kind; absent cells stay empty. */
+export interface ChangeCells {
+  readonly userKey?: string;
+  readonly email?: string | undefined;
+  readonly groupKey?: string;
+  readonly groupName?: string;
+  readonly field?: string;
+  readonly before?: FieldValue;
+  readonly after?: FieldValue;
 }
 
-function* changeRows(site: string, diff: SnapshotDiff): Generator<CsvRow> {
-  const row = (
-    change: (typeof changeKinds)[number],
-    cells: {
-      userKey?: string;
-      email?: string | undefined;
-      groupKey?: string;
-      groupName?: string;
-      field?: string;
-      before?: FieldValue;
-      after?: FieldValue;
-    },
-  ): CsvRow => [
-    site,
-    diff.fromRunId,
-    diff.toRunId,
-    change,
-    cells.userKey,
-    cells.email,
-    cells.groupKey,
-    cells.groupName,
-    cells.field,
-    cells.before,
-    cells.after,
-  ];
-  for (const user of diff.users.added)
-    yield row('user-added', {
-      userKey: user.key,
-      email: user.email,
-      field: 'groups',
-      after: user.groups.join(GROUPS_CELL_SEPARATOR),
-    });
-  for (const user of diff.users.removed)
-    yield row('user-removed', {
-      userKey: user.key,
-      email: user.email,
-      field: 'groups',
-      before: user.groups.join(GROUPS_CELL_SEPARATOR),
-    });
-  for (const user of diff.users.changed)
-    for (const change of user.changes)
-      yield row('user-changed', { userKey: user.key, email: user.email, ...change });
-  for (const group of diff.groups.added)
-    yield row('group-added', { groupKey: group.key, groupName: group.name });
-  for (const group of diff.groups.removed)
-    yield row('group-removed', { groupKey: group.key, groupName: group.name });
-  for (const group of diff.groups.changed)
+/** Writes the rows of one diff: the site and the runs are the same on every row. */
+export function changeLineWriter(
+  site: string,
+  fromRunId: string,
+  toRunId: string,
+): (change: ChangeKind, cells: ChangeCells) => string {
+  return (change, cells) =>
+    csvLine([
+      site,
+      fromRunId,
+      toRunId,
+      change,
+      cells.userKey,
+      cells.email,
+      cells.groupKey,
+      cells.groupName,
+      cells.field,
+      cells.before,
+      cells.after,
+    ]);
+}
+
+/** The rows of an added or removed user: their groups in one cell. */
+export function userGroupsCells(user: UserRef, side: 'before' | 'after'): ChangeCells {
+  return {
+    userKey: user.key,
+    email: user.email,
+    field: 'groups',
+    [side]: user.groups.join(GROUPS_CELL_SEPARATOR),
+  };
+}
+
+/** The group rows of a diff (groups are few: built in memory), in the order changes.csv lists them. */
+export function groupChangeLines(
+  line: ReturnType<typeof changeLineWriter>,
+  groups: SnapshotDiff['groups'],
+): string {
+  const lines: string[] = [];
+  for (const group of groups.added)
+    lines.push(line('group-added', { groupKey: group.key, groupName: group.name }));
+  for (const group of groups.removed)
+    lines.push(line('group-removed', { groupKey: group.key, groupName: group.name }));
+  for (const group of groups.changed)
     for (const change of group.changes)
-      yield row('group-changed', { groupKey: group.key, groupName: group.name, ...change });
-  for (const membership of diff.memberships.gained) yield row('membership-gained', membership);
-  for (const membership of diff.memberships.lost) yield row('membership-lost', membership);
+      lines.push(line('group-changed', { groupKey: group.key, groupName: group.name, ...change }));
+  return lines.join('');
 }

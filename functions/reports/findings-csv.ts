@@ -1,6 +1,5 @@
-import type { Readable } from 'node:stream';
 import type { AppliedException, Finding } from '../audit/model.ts';
-import { csvStream } from '../snapshot/csv.ts';
+import { type CsvRow, csvLine } from '../snapshot/csv.ts';
 
 /** DESIGN.md's findings.csv columns. */
 export const findingsCsvHeader = [
@@ -15,21 +14,20 @@ export const findingsCsvHeader = [
   'exception',
 ] as const;
 
-export function findingsCsv(site: string, runId: string, findings: readonly Finding[]): Readable {
-  return csvStream(
-    findingsCsvHeader,
-    findings.map((finding) => [
-      site,
-      runId,
-      finding.rule,
-      finding.severity,
-      finding.status,
-      finding.userKey,
-      finding.email,
-      finding.detail,
-      finding.exception ? describeException(finding.exception) : undefined,
-    ]),
-  );
+/** One finding's line of findings.csv, with its CRLF. */
+export function findingCsvLine(site: string, runId: string, finding: Finding): string {
+  const row: CsvRow = [
+    site,
+    runId,
+    finding.rule,
+    finding.severity,
+    finding.status,
+    finding.userKey,
+    finding.email,
+    finding.detail,
+    finding.exception ? describeException(finding.exception) : undefined,
+  ];
+  return csvLine(row);
 }
 
 /** One cell an auditor can read without the config: what was excepted, by whom, until when. */

@@ -1,7 +1,17 @@
-import type { AuditResult, Severity } from '../audit/model.ts';
+import type { RuleOutcome, Severity } from '../audit/model.ts';
 import type { AuditSettings } from '../config/schema.ts';
-import type { SnapshotDiff } from '../diff/model.ts';
+import type {
+  MassChangeVerdict,
+  MembershipChange,
+  MembershipTally,
+  SnapshotDiff,
+  UserChange,
+  UserRef,
+} from '../diff/model.ts';
 import type { Manifest, ManifestFile } from '../snapshot/manifest.ts';
+import type { Capped } from './capped.ts';
+import type { FindingsShown } from './finding-selection.ts';
+import type { FindingFigures } from './html/figures.ts';
 
 /** One earlier (or this) run of the site, for the charts over recent snapshots. */
 export interface HistoryPoint {
@@ -43,10 +53,40 @@ export interface ReportModel {
   };
   /** The thresholds this audit used (exceptions listed in full). */
   readonly thresholds: AuditSettings;
-  readonly audit: AuditResult;
+  readonly audit: FindingsReport;
   /** The previous complete run compared with; absent on a site's first snapshot. */
   readonly previousRunId?: string;
-  readonly diff?: SnapshotDiff;
+  readonly diff?: DiffReport;
   /** Oldest first, this run last; at most the site's 30 most recent runs. */
   readonly history: readonly HistoryPoint[];
+}
+
+/** The audit as the page and the summary see it: counts of everything, and the findings it lists. */
+export interface FindingsReport {
+  /** One per rule, in the order of `auditRuleIds`. */
+  readonly rules: readonly RuleOutcome[];
+  readonly figures: FindingFigures;
+  /** Every finding while there are at most 2,000; else the highest-severity 2,000 (findings.csv has all). */
+  readonly shown: FindingsShown;
+}
+
+/** The diff as the page and the summary see it: the lists capped (changes.csv has every row). */
+export interface DiffReport {
+  readonly fromRunId: string;
+  readonly toRunId: string;
+  readonly users: {
+    readonly added: Capped<UserRef>;
+    readonly removed: Capped<UserRef>;
+    /** Counts users with at least one changed field. */
+    readonly changed: Capped<UserChange>;
+    readonly activity: number;
+  };
+  /** In full: groups are few. */
+  readonly groups: SnapshotDiff['groups'];
+  readonly memberships: {
+    readonly gained: Capped<MembershipChange>;
+    readonly lost: Capped<MembershipChange>;
+    readonly byGroup: readonly MembershipTally[];
+  };
+  readonly verdict: MassChangeVerdict;
 }

@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { type AuditRuleId, findingStatuses, type Severity, severities } from '../audit/model.ts';
 import { auditRuleIds } from '../config/schema.ts';
+import type { FindingFigures } from './html/figures.ts';
 import type { ReportModel } from './report-model.ts';
 
 export const SUMMARY_SCHEMA_VERSION = 1;
@@ -76,20 +77,18 @@ export type Summary = z.infer<typeof summarySchema>;
 
 export type SeverityCounts = Summary['findings']['failsBySeverity'];
 
-export function failsBySeverity(model: Pick<ReportModel, 'audit'>): SeverityCounts {
+/** FAIL findings per severity, over every rule. */
+export function failsBySeverity(figures: FindingFigures): SeverityCounts {
   const counts = noSeverities();
-  for (const finding of model.audit.findings) if (finding.status === 'FAIL') counts[finding.severity]++;
+  for (const tally of figures.byRule.values())
+    for (const severity of severities) counts[severity] += tally.failBySeverity[severity];
   return counts;
 }
 
-function failsByRule(model: Pick<ReportModel, 'audit'>): Record<AuditRuleId, SeverityCounts> {
-  const counts = Object.fromEntries(auditRuleIds.map((rule) => [rule, noSeverities()])) as Record<
-    AuditRuleId,
-    Record<Severity, number>
-  >;
-  for (const finding of model.audit.findings)
-    if (finding.status === 'FAIL') counts[finding.rule][finding.severity]++;
-  return counts;
+function failsByRule(figures: FindingFigures): Record<AuditRuleId, SeverityCounts> {
+  return Object.fromEntries(
+    auditRuleIds.map((rule) => [rule, { ...(figures.byRule.get(rule)?.failBySeverity ?? noSeverities()) }]),
+  ) as Record<AuditRuleId, SeverityCounts>;
 }
 
 function noSeverities(): Record<Severity, number> {
@@ -97,8 +96,8 @@ function noSeverities(): Record<Severity, number> {
 }
 
 export function summaryOf(model: ReportModel): Summary {
-  const byStatus: Record<(typeof findingStatuses)[number], number> = { FAIL: 0, UNKNOWN: 0, EXCEPTED: 0 };
-  for (const finding of model.audit.findings) byStatus[finding.status]++;
+  const { figures } = model.audit;
+  const byStatus = { FAIL: figures.fail, UNKNOWN: figures.unknown, EXCEPTED: figures.excepted };
   const { diff } = model;
   return {
     schemaVersion: SUMMARY_SCHEMA_VERSION,
@@ -117,18 +116,18 @@ export function summaryOf(model: ReportModel): Summary {
     },
     counts: model.evidence.counts,
     rules: model.audit.rules.map((rule) => ({ ...rule })),
-    findings: { byStatus, failsBySeverity: failsBySeverity(model), failsByRule: failsByRule(model) },
+    findings: { byStatus, failsBySeverity: failsBySeverity(figures), failsByRule: failsByRule(figures) },
     changes: diff
       ? {
-          usersAdded: diff.users.added.length,
-          usersRemoved: diff.users.removed.length,
-          usersChanged: diff.users.changed.length,
+          usersAdded: diff.users.added.total,
+          usersRemoved: diff.users.removed.total,
+          usersChanged: diff.users.changed.total,
           activity: diff.users.activity,
           groupsAdded: diff.groups.added.length,
           groupsRemoved: diff.groups.removed.length,
           groupsChanged: diff.groups.changed.length,
-          membershipsGained: diff.memberships.gained.length,
-          membershipsLost: diff.memberships.lost.length,
+          membershipsGained: diff.memberships.gained.total,
+          membershipsLost: diff.memberships.lost.total,
         }
       : null,
     verdict: diff ? { ...diff.verdict, reasons: [...diff.verdict.reasons] } : null,

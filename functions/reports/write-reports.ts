@@ -1,7 +1,10 @@
+import type { DiffOutcome } from '../diff/user-differ.ts';
 import { textStream } from '../shared/text-stream.ts';
+import { csvHeaderLine } from '../snapshot/csv.ts';
 import type { ObjectStore } from '../store/port.ts';
-import { changesCsv } from './changes-csv.ts';
-import { findingsCsv } from './findings-csv.ts';
+import { changesCsvHeader } from './changes-csv.ts';
+import type { ChangesOutput } from './changes-output.ts';
+import type { FindingsOutput } from './findings-output.ts';
 import { reportHtmlChunks } from './html/render-report.ts';
 import { reportFiles, reportRunPrefix } from './layout.ts';
 import type { ReportModel } from './report-model.ts';
@@ -14,6 +17,13 @@ export interface WrittenReports {
   readonly locations: Readonly<Record<keyof typeof reportFiles, string>>;
 }
 
+/** What the walk wrote to its spill files, to be put together into the report files. */
+export interface ReportOutputs {
+  readonly findings: FindingsOutput;
+  /** Absent on a site's first snapshot: nothing to compare with. */
+  readonly changes?: { readonly output: ChangesOutput; readonly outcome: DiffOutcome };
+}
+
 const CSV = 'text/csv; charset=utf-8';
 const JSON_TYPE = 'application/json';
 
@@ -21,39 +31,38 @@ const JSON_TYPE = 'application/json';
  * Writes a run's reports; summary.json last, so a summary present means the reports beside it
  * are whole (the next audit's history chart reads only the summary).
  */
-export async function writeReports(store: ObjectStore, model: ReportModel): Promise<WrittenReports> {
+export async function writeReports(
+  store: ObjectStore,
+  model: ReportModel,
+  outputs: ReportOutputs,
+): Promise<WrittenReports> {
   const prefix = reportRunPrefix(model.site, model.runId);
   const key = (name: keyof typeof reportFiles) => `${prefix}${reportFiles[name]}`;
   const summary = summaryOf(model);
-  await Promise.all([
-    store.put(key('findingsCsv'), findingsCsv(model.site, model.runId, model.audit.findings), {
-      contentType: CSV,
-    }),
-    store.put(key('findingsJson'), textStream(findingsJson(model)), { contentType: JSON_TYPE }),
-    store.put(key('changesCsv'), changesCsv(model.site, model.diff), { contentType: CSV }),
-    store.put(
-      key('diffJson'),
-      toJson(model.diff ?? { fromRunId: null, toRunId: model.runId, note: 'first snapshot of this site' }),
-      { contentType: JSON_TYPE },
-    ),
-    store.put(key('html'), textStream(reportHtmlChunks(model)), { contentType: 'text/html; charset=utf-8' }),
-  ]);
+  const { changes } = outputs;
+  // One file at a time: each is a concatenation of spill files, read once, never held whole.
+  await store.put(key('findingsCsv'), outputs.findings.csvBody(), { contentType: CSV });
+  await store.put(key('findingsJson'), outputs.findings.jsonBody(), { contentType: JSON_TYPE });
+  await store.put(
+    key('changesCsv'),
+    changes ? changes.output.csvBody(changes.outcome) : csvHeaderLine(changesCsvHeader),
+    { contentType: CSV },
+  );
+  await store.put(
+    key('diffJson'),
+    changes
+      ? changes.output.jsonBody(changes.outcome)
+      : toJson({ fromRunId: null, toRunId: model.runId, note: 'first snapshot of this site' }),
+    { contentType: JSON_TYPE },
+  );
+  await store.put(key('html'), textStream(reportHtmlChunks(model)), {
+    contentType: 'text/html; charset=utf-8',
+  });
   await store.put(key('summary'), toJson(summary), { contentType: JSON_TYPE });
   const locations = Object.fromEntries(
     (Object.keys(reportFiles) as (keyof typeof reportFiles)[]).map((name) => [name, store.locate(key(name))]),
   ) as Record<keyof typeof reportFiles, string>;
   return { prefix, summary, locations };
-}
-
-/** findings.json, one finding per line: written out as it is produced, however many there are. */
-function* findingsJson(model: ReportModel): Generator<string> {
-  yield `{\n  "site": ${JSON.stringify(model.site)},\n  "runId": ${JSON.stringify(model.runId)},\n  "findings": [`;
-  let separator = '\n    ';
-  for (const finding of model.audit.findings) {
-    yield `${separator}${JSON.stringify(finding)}`;
-    separator = ',\n    ';
-  }
-  yield model.audit.findings.length === 0 ? ']\n}\n' : '\n  ]\n}\n';
 }
 
 function toJson(value: unknown): string {

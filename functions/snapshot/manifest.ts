@@ -27,9 +27,12 @@ export const manifestSchema = z.strictObject({
   tool: z.strictObject({ name: z.literal('rollcall'), version: z.string() }),
   site: z.string(),
   provider: z.string(),
-  /** The provider's name for people, e.g. "Periscope Data (User and Group API)". */
+  /**
+   * For people and for the audit's UNAVAILABLE reasons ("LumApps does not report lastLoginAt"), so
+   * the audit needs no provider registry. Optional: manifests written before it lack it.
+   */
   providerName: z.string().optional(),
-  /** Which audit fields the provider has, so the audit needs no provider registry. */
+  /** Which audit fields the provider has (see `Capabilities`); optional for the same reason. */
   capabilities: z
     .strictObject({
       lastLogin: z.boolean(),

@@ -2,14 +2,26 @@ import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import type { DeploymentConfig } from '../../functions/config/schema.ts';
+import {
+  currentVersionDays,
+  DEFAULT_NONCURRENT_VERSION_DAYS,
+  type DeploymentConfig,
+} from '../../functions/config/schema.ts';
 import { acknowledgeNag } from '../acknowledge.ts';
+
+/**
+ * An unfinished run's working files (lease, checkpoint, parts) are removed by the run that
+ * finishes it; one abandoned by a crash is gone after this many days, well past any retry.
+ */
+export const ABANDONED_RUN_DAYS = 7;
 
 export interface ArchiveBucketProps {
   /** Name of the archive bucket; CloudFormation names it when absent. */
   readonly bucketName?: string;
   /** Lifecycle and Object Lock settings (`deployment.archive` of the config). */
   readonly archive: DeploymentConfig['archive'];
+  /** rollcall's key prefix in the bucket: empty or ending with `/`. */
+  readonly keyPrefix: string;
 }
 
 /**
@@ -87,10 +99,20 @@ export class ArchiveBucket extends Construct {
               transitionAfter: Duration.days(archive.coldAfterDays),
             },
           ],
-          expiration: Duration.days(archive.expireAfterDays),
-          // Overwritten and deleted objects stay recoverable for as long as current ones are kept.
-          noncurrentVersionExpiration: Duration.days(archive.expireAfterDays),
+          // The current version makes way (a delete marker) early enough that its noncurrent
+          // window ends by expireAfterDays: no version of a snapshot outlives the setting.
+          expiration: Duration.days(currentVersionDays(archive)),
+          noncurrentVersionExpiration: Duration.days(
+            archive.noncurrentVersionDays ?? DEFAULT_NONCURRENT_VERSION_DAYS,
+          ),
           abortIncompleteMultipartUploadAfter: Duration.days(1),
+        },
+        // S3 refuses this flag in a rule that also expires by age, so it has its own.
+        { id: 'remove-expired-delete-markers', expiredObjectDeleteMarker: true },
+        {
+          id: 'expire-abandoned-runs',
+          prefix: `${props.keyPrefix}work/`,
+          expiration: Duration.days(ABANDONED_RUN_DAYS),
         },
       ],
       removalPolicy: RemovalPolicy.RETAIN,

@@ -13,15 +13,13 @@ export interface SiteAlarmsProps {
 }
 
 /**
- * What pages someone about one site: a failed run, an incomplete export, a suspect mass change,
- * and — because a schedule that silently stops produces no failure at all — a day without a
- * complete export, with missing data counted as breaching.
+ * What pages someone about one run of a site: a failed run, an incomplete export, a suspect
+ * mass change. A schedule that silently stops produces none of these: FreshnessCheck covers it.
  */
 export class SiteAlarms extends Construct {
   readonly runFailed: cloudwatch.Alarm;
   readonly exportIncomplete: cloudwatch.Alarm;
   readonly massChangeSuspect: cloudwatch.Alarm;
-  readonly missedRun: cloudwatch.Alarm;
 
   constructor(scope: Construct, id: string, props: SiteAlarmsProps) {
     super(scope, id);
@@ -81,23 +79,9 @@ export class SiteAlarms extends Construct {
       },
     );
 
-    this.missedRun = siteMetric(metricNames.exportComplete, 'Maximum', Duration.days(1)).createAlarm(
-      this,
-      'MissedRun',
-      {
-        alarmName: name('missed-run'),
-        alarmDescription: `rollcall site ${siteId}: no complete export in the last day. Either runs fail (see the other alarms) or none ran: check that the schedule is enabled, its dead-letter queue, and the state machine's executions.`,
-        threshold: 1,
-        evaluationPeriods: 1,
-        comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
-        treatMissingData: cloudwatch.TreatMissingData.BREACHING,
-      },
-    );
-
     const toTopic = new actions.SnsAction(props.topic);
-    for (const alarm of [this.runFailed, this.exportIncomplete, this.massChangeSuspect, this.missedRun]) {
+    for (const alarm of [this.runFailed, this.exportIncomplete, this.massChangeSuspect]) {
       alarm.addAlarmAction(toTopic);
     }
-    this.missedRun.addOkAction(toTopic);
   }
 }

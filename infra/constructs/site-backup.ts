@@ -7,9 +7,10 @@ import { Construct } from 'constructs';
 import type { SiteConfig } from '../../functions/config/schema.ts';
 import { AuditFunction } from './audit-function.ts';
 import { ExportFunction } from './export-function.ts';
+import { FreshnessCheck } from './freshness-check.ts';
 import { SiteAlarms } from './site-alarms.ts';
-import { SiteRun } from './site-run.ts';
-import { SiteSchedule } from './site-schedule.ts';
+import { RUN_TIME_LIMIT, SiteRun } from './site-run.ts';
+import { RUN_START_LIMIT, SiteSchedule } from './site-schedule.ts';
 
 export interface SiteBackupProps {
   readonly site: SiteConfig;
@@ -21,7 +22,7 @@ export interface SiteBackupProps {
   readonly logRetention: logs.RetentionDays;
 }
 
-/** Everything that runs one site every night: its functions, state machine, schedule and alarms. */
+/** Everything that runs one site on its schedule: functions, state machine, schedule, alarms, freshness check. */
 export class SiteBackup extends Construct {
   readonly siteId: string;
   readonly exportFunction: ExportFunction;
@@ -29,6 +30,7 @@ export class SiteBackup extends Construct {
   readonly run: SiteRun;
   readonly schedule: SiteSchedule;
   readonly alarms: SiteAlarms;
+  readonly freshness: FreshnessCheck;
 
   constructor(scope: Construct, id: string, props: SiteBackupProps) {
     super(scope, id);
@@ -59,6 +61,12 @@ export class SiteBackup extends Construct {
       siteId: site.id,
       stateMachine: this.run.stateMachine,
       topic: props.topic,
+    });
+    this.freshness = new FreshnessCheck(this, 'Freshness', {
+      ...archive,
+      topic: props.topic,
+      // A snapshot lands at most this late after its scheduled time without anything failing.
+      grace: RUN_START_LIMIT.plus(RUN_TIME_LIMIT),
     });
   }
 }

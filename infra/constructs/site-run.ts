@@ -8,6 +8,9 @@ import { Construct } from 'constructs';
 import { errorNames } from '../../functions/lambda/contract.ts';
 import { acknowledgeNag, acknowledgeWildcard } from '../acknowledge.ts';
 
+/** The longest one run (export, audit, notify) may take before Step Functions ends it. */
+export const RUN_TIME_LIMIT = Duration.hours(3);
+
 export interface SiteRunProps {
   readonly siteId: string;
   readonly exportFunction: lambda.IFunction;
@@ -130,7 +133,7 @@ export class SiteRun extends Construct {
     this.stateMachine = new sfn.StateMachine(this, 'StateMachine', {
       comment: `rollcall: one run of site ${siteId}`,
       definitionBody: sfn.DefinitionBody.fromChainable(definition),
-      timeout: Duration.hours(3),
+      timeout: RUN_TIME_LIMIT,
       tracingEnabled: true,
       logs: {
         destination: new logs.LogGroup(this, 'Logs', { retention: props.logRetention }),
@@ -138,7 +141,15 @@ export class SiteRun extends Construct {
         includeExecutionData: true,
       },
     });
+    // The task's own grant is sns:Publish only; the topic is encrypted, so publishing also needs
+    // the key (grantPublish adds kms:GenerateDataKey* and kms:Decrypt on it).
+    topic.grantPublish(this.stateMachine);
     const role = this.stateMachine.role;
+    acknowledgeNag(
+      role,
+      'AwsSolutions-IAM5[Action::kms:GenerateDataKey*]',
+      "SNS asks for the data-key variant it needs when it encrypts a message on the publisher's behalf; AWS documents the grant as kms:GenerateDataKey*, on the topic's key only.",
+    );
     for (const fn of [props.exportFunction, props.auditFunction]) {
       acknowledgeWildcard(
         role,

@@ -6,6 +6,9 @@ import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import type { SiteConfig } from '../../functions/config/schema.ts';
 
+/** How long Scheduler keeps trying to start a run before it gives up to the dead-letter queue. */
+export const RUN_START_LIMIT = Duration.hours(6);
+
 export interface SiteScheduleProps {
   readonly site: SiteConfig;
   readonly stateMachine: sfn.IStateMachine;
@@ -25,7 +28,7 @@ export class SiteSchedule extends Construct {
     super(scope, id);
     const { site } = props;
     this.schedule = new scheduler.Schedule(this, 'Schedule', {
-      description: `rollcall: nightly run of site ${site.id}`,
+      description: `rollcall: scheduled run of site ${site.id}`,
       schedule: scheduler.ScheduleExpression.expression(site.schedule, TimeZone.of(site.timezone)),
       target: new targets.StepFunctionsStartExecution(props.stateMachine, {
         input: scheduler.ScheduleTargetInput.fromObject({
@@ -34,7 +37,7 @@ export class SiteSchedule extends Construct {
         }),
         deadLetterQueue: props.deadLetterQueue,
         retryAttempts: 10,
-        maxEventAge: Duration.hours(6),
+        maxEventAge: RUN_START_LIMIT,
       }),
     });
   }

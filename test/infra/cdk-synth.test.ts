@@ -23,7 +23,6 @@ function cdkSynth(configPath: string) {
       env: {
         PATH: process.env.PATH,
         HOME: scratch.path,
-        AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
       },
       timeout: 300_000,
     },
@@ -31,9 +30,11 @@ function cdkSynth(configPath: string) {
 }
 
 describe('npx cdk synth', () => {
-  it('prints the template for the README’s example config', () => {
+  it('prints the template for the README’s example config, with no warning wall', () => {
     const result = cdkSynth('rollcall.config.example.json');
     expect(result.stderr).not.toMatch(/AwsSolutions-/);
+    expect(result.stderr).not.toMatch(/feature flags? (are|is) not configured/i);
+    expect(result.stderr).not.toMatch(/NodeDeprecationWarning|no longer supports Node/i);
     expect(result.status).toBe(0);
     expect(result.stdout).toContain('AWS::Scheduler::Schedule');
     expect(result.stdout).toContain('acme-rollcall-archive');
@@ -51,5 +52,32 @@ describe('npx cdk synth', () => {
       `rollcall: ${path}: sites[0] (Acme).id: must be 1–63 lower-case letters, digits or dashes`,
     );
     expect(result.stderr).not.toMatch(/\n\s+at /);
+  }, 300_000);
+
+  it('refuses credentials from env and a loopback baseUrl: the app exits 2 with one message', async () => {
+    const path = join(scratch.path, 'local.json');
+    await writeFile(
+      path,
+      JSON.stringify({
+        store: 's3://acme-rollcall-archive',
+        sites: [
+          { id: 'acme', provider: 'periscope-v1', credentials: { env: 'ACME_CREDENTIALS' } },
+          {
+            id: 'intranet',
+            provider: 'lumapps',
+            baseUrl: 'http://127.0.0.1:8080',
+            credentials: { secretId: 'rollcall/intranet' },
+          },
+        ],
+      }),
+    );
+    const result = cdkSynth(path);
+    // The app exits 2, as the CLI does for a config error; the cdk CLI reports that and exits 1.
+    expect(result.status).not.toBe(0);
+    expect(result.stderr.trim().split('\n')).toEqual([
+      `rollcall: ${path}: sites[0] (acme).credentials: {"env": …} cannot be deployed: a Lambda function has no environment variable of yours; store the JSON in AWS Secrets Manager and use {"secretId": "<name or ARN>"}`,
+      `${path}: sites[1] (intranet).baseUrl: "http://127.0.0.1:8080" is a loopback address: from Lambda it is the function itself, not your machine`,
+      'npx tsx infra/app.ts: Subprocess exited with error 2',
+    ]);
   }, 300_000);
 });

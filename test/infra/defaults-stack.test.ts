@@ -5,10 +5,10 @@ import { parseConfig } from '../../functions/config/load-config.ts';
 import { buildRollcallApp } from '../../infra/build-app.ts';
 import { archiveBucketOf, type SynthesizedStack, synthesize } from './stack-fixture.ts';
 
-/** The smallest config: a local store, no deployment section — every default applies. */
+/** The smallest deployable config: no prefix, no deployment section — every default applies. */
 const config = {
-  store: 'file://./backups',
-  sites: [{ id: 'acme', provider: 'trivore', credentials: { env: 'ACME_CREDENTIALS' } }],
+  store: 's3://acme-rollcall-archive',
+  sites: [{ id: 'acme', provider: 'trivore', credentials: { secretId: 'rollcall/acme' } }],
 };
 
 let stack: SynthesizedStack;
@@ -17,9 +17,8 @@ beforeAll(() => {
 }, 180_000);
 
 describe('a stack built on defaults', () => {
-  it('lets CloudFormation name the archive bucket and puts no prefix before the layout', () => {
-    const buckets = Object.values(stack.resources('AWS::S3::Bucket'));
-    expect(buckets.every((bucket) => bucket.Properties.BucketName === undefined)).toBe(true);
+  it('names the archive bucket after the store and puts no prefix before the layout', () => {
+    expect(archiveBucketOf(stack).Properties.BucketName).toBe('acme-rollcall-archive');
     expect(JSON.stringify(stack.template.toJSON().Outputs.Store)).toContain('"s3://"');
     const archive = archiveBucketOf(stack).logicalId;
     stack.template.hasResourceProperties('AWS::Glue::Table', {
@@ -34,22 +33,22 @@ describe('a stack built on defaults', () => {
     });
   });
 
-  it('keeps objects 30 days before the colder class and 400 days in all, without Object Lock', () => {
+  it('keeps any version at most 400 days: current 393, noncurrent 7, without Object Lock', () => {
     const archive = archiveBucketOf(stack);
     expect(archive.Properties.ObjectLockEnabled).toBeUndefined();
     expect((archive.Properties.LifecycleConfiguration as { Rules: unknown[] }).Rules).toContainEqual(
       expect.objectContaining({
         Transitions: [{ StorageClass: 'GLACIER_IR', TransitionInDays: 30 }],
-        ExpirationInDays: 400,
+        ExpirationInDays: 393,
+        NoncurrentVersionExpiration: { NoncurrentDays: 7 },
       }),
     );
   });
 
-  it('keeps logs 90 days and grants no secret to a site whose credentials are not in Secrets Manager', () => {
+  it('keeps logs 90 days', () => {
     for (const logGroup of Object.values(stack.resources('AWS::Logs::LogGroup'))) {
       expect(logGroup.Properties.RetentionInDays).toBe(90);
     }
-    expect(JSON.stringify(stack.template.toJSON())).not.toContain('secretsmanager:GetSecretValue');
   });
 
   it('creates the auditors’ reports policy only: no snapshot access, no role, no e-mail subscription', () => {

@@ -1,7 +1,9 @@
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import validateAsl from 'asl-validator';
 import { Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { templatePolicies } from './permissions/template-policies.ts';
 import {
   actionsOf,
   archiveBucketOf,
@@ -34,7 +36,12 @@ const config = {
   deployment: {
     alarmEmail: 'platform@acme.com',
     logRetentionDays: 180,
-    archive: { coldAfterDays: 60, expireAfterDays: 2557, objectLock: { mode: 'compliance', days: 365 } },
+    archive: {
+      coldAfterDays: 60,
+      expireAfterDays: 2557,
+      noncurrentVersionDays: 30,
+      objectLock: { mode: 'compliance', days: 365 },
+    },
     auditors: { includeSnapshots: true, trustedPrincipals: ['arn:aws:iam::123456789012:role/auditor'] },
   },
 };
@@ -103,17 +110,34 @@ describe('archive bucket', () => {
     });
   });
 
-  it('moves objects to a colder class and expires them after the configured days', () => {
+  it('moves objects to a colder class and bounds every version by expireAfterDays', () => {
     const rules = (archiveBucket().Properties.LifecycleConfiguration as { Rules: Record<string, unknown>[] })
       .Rules;
-    expect(rules).toContainEqual(
-      expect.objectContaining({
-        Status: 'Enabled',
-        Transitions: [{ StorageClass: 'GLACIER_IR', TransitionInDays: 60 }],
-        ExpirationInDays: 2557,
-        NoncurrentVersionExpiration: { NoncurrentDays: 2557 },
-      }),
-    );
+    expect(rules).toHaveLength(3);
+    // Current versions make way after 2527 days; the noncurrent copy goes 30 days later: 2557.
+    expect(rules).toContainEqual({
+      Id: 'cold-then-expire',
+      Status: 'Enabled',
+      Transitions: [{ StorageClass: 'GLACIER_IR', TransitionInDays: 60 }],
+      ExpirationInDays: 2527,
+      NoncurrentVersionExpiration: { NoncurrentDays: 30 },
+      AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 },
+    });
+    expect(rules).toContainEqual({
+      Id: 'remove-expired-delete-markers',
+      Status: 'Enabled',
+      ExpiredObjectDeleteMarker: true,
+    });
+    expect(rules).toContainEqual({
+      Id: 'expire-abandoned-runs',
+      Status: 'Enabled',
+      Prefix: 'rollcall/work/',
+      ExpirationInDays: 7,
+    });
+  });
+
+  it('keeps an undelivered schedule start 14 days in the dead-letter queue', () => {
+    stack.template.hasResourceProperties('AWS::SQS::Queue', { MessageRetentionPeriod: 14 * 24 * 3600 });
   });
 
   it('locks every new object version for the configured days and mode', () => {
@@ -126,9 +150,25 @@ describe('archive bucket', () => {
   });
 });
 
+describe('state machines', () => {
+  it('each rendered definition is valid Amazon States Language (asl-validator)', () => {
+    const policies = templatePolicies(stack.template.toJSON() as Parameters<typeof templatePolicies>[0]);
+    const machines = Object.values(stack.resources('AWS::StepFunctions::StateMachine'));
+    expect(machines).toHaveLength(2);
+    for (const machine of machines) {
+      const definition = JSON.parse(String(policies.resolve(machine.Properties.DefinitionString)));
+      const result = validateAsl(definition, { checkArn: true, checkPaths: true });
+      expect(result.errorsText('\n'), JSON.stringify(definition)).toBe('');
+      expect(result.isValid).toBe(true);
+    }
+  });
+});
+
 describe('per site', () => {
   it('has one schedule per site, with its cron, time zone, retry policy and dead-letter queue', () => {
-    const schedules = Object.values(stack.resources('AWS::Scheduler::Schedule')).map((s) => s.Properties);
+    const schedules = Object.values(stack.resources('AWS::Scheduler::Schedule'))
+      .map((s) => s.Properties)
+      .filter((schedule) => schedule.ScheduleExpression !== 'rate(1 hour)');
     expect(schedules).toHaveLength(2);
     const bySite = Object.fromEntries(
       schedules.map((schedule) => {
@@ -181,12 +221,14 @@ describe('per site', () => {
 
   it('runs each function on Node.js 24 on ARM64, with its own log group kept for the configured days', () => {
     const functions = Object.values(stack.resources('AWS::Lambda::Function'));
-    expect(functions).toHaveLength(4);
+    // Per site: export, audit and the freshness check.
+    expect(functions).toHaveLength(6);
     const logGroups = stack.resources('AWS::Logs::LogGroup');
     for (const fn of functions) {
       expect(fn.Properties.Runtime).toBe('nodejs24.x');
       expect(fn.Properties.Architectures).toEqual(['arm64']);
-      expect(fn.Properties.Timeout).toBe(900);
+      const isCheck = String(fn.Properties.Description).startsWith('rollcall: checks that site');
+      expect(fn.Properties.Timeout).toBe(isCheck ? 60 : 900);
       const logGroup = (fn.Properties.LoggingConfig as { LogGroup: { Ref: string } }).LogGroup.Ref;
       expect(logGroups[logGroup]?.Properties.RetentionInDays).toBe(180);
     }
@@ -218,25 +260,43 @@ describe('alarms', () => {
   }
   const topicRef = () => ({ Ref: Object.keys(stack.resources('AWS::SNS::Topic'))[0] });
 
-  it('has a missed-run alarm per site that counts a day without data as breaching', () => {
-    for (const site of ['acme', 'intranet']) {
-      const missed = alarm(`Rollcall-${site}-missed-run`);
-      expect(missed).toMatchObject({
+  it('has one freshness check per site, its window the schedule’s longest gap plus 9 hours', () => {
+    // acme: daily 02:00 in Helsinki, 25 hours across the autumn change; intranet: MON-FRI, 72.
+    const windows: Record<string, number> = { acme: (25 + 9) * 3600, intranet: (72 + 9) * 3600 };
+    const checks = Object.values(stack.resources('AWS::Lambda::Function')).filter((fn) =>
+      String(fn.Properties.Description).startsWith('rollcall: checks that site'),
+    );
+    expect(checks).toHaveLength(2);
+    for (const [site, seconds] of Object.entries(windows)) {
+      const check = checks.find(
+        (fn) => fn.Properties.Description === `rollcall: checks that site ${site} has a recent snapshot`,
+      );
+      expect(check?.Properties.Environment).toMatchObject({
+        Variables: expect.objectContaining({ ROLLCALL_FRESHNESS_WINDOW_SECONDS: String(seconds) }),
+      });
+      const overdue = alarm(`Rollcall-${site}-snapshot-overdue`);
+      expect(overdue).toMatchObject({
         Namespace: 'Rollcall',
-        MetricName: 'ExportComplete',
+        MetricName: 'SnapshotOverdue',
         Dimensions: [
           { Name: 'service', Value: 'rollcall' },
           { Name: 'site', Value: site },
         ],
         Statistic: 'Maximum',
-        Period: 86_400,
-        EvaluationPeriods: 1,
+        Period: 3600,
+        EvaluationPeriods: 3,
+        DatapointsToAlarm: 2,
         Threshold: 1,
-        ComparisonOperator: 'LessThanThreshold',
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
         TreatMissingData: 'breaching',
       });
-      expect(missed.AlarmActions).toEqual([topicRef()]);
+      expect(overdue.AlarmActions).toEqual([topicRef()]);
+      expect(overdue.OKActions).toEqual([topicRef()]);
     }
+    const hourly = Object.values(stack.resources('AWS::Scheduler::Schedule')).filter(
+      (schedule) => schedule.Properties.ScheduleExpression === 'rate(1 hour)',
+    );
+    expect(hourly).toHaveLength(2);
   });
 
   it('alarms on a failed run, an incomplete export and a suspect mass change, all to the one topic', () => {
@@ -381,7 +441,12 @@ describe('auditors and SQL', () => {
 });
 
 describe('bundles', () => {
-  it('bundles each function as one minified ESM file under 1.5 MB, with its source map', () => {
+  it('bundles each function as one minified ESM file under 1.5 MB, with its source map, which Node.js uses', () => {
+    for (const fn of Object.values(stack.resources('AWS::Lambda::Function'))) {
+      expect(fn.Properties.Environment).toMatchObject({
+        Variables: expect.objectContaining({ NODE_OPTIONS: '--enable-source-maps' }),
+      });
+    }
     const bundles = stack.bundles();
     expect(bundles.length).toBeGreaterThanOrEqual(2);
     for (const bundle of bundles) {

@@ -1,6 +1,6 @@
-import { readdirSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { AssetStaging } from 'aws-cdk-lib';
+import { App, AssetStaging } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { parseConfig } from '../../functions/config/load-config.ts';
 import { buildRollcallApp, type RollcallApp } from '../../infra/build-app.ts';
@@ -19,9 +19,19 @@ export interface SynthesizedStack extends RollcallApp {
   bundles(): { path: string; directory: string; files: { name: string; bytes: number }[] }[];
 }
 
+/** cdk.json's context (the feature flags `cdk synth` applies), so tests build what synth builds. */
+export function cdkContext(): Record<string, unknown> {
+  const cdkJson = JSON.parse(readFileSync(join(import.meta.dirname, '..', '..', 'cdk.json'), 'utf8'));
+  return cdkJson.context as Record<string, unknown>;
+}
+
 /** Builds the stack for a config given as JSON, the way `cdk synth` does, once per test file. */
-export function synthesize(config: unknown): SynthesizedStack {
-  const built = buildRollcallApp(parseConfig(JSON.stringify(config), 'test config'));
+export function synthesize(config: unknown, stackName?: string): SynthesizedStack {
+  const built = buildRollcallApp(parseConfig(JSON.stringify(config), 'test config'), {
+    app: new App({ context: cdkContext() }),
+    configName: 'test config',
+    ...(stackName === undefined ? {} : { stackName }),
+  });
   built.app.synth();
   const template = Template.fromStack(built.stack);
   return {

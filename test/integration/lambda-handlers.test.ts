@@ -24,6 +24,12 @@ import { systemClock } from '../../functions/shared/clock.ts';
 import { latestPointerKey } from '../../functions/snapshot/layout.ts';
 import { readLatest, readManifestAt } from '../../functions/snapshot/read-snapshot.ts';
 import type { ObjectStore } from '../../functions/store/port.ts';
+import {
+  type CallingFunction,
+  CallRecorder,
+  committedCalls,
+  writeRecordedCalls,
+} from '../infra/permissions/recorded-calls.ts';
 import { startTestS3, type TestS3 } from '../support/local-s3.ts';
 
 const SITE = 'acme';
@@ -38,8 +44,12 @@ const secretsManager = mockClient(SecretsManagerClient);
 let s3: TestS3;
 let emulator: RunningEmulator;
 
+/** Every S3 call and secret read the handlers make, for the stack's permission contract. */
+const recorder = new CallRecorder((key) => key.split('/')[0] ?? '');
+
 beforeAll(async () => {
   s3 = await startTestS3();
+  recorder.attach(s3.client);
   emulator = await startEmulator('periscope-v1', { ...EMULATED, latencyMs: 0 });
 });
 afterAll(async () => {
@@ -112,8 +122,8 @@ function deploy(site: Record<string, unknown> = {}, env?: Record<string, string>
   return {
     store: s3.store(prefix),
     prefix,
-    exportRun: (event) => invoke(exportHandler, event, `rollcall-export-${SITE}`),
-    audit: (event) => invoke(auditHandler, event, `rollcall-audit-${SITE}`),
+    exportRun: (event) => invoke(exportHandler, event, `rollcall-export-${SITE}`, 'export'),
+    audit: (event) => invoke(auditHandler, event, `rollcall-audit-${SITE}`, 'audit'),
   };
 }
 
@@ -168,7 +178,10 @@ async function invoke(
   handler: (event: unknown, context: Context) => Promise<unknown>,
   event: unknown,
   functionName: string,
+  calling: CallingFunction,
 ): Promise<Invocation> {
+  const secretReads = secretsManager.commandCalls(GetSecretValueCommand).length;
+  recorder.current = calling;
   const chunks: string[] = [];
   const capture = (chunk: string | Uint8Array) => {
     chunks.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8'));
@@ -185,6 +198,10 @@ async function invoke(
   } finally {
     stdout.mockRestore();
     stderr.mockRestore();
+    recorder.current = undefined;
+  }
+  if (secretsManager.commandCalls(GetSecretValueCommand).length > secretReads) {
+    recorder.add({ function: calling, action: 'secretsmanager:GetSecretValue', resource: 'secret', kms: [] });
   }
   const printed = chunks.join('');
   const documents = printed
@@ -524,5 +541,20 @@ describe('the audit handler', () => {
     });
     expect(malformed.error?.name).toBe('RollcallBadEvent');
     expect(malformed.error?.message).toBe('audit event: runId: must be a run id such as 20261122T020000Z');
+  });
+});
+
+describe('the permission contract', () => {
+  // Runs last: by now every test above has called the handlers the ways the state machine does.
+  it('lists every AWS call the handlers made, so the stack is proven to allow each one', () => {
+    const recorded = recorder.recorded();
+    expect(recorded.length).toBeGreaterThan(0);
+    if (process.env.ROLLCALL_RECORD_CALLS === '1') writeRecordedCalls(recorded);
+    const committed = committedCalls().map((call) => JSON.stringify(call));
+    const missing = recorded.filter((call) => !committed.includes(JSON.stringify(call)));
+    expect(
+      missing,
+      'calls not yet in test/infra/permissions/recorded-calls.json: run `ROLLCALL_RECORD_CALLS=1 npx vitest run test/integration/lambda-handlers.test.ts`, then make the stack grant them',
+    ).toEqual([]);
   });
 });

@@ -1,7 +1,41 @@
-import { evaluateAudit } from '../../functions/audit/evaluate-audit.ts';
-import type { AuditedUser, AuditInput, AuditResult } from '../../functions/audit/model.ts';
-import { type AuditSettings, auditSettingsSchema } from '../../functions/config/schema.ts';
-import type { Capabilities } from '../../functions/shared/model.ts';
+import type { AuditedUser, AuditSetup, Finding, RuleOutcome } from '../../functions/audit/model.ts';
+import { userAuditor } from '../../functions/audit/user-auditor.ts';
+import { type AuditSettings, auditRuleIds, auditSettingsSchema } from '../../functions/config/schema.ts';
+import { type Capabilities, compareKeys } from '../../functions/shared/model.ts';
+
+/** An audit of users held in memory: the per-user auditor over a list, with what other snapshots said as maps. */
+export interface AuditInput extends Omit<AuditSetup, 'hasPrevious'> {
+  readonly users: readonly AuditedUser[];
+  /** The previous complete snapshot's memberships (user key → group keys), absent when there is none. */
+  readonly previousGroupsOfUser?: ReadonlyMap<string, readonly string[]>;
+  /** When each user was first seen in the store; a user missing from the map was first seen now. */
+  readonly firstSeenAt: ReadonlyMap<string, string>;
+}
+
+export interface AuditResult {
+  readonly rules: readonly RuleOutcome[];
+  /** Sorted by rule (in `auditRuleIds` order) then user key, as findings.csv lists them. */
+  readonly findings: readonly Finding[];
+}
+
+export function evaluateAudit(input: AuditInput): AuditResult {
+  const { users, previousGroupsOfUser, firstSeenAt, ...setup } = input;
+  const findings: Finding[] = [];
+  const auditor = userAuditor({ ...setup, hasPrevious: previousGroupsOfUser !== undefined }, (finding) =>
+    findings.push(finding),
+  );
+  for (const user of users) {
+    const previousGroups = previousGroupsOfUser?.get(user.key);
+    const seen = firstSeenAt.get(user.key);
+    auditor.audit(user, {
+      ...(previousGroups === undefined ? {} : { previousGroups }),
+      ...(seen === undefined ? {} : { firstSeenAt: seen }),
+    });
+  }
+  const rank = (finding: Finding) => auditRuleIds.indexOf(finding.rule);
+  findings.sort((a, b) => rank(a) - rank(b) || compareKeys(a.userKey, b.userKey));
+  return { rules: auditor.outcomes(), findings };
+}
 
 export const DAY = 86_400_000;
 /** The scheduled time every audit fixture is judged against. */

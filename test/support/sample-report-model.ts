@@ -12,7 +12,15 @@ import type {
   UserChange,
   UserRef,
 } from '../../functions/diff/model.ts';
-import type { HistoryPoint, ReportModel } from '../../functions/reports/report-model.ts';
+import { cappedOf } from '../../functions/reports/capped.ts';
+import { FindingSelection } from '../../functions/reports/finding-selection.ts';
+import { tallyFindings } from '../../functions/reports/html/figures.ts';
+import type {
+  DiffReport,
+  FindingsReport,
+  HistoryPoint,
+  ReportModel,
+} from '../../functions/reports/report-model.ts';
 
 /**
  * A realistic report model for a Periscope Data (v1) site of 40 users whose names, emails and
@@ -535,10 +543,38 @@ export function sampleReportModel(overrides: SampleReportOverrides = {}): Report
       snapshotToolVersion: '0.1.0',
     },
     thresholds: settings,
-    audit: { rules: ruleOutcomes(findings, users.length), findings },
+    audit: findingsReport(ruleOutcomes(findings, users.length), findings),
     previousRunId: samplePreviousRunId,
-    diff,
+    diff: diffReport(diff),
     history,
   };
   return { ...base, ...replacements };
+}
+
+/** The audit as the report sees it, from findings held in memory (the same collectors the walk feeds). */
+export function findingsReport(rules: readonly RuleOutcome[], findings: readonly Finding[]): FindingsReport {
+  const selection = new FindingSelection();
+  for (const finding of findings) selection.add(finding);
+  return { rules, figures: tallyFindings(findings), shown: selection.result() };
+}
+
+/** A whole diff as the report sees it: every list capped as the walk caps it. */
+export function diffReport(diff: SnapshotDiff): DiffReport {
+  return {
+    fromRunId: diff.fromRunId,
+    toRunId: diff.toRunId,
+    users: {
+      added: cappedOf(diff.users.added),
+      removed: cappedOf(diff.users.removed),
+      changed: cappedOf(diff.users.changed),
+      activity: diff.users.activity,
+    },
+    groups: diff.groups,
+    memberships: {
+      gained: cappedOf(diff.memberships.gained),
+      lost: cappedOf(diff.memberships.lost),
+      byGroup: diff.memberships.byGroup,
+    },
+    verdict: diff.verdict,
+  };
 }

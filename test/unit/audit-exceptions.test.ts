@@ -1,7 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import type { AuditedUser, AuditInput, AuditResult } from '../../functions/audit/model.ts';
+import type { AuditedUser } from '../../functions/audit/model.ts';
 import type { AuditSettings } from '../../functions/config/schema.ts';
-import { ago, auditUsers, DAY, healthyUser, scheduledAt } from '../support/audit-fixtures.ts';
+import {
+  type AuditInput,
+  type AuditResult,
+  ago,
+  auditUsers,
+  DAY,
+  healthyUser,
+  scheduledAt,
+} from '../support/audit-fixtures.ts';
 
 /** Passes every rule except mfa-missing, so each test looks at one FAIL. */
 const mfaOff = (key: string, overrides: Partial<AuditedUser> = {}) =>

@@ -1,7 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import type { AuditedUser, AuditInput, AuditResult, AuditRuleId } from '../../functions/audit/model.ts';
+import type { AuditedUser, AuditRuleId } from '../../functions/audit/model.ts';
 import type { AuditSettings } from '../../functions/config/schema.ts';
-import { ago, auditUsers, everyCapability, healthyUser } from '../support/audit-fixtures.ts';
+import {
+  type AuditInput,
+  type AuditResult,
+  ago,
+  auditUsers,
+  everyCapability,
+  healthyUser,
+} from '../support/audit-fixtures.ts';
 
 const user = healthyUser;
 

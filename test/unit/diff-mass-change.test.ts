@@ -1,12 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import type { AuditedUser } from '../../functions/audit/model.ts';
-import { diffSnapshots } from '../../functions/diff/diff-snapshots.ts';
 import {
   type MassChangeCounts,
   massChangeThreshold,
   massChangeVerdict,
 } from '../../functions/diff/mass-change.ts';
-import type { DiffSide } from '../../functions/diff/model.ts';
+import { type DiffSide, diffSnapshots } from '../support/diff-arrays.ts';
 
 const DEFAULT = { percent: 5, minimum: 5 };
 

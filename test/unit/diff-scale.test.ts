@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { AuditedUser } from '../../functions/audit/model.ts';
-import { diffSnapshots } from '../../functions/diff/diff-snapshots.ts';
-import type { DiffedGroup, DiffSide } from '../../functions/diff/model.ts';
+import type { DiffedGroup } from '../../functions/diff/model.ts';
+import { type DiffSide, diffSnapshots } from '../support/diff-arrays.ts';
 
 const USERS = 200_000;
 /** 2 % churn: 1 % removed, 1 % added, 1 % changed (a field), 1 % moved between groups. */

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { AuditedUser } from '../../functions/audit/model.ts';
-import { diffSnapshots } from '../../functions/diff/diff-snapshots.ts';
-import type { DiffedGroup, DiffSide, FieldValue, SnapshotDiff } from '../../functions/diff/model.ts';
+import type { DiffedGroup, FieldValue, SnapshotDiff } from '../../functions/diff/model.ts';
 import { compareKeys } from '../../functions/shared/model.ts';
+import { type DiffSide, diffSnapshots } from '../support/diff-arrays.ts';
 
 const FROM = '20261121T020000Z';
 const TO = '20261122T020000Z';

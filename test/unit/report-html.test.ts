@@ -5,9 +5,18 @@ import { cspSafeSvg } from '../../functions/reports/html/charts/csp-safe-svg.ts'
 import { escapeHtml } from '../../functions/reports/html/escape.ts';
 import { renderReportHtml } from '../../functions/reports/html/render-report.ts';
 import type { ReportModel } from '../../functions/reports/report-model.ts';
-import { hostileEmails, sampleReportModel } from '../support/sample-report-model.ts';
+import { findingsReport, hostileEmails, sampleReportModel } from '../support/sample-report-model.ts';
 
-const sectionIds = ['warnings', 'headline', 'findings-by-rule', 'history', 'changes', 'findings', 'evidence'];
+const sectionIds = [
+  'warnings',
+  'attention',
+  'headline',
+  'findings-by-rule',
+  'history',
+  'changes',
+  'findings',
+  'evidence',
+];
 
 /** The HTML of one section, from its opening tag to its closing one (sections do not nest). */
 function section(html: string, id: string): string {
@@ -49,12 +58,12 @@ function firstSnapshot(): ReportModel {
         }
       : rule,
   );
-  const findings = model.audit.findings.filter((finding) => finding.rule !== 'privileged-grant');
+  const findings = model.audit.shown.findings.filter((finding) => finding.rule !== 'privileged-grant');
   return {
     ...model,
     previousRunId: undefined,
     diff: undefined,
-    audit: { rules, findings },
+    audit: findingsReport(rules, findings),
     history: model.history.slice(-1),
   };
 }
@@ -164,12 +173,12 @@ describe('report.html: sections', () => {
     expect(metric(big, 'groups')).toBe('1,234');
     expect(metric(big, 'memberships')).toBe('1,234,567');
     const html = renderReportHtml(model);
-    const fails = model.audit.findings.filter((finding) => finding.status === 'FAIL');
+    const fails = model.audit.shown.findings.filter((finding) => finding.status === 'FAIL');
     expect(metric(html, 'fail')).toBe(String(fails.length));
     expect(metric(html, 'high')).toBe(String(fails.filter((finding) => finding.severity === 'high').length));
     expect(metric(html, 'excepted')).toBe('1');
-    expect(metric(html, 'added')).toBe(String(model.diff?.users.added.length));
-    expect(metric(html, 'removed')).toBe(String(model.diff?.users.removed.length));
+    expect(metric(html, 'added')).toBe(String(model.diff?.users.added.total));
+    expect(metric(html, 'removed')).toBe(String(model.diff?.users.removed.total));
     expect(metric(html, 'verdict')).toBe('ok');
   });
 
@@ -208,7 +217,9 @@ describe('report.html: sections', () => {
     const findings = section(renderReportHtml(model), 'findings');
     for (const status of ['FAIL', 'UNKNOWN', 'EXCEPTED'] as const) {
       const rows = findings.match(new RegExp(`<tr data-status="${status}">`, 'g')) ?? [];
-      expect(rows.length).toBe(model.audit.findings.filter((finding) => finding.status === status).length);
+      expect(rows.length).toBe(
+        model.audit.shown.findings.filter((finding) => finding.status === status).length,
+      );
       expect(rows.length).toBeGreaterThan(0);
     }
     expect(findings).toContain(
@@ -308,19 +319,83 @@ describe('report.html: charts', () => {
 });
 
 describe('report.html: a large site', () => {
-  it('renders 100,000 findings as 100,000 rows', () => {
+  const model = sampleReportModel();
+  const template = model.audit.shown.findings[0] as Finding;
+  /** 100,000 findings: medium FAILs and UNKNOWNs of one rule, and 2,500 high-severity grants. */
+  const findings: Finding[] = [
+    ...Array.from(
+      { length: 97_500 },
+      (_, index): Finding => ({
+        ...template,
+        rule: 'inactive',
+        severity: 'medium',
+        status: index % 10 === 0 ? 'UNKNOWN' : 'FAIL',
+        userKey: `user.${String(index).padStart(6, '0')}@acme.example`,
+        email: `User.${index}@acme.example`,
+      }),
+    ),
+    ...Array.from(
+      { length: 2_500 },
+      (_, index): Finding => ({
+        ...template,
+        rule: 'privileged-grant',
+        severity: 'high',
+        status: 'FAIL',
+        userKey: `admin.${String(index).padStart(6, '0')}@acme.example`,
+        email: `Admin.${index}@acme.example`,
+      }),
+    ),
+  ];
+  const html = renderReportHtml({ ...model, audit: findingsReport(model.audit.rules, findings) });
+  const table = section(html, 'findings');
+
+  it('lists 2,000 findings, the highest severity first, and counts all of them', () => {
+    expect(table.match(/<tr data-status="/g)).toHaveLength(2_000);
+    expect(metric(html, 'fail')).toBe(String((97_500 - 9_750 + 2_500).toLocaleString('en-US')));
+    expect(table).toContain('Findings, highest severity first');
+    // Every row listed is a high-severity grant, in key order: they outrank every medium finding.
+    const rows = table.match(/<tr data-status="FAIL"><td><code>privileged-grant<\/code>/g) ?? [];
+    expect(rows).toHaveLength(2_000);
+    expect(table).toContain('<td dir="ltr">admin.000000@acme.example</td>');
+    expect(table).not.toContain('admin.002000@acme.example');
+  });
+
+  it('says how many more there are per rule and severity, and points to findings.csv', () => {
+    expect(table).toContain('<a href="findings.csv">findings.csv</a>');
+    expect(table).toMatch(/<tr data-more="privileged-grant high">.*?<td class="num">500<\/td>/);
+    expect(table).toMatch(/<tr data-more="inactive medium">.*?<td class="num">97,500<\/td>/);
+  });
+
+  it('leads with what needs attention: the high-severity findings come before the summary', () => {
+    const attention = section(html, 'attention');
+    expect(html.indexOf('<section id="attention"')).toBeLessThan(html.indexOf('<section id="headline"'));
+    expect(attention).toContain('New administrators');
+    expect(attention).toContain('admin.000000@acme.example');
+    expect(attention).toContain('more not listed here');
+  });
+
+  it('stays small: 100,000 findings make a page of well under a megabyte', () => {
+    expect(Buffer.byteLength(html)).toBeLessThan(1_500_000);
+  });
+});
+
+describe('report.html: what needs attention', () => {
+  it('lists administrators without two-factor and new administrators first, and says when there are none', () => {
     const model = sampleReportModel();
-    const template = model.audit.findings[0] as Finding;
-    const findings: Finding[] = Array.from({ length: 100_000 }, (_, index) => ({
-      ...template,
-      status: index % 10 === 0 ? 'UNKNOWN' : 'FAIL',
-      userKey: `user.${index}@acme.example`,
-      email: `User.${index}@acme.example`,
-    }));
-    const html = renderReportHtml({ ...model, audit: { ...model.audit, findings } });
-    const table = section(html, 'findings');
-    expect(table.match(/<tr data-status="/g)).toHaveLength(100_000);
-    expect(metric(html, 'fail')).toBe('90,000');
-    expect(table).toContain('<td dir="ltr">User.99999@acme.example</td>');
+    const html = renderReportHtml(model);
+    const attention = section(html, 'attention');
+    const high = model.audit.shown.findings.filter(
+      (finding) => finding.severity === 'high' && finding.status === 'FAIL',
+    );
+    expect(high.length).toBeGreaterThan(0);
+    for (const finding of high) expect(attention).toContain(escapeHtml(finding.userKey));
+    const calm = renderReportHtml({
+      ...model,
+      audit: findingsReport(
+        model.audit.rules,
+        model.audit.shown.findings.filter((finding) => finding.severity !== 'high'),
+      ),
+    });
+    expect(section(calm, 'attention')).toContain('No high-severity findings');
   });
 });

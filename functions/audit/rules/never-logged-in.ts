@@ -1,7 +1,7 @@
-import { type AuditContext, notReported } from '../context.ts';
+import { notReported } from '../context.ts';
 import { dayCount, dayOf, isOlderThan, wholeDays } from '../days.ts';
 import { timeOf } from '../iso-time.ts';
-import type { AuditedUser } from '../model.ts';
+import type { AuditedUser, UserHistory } from '../model.ts';
 import { type AuditRule, fail, outOfScope, pass, unknown } from '../rule.ts';
 import { isInLoginScope } from '../scope.ts';
 
@@ -13,12 +13,12 @@ export const neverLoggedIn: AuditRule = {
   id: 'never-logged-in',
   unavailableReason: (context) =>
     context.capabilities.lastLogin ? undefined : notReported(context, 'lastLoginAt'),
-  judge(user, context) {
+  judge(user, context, history) {
     if (!isInLoginScope(user.status)) return outOfScope;
     if (user.lastLoginAt === undefined)
       return unknown('low', "last login is missing from this user's record");
     if (user.lastLoginAt !== null) return pass;
-    const known = knownSince(user, context);
+    const known = knownSince(user, history);
     if (known === undefined) return pass;
     const ageMs = context.scheduledAtMs - timeOf(known.since);
     if (Number.isNaN(ageMs)) return unknown('low', `known-since date "${known.since}" is not a valid time`);
@@ -44,8 +44,8 @@ interface KnownSince {
  * been on the site at least since then). Undefined means the user first appears in this very
  * snapshot: age zero, always within grace.
  */
-function knownSince(user: AuditedUser, context: AuditContext): KnownSince | undefined {
+function knownSince(user: AuditedUser, history: UserHistory): KnownSince | undefined {
   if (typeof user.createdAt === 'string') return { since: user.createdAt, source: 'created' };
-  const firstSeen = context.firstSeenAt.get(user.key);
+  const firstSeen = history.firstSeenAt;
   return firstSeen === undefined ? undefined : { since: firstSeen, source: 'snapshot' };
 }

@@ -9,13 +9,11 @@ import { type AuditRule, fail, pass } from '../rule.ts';
 export const privilegedGrant: AuditRule = {
   id: 'privileged-grant',
   unavailableReason: (context) =>
-    context.previousGroupsOfUser === undefined
-      ? 'there is no earlier complete snapshot to compare with'
-      : undefined,
-  judge(user, context) {
+    context.hasPrevious ? undefined : 'there is no earlier complete snapshot to compare with',
+  judge(user, context, history) {
     const now = context.privileged.among(user.groups);
-    if (now.length === 0 || context.previousGroupsOfUser === undefined) return pass;
-    const before = context.previousGroupsOfUser.get(user.key);
+    if (now.length === 0 || !context.hasPrevious) return pass;
+    const before = history.previousGroups;
     // A user absent from the previous snapshot is new: each privileged membership is a grant.
     if (before === undefined) {
       return fail(

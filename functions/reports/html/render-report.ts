@@ -1,6 +1,6 @@
 import type { ReportModel } from '../report-model.ts';
 import { escapeHtml } from './escape.ts';
-import { tallyFindings } from './figures.ts';
+import { attentionSection } from './sections/attention.ts';
 import { changesSection } from './sections/changes.ts';
 import { evidenceSection } from './sections/evidence.ts';
 import { findingsByRuleSection } from './sections/findings-by-rule.ts';
@@ -28,7 +28,7 @@ export function renderReportHtml(model: ReportModel): string {
 
 /** The page in order, piece by piece: a large site's page is written out without being held whole. */
 export function* reportHtmlChunks(model: ReportModel): Generator<string> {
-  const figures = tallyFindings(model.audit.findings);
+  const figures = model.audit.figures;
   yield* [
     '<!doctype html>\n<html lang="en"><head><meta charset="utf-8">',
     `<meta http-equiv="Content-Security-Policy" content="${reportContentSecurityPolicy}">`,
@@ -41,6 +41,7 @@ export function* reportHtmlChunks(model: ReportModel): Generator<string> {
     warningsSection(model),
     reportHeader(model),
     '<main>',
+    attentionSection(model),
     headlineSection(model, figures),
     findingsByRuleSection(model, figures),
     historySection(model),

@@ -4,16 +4,19 @@ import type {
   GroupRef,
   MembershipChange,
   MembershipTally,
-  SnapshotDiff,
   UserChange,
   UserRef,
 } from '../../../diff/model.ts';
-import type { ReportModel } from '../../report-model.ts';
+import type { Capped } from '../../capped.ts';
+import type { DiffReport, ReportModel } from '../../report-model.ts';
 import { escapeHtml, identifierCell, numberCell, userCell } from '../escape.ts';
 import { fieldValueHtml, formatCount, plural } from '../format.ts';
 import { type Column, table } from '../table.ts';
 
-/** Who and what changed since the previous complete snapshot; every list in full. */
+/**
+ * Who and what changed since the previous complete snapshot. Each per-user list shows its first
+ * rows (by key) up to a cap and says how many more there are; changes.csv has every row.
+ */
 export function changesSection(model: ReportModel): string {
   const parts: string[] = [
     '<section id="changes" aria-labelledby="changes-title">',
@@ -39,14 +42,17 @@ export function changesSection(model: ReportModel): string {
   parts.push(
     summary(diff),
     '<h3 id="users-added">Users added</h3>',
-    table(diff.users.added, userColumns, { empty: 'No users were added.', tall: true }),
+    cappedTable(diff.users.added, (rows) =>
+      table(rows, userColumns, { empty: 'No users were added.', tall: true }),
+    ),
     '<h3 id="users-removed">Users removed <span class="muted">(with the groups they had)</span></h3>',
-    table(diff.users.removed, userColumns, { empty: 'No users were removed.', tall: true }),
+    cappedTable(diff.users.removed, (rows) =>
+      table(rows, userColumns, { empty: 'No users were removed.', tall: true }),
+    ),
     '<h3 id="users-changed">User field changes</h3>',
-    table(userFieldRows(diff.users.changed), userChangeColumns, {
-      empty: 'No user fields changed.',
-      tall: true,
-    }),
+    cappedTable(diff.users.changed, (rows) =>
+      table(userFieldRows(rows), userChangeColumns, { empty: 'No user fields changed.', tall: true }),
+    ),
     `<p class="muted">Last-login moves are activity, not changes: ${plural(diff.users.activity, 'user')} logged in since the previous snapshot.</p>`,
     '<h3 id="groups-added">Groups added</h3>',
     table(diff.groups.added, groupColumns, { empty: 'No groups were added.' }),
@@ -57,19 +63,30 @@ export function changesSection(model: ReportModel): string {
     '<h3 id="memberships-by-group">Memberships gained and lost, by group</h3>',
     table(diff.memberships.byGroup, tallyColumns, { empty: 'No memberships changed.', tall: true }),
     '<h3 id="memberships-gained">Memberships gained</h3>',
-    table(diff.memberships.gained, membershipColumns, { empty: 'No memberships were gained.', tall: true }),
+    cappedTable(diff.memberships.gained, (rows) =>
+      table(rows, membershipColumns, { empty: 'No memberships were gained.', tall: true }),
+    ),
     '<h3 id="memberships-lost">Memberships lost</h3>',
-    table(diff.memberships.lost, membershipColumns, { empty: 'No memberships were lost.', tall: true }),
+    cappedTable(diff.memberships.lost, (rows) =>
+      table(rows, membershipColumns, { empty: 'No memberships were lost.', tall: true }),
+    ),
     '</section>',
   );
   return parts.join('');
 }
 
-function summary(diff: SnapshotDiff): string {
+/** The list's first rows, and a note saying how many more changes.csv has when there are more. */
+function cappedTable<T>(list: Capped<T>, render: (rows: readonly T[]) => string): string {
+  const shown = render(list.first);
+  if (list.total <= list.first.length) return shown;
+  return `${shown}<p class="more">The first ${formatCount(list.first.length)} of ${formatCount(list.total)} are listed; all ${formatCount(list.total)} are in <a href="changes.csv">changes.csv</a>.</p>`;
+}
+
+function summary(diff: DiffReport): string {
   const items = [
-    `Users: ${formatCount(diff.users.added.length)} added, ${formatCount(diff.users.removed.length)} removed, ${formatCount(diff.users.changed.length)} changed`,
+    `Users: ${formatCount(diff.users.added.total)} added, ${formatCount(diff.users.removed.total)} removed, ${formatCount(diff.users.changed.total)} changed`,
     `Groups: ${formatCount(diff.groups.added.length)} added, ${formatCount(diff.groups.removed.length)} removed, ${formatCount(diff.groups.changed.length)} changed`,
-    `Memberships: ${formatCount(diff.memberships.gained.length)} gained, ${formatCount(diff.memberships.lost.length)} lost`,
+    `Memberships: ${formatCount(diff.memberships.gained.total)} gained, ${formatCount(diff.memberships.lost.total)} lost`,
   ];
   return [
     '<p>Run <code>',
@@ -83,9 +100,10 @@ function summary(diff: SnapshotDiff): string {
 }
 
 /** Group key → name, from everything in the diff that names a group. */
-function groupNames(diff: SnapshotDiff): (key: string) => string {
+function groupNames(diff: DiffReport): (key: string) => string {
   const names = new Map<string, string>();
-  for (const list of [diff.memberships.gained, diff.memberships.lost]) {
+  for (const tally of diff.memberships.byGroup) names.set(tally.key, tally.label);
+  for (const list of [diff.memberships.gained.first, diff.memberships.lost.first]) {
     for (const change of list) names.set(change.groupKey, change.groupName);
   }
   for (const list of [diff.groups.added, diff.groups.removed, diff.groups.changed]) {

@@ -1,4 +1,5 @@
 import type { AppliedException, Finding, FindingStatus, Severity } from '../../../audit/model.ts';
+import { notShown } from '../../finding-selection.ts';
 import type { ReportModel } from '../../report-model.ts';
 import { severityBadge, statusBadge } from '../badges.ts';
 import { escapeHtml } from '../escape.ts';
@@ -11,19 +12,24 @@ import { formatCount } from '../format.ts';
  * produced one at a time, as the page is written out, so the whole page never sits in memory.
  */
 export function* findingsTableSection(model: ReportModel, figures: FindingFigures): Generator<string> {
-  const findings = model.audit.findings;
+  const { findings, capped } = model.audit.shown;
   yield* [
     '<section id="findings" aria-labelledby="findings-title">',
-    '<h2 id="findings-title">All findings</h2>',
+    capped
+      ? '<h2 id="findings-title">Findings, highest severity first</h2>'
+      : '<h2 id="findings-title">All findings</h2>',
   ];
-  if (findings.length === 0) {
+  if (figures.total === 0) {
     yield '<p class="empty">No findings: every rule that could run passed for every user.</p></section>';
     return;
   }
   yield* [
-    `<p>${formatCount(findings.length)} findings: ${formatCount(figures.fail)} FAIL, `,
+    `<p>${formatCount(figures.total)} findings: ${formatCount(figures.fail)} FAIL, `,
     `${formatCount(figures.unknown)} UNKNOWN, ${formatCount(figures.excepted)} EXCEPTED. `,
-    'The same rows are in findings.csv next to this report, for filtering.</p>',
+    capped
+      ? `This page lists the ${formatCount(findings.length)} of highest severity (FAIL before UNKNOWN before EXCEPTED); every finding is in <a href="findings.csv">findings.csv</a> next to this report.</p>`
+      : 'The same rows are in findings.csv next to this report, for filtering.</p>',
+    capped ? moreFindings(model, figures) : '',
     '<div class="table-wrap tall"><table class="findings"><thead><tr>',
     '<th scope="col">Rule</th><th scope="col">Severity</th><th scope="col">Status</th>',
     '<th scope="col">User key</th><th scope="col">Email</th><th scope="col">Detail</th><th scope="col">Exception</th>',
@@ -73,4 +79,25 @@ function exceptionCell(finding: Finding): string {
   if (exception.expired)
     return `<td><span class="expired">expired ${escapeHtml(exception.expires)}</span>: ${who}</td>`;
   return `<td>${who}, until ${escapeHtml(exception.expires)}</td>`;
+}
+
+/** How many findings of each rule and severity the page leaves out: all of them are in findings.csv. */
+function moreFindings(model: ReportModel, figures: FindingFigures): string {
+  const none = { high: 0, medium: 0, low: 0 };
+  const more = notShown(
+    (rule) => figures.byRule.get(rule)?.allBySeverity ?? none,
+    model.audit.shown.findings,
+  );
+  const parts: string[] = [
+    '<div class="table-wrap"><table class="more-findings"><caption>Not listed on this page (see findings.csv)</caption>',
+  ];
+  parts.push(
+    '<thead><tr><th scope="col">Rule</th><th scope="col">Severity</th><th scope="col" class="num">More findings</th></tr></thead><tbody>',
+  );
+  for (const { rule, severity, count } of more)
+    parts.push(
+      `<tr data-more="${rule} ${severity}"><td><code>${escapeHtml(rule)}</code></td><td>${severityBadge(severity)}</td><td class="num">${formatCount(count)}</td></tr>`,
+    );
+  parts.push('</tbody></table></div>');
+  return parts.join('');
 }

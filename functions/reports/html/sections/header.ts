@@ -4,6 +4,7 @@ import { timeHtml } from '../format.ts';
 import { definitions } from '../table.ts';
 
 export const sectionLinks: readonly (readonly [id: string, label: string])[] = [
+  ['attention', 'Needs attention'],
   ['headline', 'Summary'],
   ['findings-by-rule', 'Findings by rule'],
   ['history', 'Recent snapshots'],

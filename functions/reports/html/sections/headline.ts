@@ -37,12 +37,12 @@ export function headlineSection(model: ReportModel, figures: FindingFigures): st
     {
       id: 'added',
       label: 'Users added',
-      value: diff === undefined ? '—' : formatCount(diff.users.added.length),
+      value: diff === undefined ? '—' : formatCount(diff.users.added.total),
     },
     {
       id: 'removed',
       label: 'Users removed',
-      value: diff === undefined ? '—' : formatCount(diff.users.removed.length),
+      value: diff === undefined ? '—' : formatCount(diff.users.removed.total),
     },
     {
       id: 'verdict',
