@@ -13,7 +13,6 @@ import {
 } from '../snapshot/write-snapshot.ts';
 import type { ObjectStore } from '../store/port.ts';
 import { type ConnectDeps, connectSite, originOf } from './connect-site.ts';
-import { exportThroughLegacyPort } from './legacy-port.ts';
 import { type SiteFailure, siteFailure } from './site-failure.ts';
 
 export interface ExportDeps extends ConnectDeps {
@@ -129,6 +128,6 @@ function listAndWriteSnapshot(
     toolVersion: deps.toolVersion,
     spill: deps.spill ?? defaultSpillSettings(),
     ...(progress === undefined ? {} : { observer: progress }),
-    exportInto: (target) => exportThroughLegacyPort(connector, target),
+    exportInto: (target) => connector.exportAll(target),
   });
 }

@@ -12,7 +12,6 @@ import {
   spillError,
 } from '../snapshot/spill/spill-directory.ts';
 import { FileStore } from '../store/file-store.ts';
-import { exportThroughLegacyPort } from './legacy-port.ts';
 
 /** A live site as one full export saw it: users sorted by key, each once. */
 export interface LiveSite {
@@ -58,7 +57,7 @@ export async function readLiveSite(
     });
     let data: ProviderExport;
     try {
-      data = await exportThroughLegacyPort(connector, target);
+      data = await connector.exportAll(target);
       await target.usersSink()?.commit();
     } finally {
       await target.dispose();
