@@ -75,8 +75,14 @@ try {
       `${summary.changes?.usersAdded} / ${summary.changes?.usersRemoved} / ${summary.changes?.usersChanged}`,
     ],
     ['memberships (+/−)', `${summary.changes?.membershipsGained} / ${summary.changes?.membershipsLost}`],
-    ['report.html', `${(htmlBytes / 1024 / 1024).toFixed(2)} MB (${htmlBytes.toLocaleString('en-US')} bytes; target ≤ 5 MB)`],
-    ['wall (walk + verify + audit + diff + reports)', `${measured.seconds.toFixed(2)} s   (target ≤ 15 s at 1,000,000 users)`],
+    [
+      'report.html',
+      `${(htmlBytes / 1024 / 1024).toFixed(2)} MB (${htmlBytes.toLocaleString('en-US')} bytes; target ≤ 5 MB)`,
+    ],
+    [
+      'wall (walk + verify + audit + diff + reports)',
+      `${measured.seconds.toFixed(2)} s   (target ≤ 15 s at 1,000,000 users)`,
+    ],
     ['peak RSS of the audit process', `${measured.peakRssMb.toFixed(0)} MB   (target ≤ 512 MB)`],
   ];
   const width = Math.max(...figures.map(([name]) => name.length));

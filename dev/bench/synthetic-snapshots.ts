@@ -9,7 +9,15 @@
 import type { Readable } from 'node:stream';
 import { periscopeV1 } from '../../functions/providers/periscope-v1/adapter.ts';
 import type { CanonicalGroup, CanonicalUser, UserStatus } from '../../functions/shared/model.ts';
-import { groupsCsv, membershipsCsv, membershipsOf, usersCsv } from '../../functions/snapshot/csv.ts';
+import {
+  type CsvRow,
+  csvStream,
+  groupsCsv,
+  membershipGroupKeys,
+  membershipsCsvHeader,
+  userCsvRow,
+  usersCsvHeader,
+} from '../../functions/snapshot/csv.ts';
 import { putHashed } from '../../functions/snapshot/hashed-put.ts';
 import { gzipJsonLines } from '../../functions/snapshot/jsonl.ts';
 import {
@@ -194,13 +202,18 @@ async function writeRun(
   const files = [
     await put(snapshotFiles.usersJsonl, userCount, 'application/gzip', gzipJsonLines(users())),
     await put(snapshotFiles.groupsJsonl, groups.length, 'application/gzip', gzipJsonLines(groups)),
-    await put(snapshotFiles.usersCsv, userCount, 'text/csv; charset=utf-8', usersCsv(users())),
+    await put(
+      snapshotFiles.usersCsv,
+      userCount,
+      'text/csv; charset=utf-8',
+      csvStream(usersCsvHeader, userRows(users())),
+    ),
     await put(snapshotFiles.groupsCsv, groups.length, 'text/csv; charset=utf-8', groupsCsv(groups)),
     await put(
       snapshotFiles.membershipsCsv,
       membershipCount,
       'text/csv; charset=utf-8',
-      membershipsCsv(membershipsOf(users())),
+      csvStream(membershipsCsvHeader, membershipRows(users())),
     ),
   ];
   const listing = (records: number) => ({
@@ -233,6 +246,16 @@ async function writeRun(
     contentType: 'application/json',
   });
   return userCount;
+}
+
+/** users.csv's rows, lazily: the snapshot's own row encoder over users regenerated in key order. */
+function* userRows(users: Iterable<CanonicalUser>): Generator<CsvRow> {
+  for (const user of users) yield userCsvRow(user);
+}
+
+/** memberships.csv's rows as the export writes them: by user key, then group key, each once. */
+function* membershipRows(users: Iterable<CanonicalUser>): Generator<CsvRow> {
+  for (const user of users) for (const group of membershipGroupKeys(user)) yield [user.key, group];
 }
 
 export { DAY_MS };
