@@ -45,7 +45,8 @@ describe('JSON line batches', () => {
       raw: { raw: { nested: ',"raw":' } },
     };
     const plain = { key: 'y', groups: [] };
-    const text = `${snapshotLine(plain)}\n${snapshotLine(record)}\n${snapshotLine({ key: 'z', raw: null })}`;
+    const last = { key: 'z', raw: null };
+    const text = `${JSON.stringify(plain)}\n${snapshotLine(record)}\n${snapshotLine(last)}`;
     expect(await values(text, 'without-raw')).toEqual([
       plain,
       { key: 'x', firstName: record.firstName, groups: record.groups },
