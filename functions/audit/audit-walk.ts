@@ -4,8 +4,18 @@ import { type DiffOutcome, type DiffSink, userDiffer } from '../diff/user-differ
 import type { AuditedUser, AuditSetup, RuleOutcome } from './model.ts';
 import { type FindingSink, userAuditor } from './user-auditor.ts';
 
+/**
+ * A user of a walked snapshot (see `UserLine`): its key, the text of its fields, and the fields
+ * parsed on demand. Equal texts are equal users, so an unchanged user is parsed once, not twice.
+ */
+export interface WalkedUser {
+  readonly key: string;
+  readonly text: string;
+  fields(): AuditedUser;
+}
+
 /** Key-sorted batches of users (see `WalkSide`). */
-type UserBatches = AsyncIterable<readonly AuditedUser[]> | Iterable<readonly AuditedUser[]>;
+type UserBatches = AsyncIterable<readonly WalkedUser[]> | Iterable<readonly WalkedUser[]>;
 
 /** A snapshot's users as a key-sorted stream of batches, with its run and groups. */
 export interface WalkedSnapshot {
@@ -45,7 +55,7 @@ export async function auditWalk(input: AuditWalkInput): Promise<AuditWalkResult>
   const { current, previous, firstSeen } = input;
   const auditor = userAuditor({ ...input.setup, hasPrevious: previous !== undefined }, input.findings);
   const differ = previous ? userDiffer(previous, current, previous.threshold, previous.sink) : undefined;
-  const sides: WalkSide<AuditedUser>[] = [{ batches: current.users, what: 'users', runId: current.runId }];
+  const sides: WalkSide<WalkedUser>[] = [{ batches: current.users, what: 'users', runId: current.runId }];
   if (previous) sides.push({ batches: previous.users, what: 'users', runId: previous.runId });
   const seenSide = firstSeen?.users === undefined ? (previous ? 1 : -1) : sides.length;
   if (firstSeen?.users !== undefined)
@@ -55,8 +65,13 @@ export async function auditWalk(input: AuditWalkInput): Promise<AuditWalkResult>
   // One history object for every user: the rules read it during `audit` and keep nothing of it.
   const history: { previousGroups?: readonly string[]; firstSeenAt?: string } = {};
   await walkByKey(sides, (step) => {
-    const now = step[0];
-    const before = previous ? step[1] : undefined;
+    const nowLine = step[0];
+    const beforeLine = previous ? step[1] : undefined;
+    const now = nowLine?.fields();
+    const before =
+      beforeLine === undefined || now === undefined || beforeLine.text !== nowLine?.text
+        ? beforeLine?.fields()
+        : now;
     if (now !== undefined) {
       history.previousGroups = before?.groups;
       history.firstSeenAt =

@@ -15,8 +15,12 @@ const NEWLINE = 0x0a;
 const CLOSING_BRACE = 0x7d;
 const RAW_BYTES = Buffer.from(RAW_KEY, 'latin1');
 
-/** `whole` parses each line; `without-raw` leaves a line's `raw` payload unparsed (see `parseWithoutRaw`). */
-export type LineMode = 'whole' | 'without-raw';
+/**
+ * `whole` parses each line; `without-raw` leaves a line's `raw` payload unparsed (see
+ * `parseWithoutRaw`); `head-text` parses nothing and hands on the text of the fields before `raw`
+ * as a JSON object (see `parseHeadText`), for a reader that may never need them parsed.
+ */
+export type LineMode = 'whole' | 'without-raw' | 'head-text';
 
 /** The values of one decompressed chunk's complete lines; `firstLine` is the 1-based number of the first. */
 export interface LineBatch {
@@ -44,7 +48,7 @@ export async function* jsonLineBatches(gzipped: Readable, mode: LineMode): Async
     const firstLine = line + 1;
     const values: unknown[] = [];
     let start = 0;
-    let raw = mode === 'without-raw' ? bytes.indexOf(RAW_BYTES) : -1;
+    let raw = mode === 'whole' ? -1 : bytes.indexOf(RAW_BYTES);
     for (let end = bytes.indexOf(NEWLINE); end !== -1; end = bytes.indexOf(NEWLINE, start)) {
       line++;
       if (end > start) {
@@ -59,7 +63,7 @@ export async function* jsonLineBatches(gzipped: Readable, mode: LineMode): Async
   }
   if (rest !== undefined) {
     line++;
-    const raw = mode === 'without-raw' ? rest.indexOf(RAW_BYTES) : -1;
+    const raw = mode === 'whole' ? -1 : rest.indexOf(RAW_BYTES);
     yield { firstLine: line, values: [parseLine(rest, 0, rest.length, raw, mode, line)] };
   }
 }
@@ -76,13 +80,21 @@ function parseLine(
   try {
     if (raw === -1 || raw >= end) {
       const text = bytes.toString('utf8', start, end);
+      if (mode === 'head-text') return text;
       return mode === 'whole' ? JSON.parse(text) : parseWithoutRaw(text);
     }
     // The chunk is this reader's own copy: closing the object over the comma before `raw` makes
     // the canonical fields a complete JSON object without building a second string.
     bytes[raw] = CLOSING_BRACE;
-    return JSON.parse(bytes.toString('utf8', start, raw + 1));
+    const head = bytes.toString('utf8', start, raw + 1);
+    return mode === 'head-text' ? head : JSON.parse(head);
   } catch (cause) {
     throw new SyntaxError(`line ${line} is not JSON`, { cause });
   }
+}
+
+/** The fields of a `head-text` line: the text is already cut before `raw`, unless `raw` came first. */
+export function parseHeadText(text: string): unknown {
+  const value = JSON.parse(text) as Record<string, unknown>;
+  return 'raw' in value ? parseWithoutRaw(text) : value;
 }

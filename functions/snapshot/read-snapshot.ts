@@ -12,7 +12,7 @@ import {
 } from '../shared/model.ts';
 import type { ObjectStore } from '../store/port.ts';
 import { digestOf } from './digest-stream.ts';
-import { jsonLineBatches, type LineMode } from './json-line-batches.ts';
+import { jsonLineBatches, type LineMode, parseHeadText } from './json-line-batches.ts';
 import { latestPointerKey, snapshotFiles, snapshotRunPrefix } from './layout.ts';
 import { type LatestPointer, latestPointerSchema, type Manifest, manifestSchema } from './manifest.ts';
 
@@ -124,6 +124,83 @@ export function readUserFieldBatches(
   runPrefix: string,
 ): AsyncGenerator<readonly UserFields[]> {
   return readBatches(store, usersKey(runPrefix), userFieldsSchema, 'without-raw');
+}
+
+/**
+ * One line of users.jsonl.gz whose fields are parsed (and validated) only when asked for: a walk
+ * that only needs to know a key is present (first-seen dates), or whose line is the same text as
+ * the other side's (an unchanged user in the previous run), never parses it.
+ */
+export class UserLine {
+  private parsed: UserFields | undefined;
+
+  constructor(
+    /** The user's key, read off the text without parsing it. */
+    readonly key: string,
+    /** The line's fields before `raw`, as a JSON object: equal texts are equal users. */
+    readonly text: string,
+    private readonly line: number,
+    private readonly file: string,
+  ) {}
+
+  /** The validated fields; throws a `SnapshotError` naming the file and line when they are not valid. */
+  fields(): UserFields {
+    this.parsed ??= validUserFields(this.text, this.line, this.file);
+    return this.parsed;
+  }
+}
+
+/**
+ * The users of a run as `UserLine`s, a decompressed chunk at a time. Keys are read off the text
+ * when the line starts with an unescaped key, as rollcall writes it; any other line is parsed.
+ */
+export async function* readUserLineBatches(
+  store: ObjectStore,
+  runPrefix: string,
+): AsyncGenerator<readonly UserLine[]> {
+  const key = usersKey(runPrefix);
+  const body = await store.openRead(key);
+  const file = store.locate(key);
+  if (!body) throw new SnapshotError(`${file} does not exist`);
+  try {
+    for await (const { firstLine, values } of jsonLineBatches(body, 'head-text')) {
+      const lines: UserLine[] = new Array(values.length);
+      for (let i = 0; i < values.length; i++) {
+        const text = values[i] as string;
+        const line = firstLine + i;
+        lines[i] = new UserLine(keyOf(text) ?? validUserFields(text, line, file).key, text, line, file);
+      }
+      yield lines;
+    }
+  } catch (cause) {
+    if (cause instanceof SnapshotError) throw cause;
+    throw new SnapshotError(`${file} could not be read: ${messageOf(cause)}`, { cause });
+  }
+}
+
+const KEY_START = '{"key":"';
+
+/** The key of a line that starts with it and has no escape in it, else undefined. */
+function keyOf(text: string): string | undefined {
+  if (!text.startsWith(KEY_START)) return undefined;
+  const end = text.indexOf('"', KEY_START.length);
+  if (end === -1) return undefined;
+  const key = text.slice(KEY_START.length, end);
+  return key.includes('\\') ? undefined : key;
+}
+
+function validUserFields(text: string, line: number, file: string): UserFields {
+  let value: unknown;
+  try {
+    value = parseHeadText(text);
+  } catch (cause) {
+    throw new SnapshotError(`${file} could not be read: line ${line} is not JSON`, { cause });
+  }
+  const parsed = userFieldsSchema.safeParse(value);
+  if (!parsed.success)
+    throw new SnapshotError(`${file} line ${line} is not a valid record: ${z.prettifyError(parsed.error)}`);
+  // As in `readBatches`: a valid record is exactly its parsed value.
+  return value as UserFields;
 }
 
 export function readGroupFields(store: ObjectStore, runPrefix: string): AsyncGenerator<GroupFields> {
