@@ -132,8 +132,6 @@ export function readUserFieldBatches(
  * the other side's (an unchanged user in the previous run), never parses it.
  */
 export class UserLine {
-  private parsed: UserFields | undefined;
-
   constructor(
     /** The user's key, read off the text without parsing it. */
     readonly key: string,
@@ -143,10 +141,13 @@ export class UserLine {
     private readonly file: string,
   ) {}
 
-  /** The validated fields; throws a `SnapshotError` naming the file and line when they are not valid. */
+  /**
+   * The validated fields, parsed anew on every call: a walk asks once, and not caching them lets
+   * each user's fields die young instead of living as long as their batch (which costs the
+   * garbage collector more than the parse).
+   */
   fields(): UserFields {
-    this.parsed ??= validUserFields(this.text, this.line, this.file);
-    return this.parsed;
+    return validUserFields(this.text, this.line, this.file);
   }
 }
 
