@@ -1,12 +1,9 @@
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DAY_MS, writeSyntheticSnapshots } from '../../dev/bench/synthetic-snapshots.ts';
-import { auditSite, type SiteAuditResult } from '../../functions/audit/audit-site.ts';
-import { parseConfig } from '../../functions/config/load-config.ts';
 import { REPORT_CHANGES_CAP } from '../../functions/reports/capped.ts';
 import { REPORT_FINDINGS_CAP } from '../../functions/reports/finding-selection.ts';
-import { FileStore } from '../../functions/store/file-store.ts';
+import { type AuditedSite, auditSyntheticSite } from '../support/synthetic-audit.ts';
 import { makeTempDir } from '../support/temp-dir.ts';
 
 /**
@@ -17,33 +14,15 @@ import { makeTempDir } from '../support/temp-dir.ts';
  * without generating one in every test run. Four groups make every changed user likely to become
  * an administrator, so the attention lists reach their cap at these small sizes too.
  */
-const TODAY = new Date('2026-11-22T02:00:00Z');
 const SMALLER = 8_000;
 const LARGER = 24_000;
 
 let temp: Awaited<ReturnType<typeof makeTempDir>>;
-const audited = new Map<number, { result: Extract<SiteAuditResult, { status: 'audited' }>; bytes: number }>();
+const audited = new Map<number, { result: AuditedSite; bytes: number }>();
 
 async function audit(users: number): Promise<void> {
-  const store = new FileStore(join(temp.path, String(users)));
   // 60 % churn: about 1,600 users added, removed and changed at the smaller size, above the cap.
-  await writeSyntheticSnapshots(
-    store,
-    'sized',
-    { users, groups: 4, churn: 0.6, yesterday: new Date(TODAY.getTime() - DAY_MS), today: TODAY },
-    'report-size',
-  );
-  const config = parseConfig(
-    JSON.stringify({
-      store: 'file://./',
-      sites: [{ id: 'sized', provider: 'periscope-v1', credentials: { env: 'UNUSED' } }],
-    }),
-    'report size config',
-  );
-  const site = config.sites[0];
-  if (site === undefined) throw new Error('no site');
-  const result = await auditSite(site, {}, { store, toolVersion: 'report-size' });
-  if (result.status !== 'audited') throw new Error(`not audited: ${JSON.stringify(result)}`);
+  const result = await auditSyntheticSite(join(temp.path, String(users)), { users, groups: 4, churn: 0.6 });
   audited.set(users, { result, bytes: (await stat(result.reports.html)).size });
 }
 
