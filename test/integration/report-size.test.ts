@@ -10,8 +10,8 @@ import { makeTempDir } from '../support/temp-dir.ts';
  * report.html's size is bounded whatever the number of users: once a site has more findings,
  * attention rows and changes than the page lists, three times the users make a page of the same
  * rows (which findings fill the capped table shifts a little with the mix, hence the 3 %): the
- * browser test's 1,000,000-user page is no accident of that size. Four groups make every changed user likely to become
- * an administrator, so the attention lists reach their cap at these small sizes too.
+ * browser test's 1,000,000-user page is no accident of that size. Four groups make every changed
+ * user likely to become an administrator, so the attention lists reach their cap here too.
  */
 const SMALLER = 8_000;
 const LARGER = 24_000;
