@@ -248,12 +248,14 @@ async function writeRun(
   return userCount;
 }
 
-export { DAY_MS };
-
+/** users.csv's rows, lazily: the snapshot's own row encoder over users regenerated in key order. */
 function* userRows(users: Iterable<CanonicalUser>): Generator<CsvRow> {
   for (const user of users) yield userCsvRow(user);
 }
 
+/** memberships.csv's rows as the export writes them: by user key, then group key, each once. */
 function* membershipRows(users: Iterable<CanonicalUser>): Generator<CsvRow> {
   for (const user of users) for (const group of membershipGroupKeys(user)) yield [user.key, group];
 }
+
+export { DAY_MS };

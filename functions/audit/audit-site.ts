@@ -13,7 +13,7 @@ import {
   readGroupFields,
   readLatest,
   readManifestAt,
-  readUserFields,
+  readUserLineBatches,
   runPrefixOf,
   SnapshotError,
   type SnapshotVerification,
@@ -165,12 +165,12 @@ async function auditRun(
   const findings = new FindingsOutput(spill, site.id, runId);
   const changes = previousRun ? new ChangesOutput(spill, site.id, previousRun.runId, runId) : undefined;
   const walk = auditWalk({
-    current: { runId, users: readUserFields(store, prefix), groups },
+    current: { runId, users: readUserLineBatches(store, prefix), groups },
     ...(previousRun && changes && previousGroups
       ? {
           previous: {
             runId: previousRun.runId,
-            users: readUserFields(store, runPrefixOf(previousRun.manifestKey)),
+            users: readUserLineBatches(store, runPrefixOf(previousRun.manifestKey)),
             groups: previousGroups,
             sink: changes,
             threshold: settings.massChangeThreshold,
@@ -184,7 +184,7 @@ async function auditRun(
             runId: seen.run.runId,
             ...(seen.run.runId === previousRun?.runId
               ? {}
-              : { users: readUserFields(store, runPrefixOf(seen.run.manifestKey)) }),
+              : { users: readUserLineBatches(store, runPrefixOf(seen.run.manifestKey)) }),
           },
         }
       : {}),

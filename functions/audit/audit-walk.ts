@@ -4,10 +4,23 @@ import { type DiffOutcome, type DiffSink, userDiffer } from '../diff/user-differ
 import type { AuditedUser, AuditSetup, RuleOutcome } from './model.ts';
 import { type FindingSink, userAuditor } from './user-auditor.ts';
 
-/** A snapshot's users as a key-sorted stream, with its run and groups. */
+/**
+ * A user of a walked snapshot (see `UserLine`): its key, the text of its fields, and the fields
+ * parsed on demand. Equal texts are equal users, so an unchanged user is parsed once, not twice.
+ */
+export interface WalkedUser {
+  readonly key: string;
+  readonly text: string;
+  fields(): AuditedUser;
+}
+
+/** Key-sorted batches of users (see `WalkSide`). */
+type UserBatches = AsyncIterable<readonly WalkedUser[]> | Iterable<readonly WalkedUser[]>;
+
+/** A snapshot's users as a key-sorted stream of batches, with its run and groups. */
 export interface WalkedSnapshot {
   readonly runId: string;
-  readonly users: AsyncIterable<AuditedUser> | Iterable<AuditedUser>;
+  readonly users: UserBatches;
   readonly groups: readonly DiffedGroup[];
 }
 
@@ -22,7 +35,7 @@ export interface AuditWalkInput {
   readonly firstSeen?: {
     readonly at: string;
     readonly runId: string;
-    readonly users?: AsyncIterable<AuditedUser>;
+    readonly users?: UserBatches;
   };
   readonly setup: Omit<AuditSetup, 'hasPrevious'>;
   readonly findings: FindingSink;
@@ -42,18 +55,23 @@ export async function auditWalk(input: AuditWalkInput): Promise<AuditWalkResult>
   const { current, previous, firstSeen } = input;
   const auditor = userAuditor({ ...input.setup, hasPrevious: previous !== undefined }, input.findings);
   const differ = previous ? userDiffer(previous, current, previous.threshold, previous.sink) : undefined;
-  const sides: WalkSide<AuditedUser>[] = [{ records: current.users, what: 'users', runId: current.runId }];
-  if (previous) sides.push({ records: previous.users, what: 'users', runId: previous.runId });
+  const sides: WalkSide<WalkedUser>[] = [{ batches: current.users, what: 'users', runId: current.runId }];
+  if (previous) sides.push({ batches: previous.users, what: 'users', runId: previous.runId });
   const seenSide = firstSeen?.users === undefined ? (previous ? 1 : -1) : sides.length;
   if (firstSeen?.users !== undefined)
-    sides.push({ records: firstSeen.users, what: 'users', runId: firstSeen.runId });
+    sides.push({ batches: firstSeen.users, what: 'users', runId: firstSeen.runId });
   const seenAt = firstSeen?.at;
 
   // One history object for every user: the rules read it during `audit` and keep nothing of it.
   const history: { previousGroups?: readonly string[]; firstSeenAt?: string } = {};
-  for await (const step of walkByKey(sides)) {
-    const now = step[0];
-    const before = previous ? step[1] : undefined;
+  await walkByKey(sides, (step) => {
+    const nowLine = step[0];
+    const beforeLine = previous ? step[1] : undefined;
+    const now = nowLine?.fields();
+    const before =
+      beforeLine === undefined || now === undefined || beforeLine.text !== nowLine?.text
+        ? beforeLine?.fields()
+        : now;
     if (now !== undefined) {
       history.previousGroups = before?.groups;
       history.firstSeenAt =
@@ -61,7 +79,7 @@ export async function auditWalk(input: AuditWalkInput): Promise<AuditWalkResult>
       auditor.audit(now, history);
     }
     differ?.step(before, now);
-  }
+  });
   const rules = auditor.outcomes();
   return differ ? { rules, diff: differ.finish() } : { rules };
 }

@@ -8,7 +8,7 @@ import { listRuns, type StoredRun } from '../snapshot/list-runs.ts';
 import {
   readGroupFields,
   readLatest,
-  readUserFields,
+  readUserFieldBatches,
   runPrefixOf,
   verifySnapshot,
 } from '../snapshot/read-snapshot.ts';
@@ -59,11 +59,11 @@ export async function diffRuns(
       collected,
     );
     const sides = [from, to].map((run) => ({
-      records: readUserFields(store, runPrefixOf(run.manifestKey)),
+      batches: readUserFieldBatches(store, runPrefixOf(run.manifestKey)),
       what: 'users',
       runId: run.runId,
     }));
-    for await (const [was, is] of walkByKey(sides)) differ.step(was, is);
+    await walkByKey(sides, ([was, is]) => differ.step(was, is));
     return { site: site.id, status: 'compared', diff: collected.diff(differ.finish()) };
   } catch (error) {
     return { site: site.id, ...siteFailure(site.id, error) };

@@ -3,7 +3,7 @@ import type { AuditRuleId, Finding, RuleOutcome } from '../audit/model.ts';
 import { auditRuleIds } from '../config/schema.ts';
 import { csvHeaderLine } from '../snapshot/csv.ts';
 import { FindingSelection } from './finding-selection.ts';
-import { findingCsvLine, findingsCsvHeader } from './findings-csv.ts';
+import { findingCsvLines, findingsCsvHeader } from './findings-csv.ts';
 import { FigureCounter } from './html/figures.ts';
 import type { FindingsReport } from './report-model.ts';
 import { type BodyPart, concatBody, type SpillDir, type SpillFile } from './spill.ts';
@@ -24,6 +24,7 @@ export class FindingsOutput {
   private readonly files: ReadonlyMap<AuditRuleId, RuleFiles>;
   private readonly figures = new FigureCounter();
   private readonly selection = new FindingSelection();
+  private readonly csvLine: (finding: Finding) => string;
 
   constructor(
     spill: SpillDir,
@@ -31,11 +32,12 @@ export class FindingsOutput {
     private readonly runId: string,
   ) {
     this.files = new Map(auditRuleIds.map((rule) => [rule, { csv: spill.file(), json: spill.file() }]));
+    this.csvLine = findingCsvLines(site, runId);
   }
 
   add(finding: Finding): void {
     const files = this.files.get(finding.rule) as RuleFiles;
-    files.csv.write(findingCsvLine(this.site, this.runId, finding));
+    files.csv.write(this.csvLine(finding));
     files.json.write(`,\n    ${JSON.stringify(finding)}`);
     this.figures.add(finding);
     this.selection.add(finding);

@@ -1,9 +1,10 @@
 import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeTempDir } from '../support/temp-dir.ts';
+import { launch, watchedPage } from './chromium.ts';
 import { type SampleReportExpectations, writeSampleReport } from './sample-report.ts';
 
 const screenshotPath = join('test-output', 'browser', 'report.png');
@@ -21,24 +22,6 @@ const problems: string[] = [];
 const requests: string[] = [];
 /** Requests the route refused because they were not for a local file. */
 const blocked: string[] = [];
-
-function launch(): Promise<Browser> {
-  return chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-  });
-}
-
-/** A page whose console errors, warnings and page errors land in `into`. */
-async function watchedPage(browserContext: BrowserContext, into: string[]): Promise<Page> {
-  const opened = await browserContext.newPage();
-  opened.on('console', (message) => {
-    if (message.type() === 'error' || message.type() === 'warning')
-      into.push(`${message.type()}: ${message.text()}`);
-  });
-  opened.on('pageerror', (error) => into.push(`pageerror: ${error.message}`));
-  return opened;
-}
 
 beforeAll(async () => {
   temp = await makeTempDir('browser');
