@@ -27,7 +27,7 @@ export function spillFlags(command: Command): Command {
     )
     .option(
       '--sort-memory <mb>',
-      'megabytes of users kept in memory before a sorted run is written (default: 64)',
+      'megabytes of users kept in memory before a sorted run is written (default: 32)',
     );
 }
 

@@ -9,6 +9,7 @@ import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { EXPORT_HEAP_FLAGS } from '../../functions/lambda/contract.ts';
 import type { ProviderId } from '../../functions/providers/port.ts';
 import type { RouteKind } from '../emulators/shared/faults.ts';
 import { emulatedProviders } from '../emulators/start-emulator.ts';
@@ -21,7 +22,7 @@ const { values } = parseArgs({
     groups: { type: 'string', default: '200' },
     latency: { type: 'string', default: '10' },
     concurrency: { type: 'string', default: '8' },
-    'sort-memory': { type: 'string', default: '64' },
+    'sort-memory': { type: 'string', default: '32' },
   },
 });
 const providers = (values.provider ?? emulatedProviders) as ProviderId[];
@@ -66,7 +67,8 @@ for (const provider of providers) {
     sortMemoryMb: Number(values['sort-memory']),
   };
   const child = fork(join(import.meta.dirname, 'export-one.ts'), [JSON.stringify(options)], {
-    execArgv: ['--import', 'tsx'],
+    // The export function's own heap limits, so the figures are the Lambda's.
+    execArgv: ['--import', 'tsx', ...EXPORT_HEAP_FLAGS],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   const spill = watchSize(spillDirectory);
@@ -156,6 +158,6 @@ async function sizeOf(directory: string): Promise<number> {
 }
 
 process.stdout.write(
-  `rollcall bench:export · ${new Date().toISOString().slice(0, 10)} · node ${process.version} · ${latencyMs} ms latency · concurrency ${concurrency} · sort memory ${values['sort-memory']} MB\n\n`,
+  `rollcall bench:export · ${new Date().toISOString().slice(0, 10)} · node ${process.version} · ${latencyMs} ms latency · concurrency ${concurrency} · sort memory ${values['sort-memory']} MB · ${EXPORT_HEAP_FLAGS.join(' ')}\n\n`,
 );
 process.stdout.write(`${[line(header), ...rows.map(line)].join('\n')}\n\n${formulas.join('\n')}\n`);

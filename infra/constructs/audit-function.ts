@@ -1,4 +1,4 @@
-import { Duration } from 'aws-cdk-lib';
+import { Duration, Size } from 'aws-cdk-lib';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
@@ -21,8 +21,10 @@ export interface AuditFunctionProps {
 
 /**
  * One site's audit: reads the site's snapshots, writes only its reports, holds no secret.
- * Sized for the audit benchmark (200,000 users: 518 MB peak, CPU-bound, so the memory that
- * buys a full vCPU and more).
+ * Sized from `npm run bench:audit` at the largest supported site, 1,000,000 users: 364 MB peak
+ * and about 11 s of one core, so 1,024 MB (about 0.6 vCPU, some 20 s) leaves room in both; the
+ * audit spills its findings and changes to /tmp before stitching the reports (at most the size
+ * of findings.json, about 200 MB at that size), so 1,024 MB of it.
  */
 export class AuditFunction extends Construct {
   readonly function: RollcallFunction;
@@ -37,7 +39,8 @@ export class AuditFunction extends Construct {
         [STORE_VARIABLE]: storeUri(props.bucket, props.keyPrefix),
         [SITE_VARIABLE]: JSON.stringify(site),
       },
-      memorySize: 2048,
+      memorySize: 1024,
+      ephemeralStorageSize: Size.mebibytes(1024),
       timeout: Duration.minutes(15),
       logRetention: props.logRetention,
     });

@@ -1,11 +1,11 @@
-import { Duration } from 'aws-cdk-lib';
+import { Duration, Size } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import type { SiteConfig } from '../../functions/config/schema.ts';
-import { SITE_VARIABLE, STORE_VARIABLE } from '../../functions/lambda/contract.ts';
+import { EXPORT_HEAP_FLAGS, SITE_VARIABLE, STORE_VARIABLE } from '../../functions/lambda/contract.ts';
 import { siteSnapshotsPrefix } from '../../functions/snapshot/layout.ts';
 import { RollcallFunction } from './rollcall-function.ts';
 import { grantArchivePrefixes, secretArns, storeUri } from './site-grants.ts';
@@ -21,8 +21,10 @@ export interface ExportFunctionProps {
 
 /**
  * One site's export: reads that site's secret and nothing else, writes only under the site's
- * snapshots. Sized for the largest site the export benchmark measures (50,000 users: 455 MB
- * peak), with room for slower real APIs within Lambda's 15 minutes.
+ * snapshots. Sized from `npm run bench:export` at the largest supported site, 1,000,000 users:
+ * at most 256 MB of memory under the export's heap limits, but a minute of CPU, so 1,024 MB
+ * for its share of a vCPU; and /tmp for the sort's spill, which peaked at about 1.1 GB (all of
+ * a site's users.jsonl and users.csv, uncompressed), so 2,048 MB.
  */
 export class ExportFunction extends Construct {
   readonly function: RollcallFunction;
@@ -38,6 +40,8 @@ export class ExportFunction extends Construct {
         [SITE_VARIABLE]: JSON.stringify(site),
       },
       memorySize: 1024,
+      ephemeralStorageSize: Size.mebibytes(2048),
+      nodeFlags: EXPORT_HEAP_FLAGS,
       timeout: Duration.minutes(15),
       logRetention: props.logRetention,
     });

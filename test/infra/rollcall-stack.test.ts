@@ -3,6 +3,7 @@ import { pathToFileURL } from 'node:url';
 import validateAsl from 'asl-validator';
 import { Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { EXPORT_HEAP_FLAGS } from '../../functions/lambda/contract.ts';
 import { templatePolicies } from './permissions/template-policies.ts';
 import {
   actionsOf,
@@ -440,11 +441,44 @@ describe('auditors and SQL', () => {
   });
 });
 
+describe('sizing', () => {
+  const functionsDescribed = (pattern: RegExp) =>
+    Object.values(stack.resources('AWS::Lambda::Function')).filter((fn) =>
+      pattern.test(String(fn.Properties.Description)),
+    );
+
+  it('gives each export function the heap limits the export benchmark runs under, and /tmp for its sort', () => {
+    const exports = functionsDescribed(/^rollcall: exports site /);
+    expect(exports.length).toBeGreaterThan(0);
+    for (const fn of exports) {
+      expect(fn.Properties).toMatchObject({
+        MemorySize: 1024,
+        EphemeralStorage: { Size: 2048 },
+        Environment: {
+          Variables: expect.objectContaining({
+            NODE_OPTIONS: `--enable-source-maps ${EXPORT_HEAP_FLAGS.join(' ')}`,
+          }),
+        },
+      });
+    }
+  });
+
+  it('gives each audit function 1,024 MB of memory and of /tmp', () => {
+    const audits = functionsDescribed(/^rollcall: audits site /);
+    expect(audits.length).toBeGreaterThan(0);
+    for (const fn of audits) {
+      expect(fn.Properties).toMatchObject({ MemorySize: 1024, EphemeralStorage: { Size: 1024 } });
+    }
+  });
+});
+
 describe('bundles', () => {
   it('bundles each function as one minified ESM file under 1.5 MB, with its source map, which Node.js uses', () => {
     for (const fn of Object.values(stack.resources('AWS::Lambda::Function'))) {
       expect(fn.Properties.Environment).toMatchObject({
-        Variables: expect.objectContaining({ NODE_OPTIONS: '--enable-source-maps' }),
+        Variables: expect.objectContaining({
+          NODE_OPTIONS: expect.stringMatching(/^--enable-source-maps\b/),
+        }),
       });
     }
     const bundles = stack.bundles();

@@ -1,10 +1,21 @@
 import { rm } from 'node:fs/promises';
 import type { KeySorter } from '../../shared/export-model.ts';
 import { compareKeys } from '../../shared/model.ts';
+import { type ArenaSlot, RecordArena } from './record-arena.ts';
 import { RunReader, type SpillRecord, writeRun } from './run-file.ts';
 import type { SpillSpace } from './spill-directory.ts';
 
-/** What a record costs in memory beyond its text: the array, the strings' headers. */
+/**
+ * A record waiting in memory: its key for sorting, and where its fields sit in the arena, already
+ * encoded as the run file will hold them — bytes, not the strings that made them: a string built
+ * by concatenation is a tree of pieces in V8 and can cost several times its length.
+ */
+interface Buffered {
+  readonly key: string;
+  readonly slot: ArenaSlot;
+}
+
+/** What a buffered record costs beyond its bytes: the object, its slot, the key's header. */
 const RECORD_OVERHEAD_BYTES = 96;
 /** Records handed to the consumer per batch: one await per batch, not per record. */
 const BATCH_RECORDS = 1024;
@@ -17,7 +28,8 @@ const BATCH_RECORDS = 1024;
  * key keeps the latest arrival.
  */
 export class ExternalSorter {
-  private buffer: SpillRecord[] = [];
+  private buffer: Buffered[] = [];
+  private readonly arena = new RecordArena();
   private bufferedBytes = 0;
   private readonly runs: string[] = [];
   private disposed = false;
@@ -37,11 +49,11 @@ export class ExternalSorter {
 
   /** Adds one record; spills the buffer as a sorted run when it has used its budget. */
   async add(record: SpillRecord): Promise<void> {
-    this.buffer.push(record);
+    const key = record[0] as string;
+    const slot = this.arena.write(record);
+    this.buffer.push({ key, slot });
     this.records += 1;
-    let bytes = RECORD_OVERHEAD_BYTES;
-    for (const field of record) bytes += field.length;
-    this.bufferedBytes += bytes;
+    this.bufferedBytes += RECORD_OVERHEAD_BYTES + key.length + (slot.end - slot.start);
     if (this.bufferedBytes >= this.budgetBytes) await this.spill();
   }
 
@@ -60,6 +72,9 @@ export class ExternalSorter {
   async *batches(): AsyncGenerator<SpillRecord[]> {
     const cursors: Cursor[] = [];
     try {
+      // Once anything is on disk, the rest goes there too: the merge then holds a small buffer per
+      // run instead of a whole budget's worth of records beside them.
+      if (this.runs.length > 0 && this.buffer.length > 0) await this.spill();
       for (const [index, path] of this.runs.entries()) {
         const reader = await RunReader.open(path, this.fields);
         cursors.push({
@@ -68,15 +83,18 @@ export class ExternalSorter {
           advance: () => advanceReader(reader, cursors[index]),
         });
       }
+      // Only when nothing was spilled: the arena then stays as it is until the merge has read it.
       const memory = sortedBuffer(this.buffer);
       this.buffer = [];
       this.bufferedBytes = 0;
       let position = 0;
+      const decoded = (entry: Buffered | undefined) =>
+        entry && decodeRecord(this.arena.slice(entry.slot), this.fields);
       const inMemory: Cursor = {
         index: this.runs.length,
-        current: memory[0],
+        current: decoded(memory[0]),
         advance: () => {
-          inMemory.current = memory[++position];
+          inMemory.current = decoded(memory[++position]);
           return undefined;
         },
       };
@@ -90,6 +108,7 @@ export class ExternalSorter {
   /** Forgets every record: buffer and runs. */
   async clear(): Promise<void> {
     this.buffer = [];
+    this.arena.reset();
     this.bufferedBytes = 0;
     this.records = 0;
     const runs = this.runs.splice(0);
@@ -109,7 +128,11 @@ export class ExternalSorter {
     this.bufferedBytes = 0;
     const path = this.space.nextFile(this.kind);
     this.runs.push(path);
-    await writeRun(path, sorted);
+    await writeRun(
+      path,
+      sorted.map((entry) => this.arena.slice(entry.slot)),
+    );
+    this.arena.reset();
   }
 }
 
@@ -131,8 +154,19 @@ function advanceReader(reader: RunReader, cursor: Cursor | undefined): Promise<v
 }
 
 /** Array.prototype.sort is stable: equal keys keep their arrival order. */
-function sortedBuffer(records: SpillRecord[]): SpillRecord[] {
-  return records.sort((a, b) => compareKeys(a[0] as string, b[0] as string));
+function sortedBuffer(records: Buffered[]): Buffered[] {
+  return records.sort((a, b) => compareKeys(a.key, b.key));
+}
+
+function decodeRecord(bytes: Buffer, fields: number): SpillRecord {
+  const record: string[] = [];
+  let at = 0;
+  for (let field = 0; field < fields; field++) {
+    const length = bytes.readUInt32LE(at);
+    record.push(bytes.toString('utf8', at + 4, at + 4 + length));
+    at += 4 + length;
+  }
+  return record;
 }
 
 function before(a: Cursor, b: Cursor): boolean {

@@ -9,11 +9,17 @@ import { spillError } from './spill-directory.ts';
  */
 export type SpillRecord = readonly string[];
 
-const CHUNK_BYTES = 4 * 1024 * 1024;
+/** A writer's buffer: one per sorter, so it may be large. */
+const WRITE_CHUNK_BYTES = 4 * 1024 * 1024;
+/**
+ * A reader's buffer. A merge holds one per run (a million-user site makes a few dozen runs), so it
+ * stays small; a record larger than it grows it.
+ */
+const READ_CHUNK_BYTES = 256 * 1024;
 
 /** Appends records to a run file in large writes. */
 export class RunWriter {
-  private buffer = Buffer.allocUnsafe(CHUNK_BYTES);
+  private buffer = Buffer.allocUnsafe(WRITE_CHUNK_BYTES);
   private used = 0;
   /** Bytes handed to the file so far, this chunk included. */
   bytes = 0;
@@ -35,16 +41,27 @@ export class RunWriter {
   async append(record: SpillRecord): Promise<void> {
     let worst = 0;
     for (const field of record) worst += 4 + field.length * 3;
-    if (this.used + worst > this.buffer.length) {
-      await this.flush();
-      if (worst > this.buffer.length) this.buffer = Buffer.allocUnsafe(worst);
-    }
+    await this.makeRoom(worst);
     for (const field of record) {
       const length = this.buffer.write(field, this.used + 4, 'utf8');
       this.buffer.writeUInt32LE(length, this.used);
       this.used += 4 + length;
       this.bytes += 4 + length;
     }
+  }
+
+  /** Buffers one record already encoded by `encodeRecord`. */
+  async appendEncoded(bytes: Buffer): Promise<void> {
+    await this.makeRoom(bytes.length);
+    bytes.copy(this.buffer, this.used);
+    this.used += bytes.length;
+    this.bytes += bytes.length;
+  }
+
+  private async makeRoom(bytes: number): Promise<void> {
+    if (this.used + bytes <= this.buffer.length) return;
+    await this.flush();
+    if (bytes > this.buffer.length) this.buffer = Buffer.allocUnsafe(bytes);
   }
 
   async flush(): Promise<void> {
@@ -73,11 +90,11 @@ export class RunWriter {
   }
 }
 
-/** Writes already sorted records as one run file. */
-export async function writeRun(path: string, records: Iterable<SpillRecord>): Promise<void> {
+/** Writes already sorted, encoded records as one run file. */
+export async function writeRun(path: string, records: Iterable<Buffer>): Promise<void> {
   const writer = await RunWriter.create(path);
   try {
-    for (const record of records) await writer.append(record);
+    for (const record of records) await writer.appendEncoded(record);
     await writer.close();
   } catch (error) {
     await writer.discard();
@@ -87,7 +104,7 @@ export async function writeRun(path: string, records: Iterable<SpillRecord>): Pr
 
 /** Reads a run file's records in order, in large reads. */
 export class RunReader {
-  private buffer = Buffer.allocUnsafe(CHUNK_BYTES);
+  private buffer = Buffer.allocUnsafe(READ_CHUNK_BYTES);
   private start = 0;
   private end = 0;
   private exhausted = false;

@@ -12,7 +12,7 @@ export interface SpillSettings {
   readonly memoryBudgetBytes: number;
 }
 
-export const DEFAULT_MEMORY_BUDGET_BYTES = 64 * 1024 * 1024;
+export const DEFAULT_MEMORY_BUDGET_BYTES = 32 * 1024 * 1024;
 
 /** The operating system's temporary directory (Lambda: /tmp), and the default budget. */
 export function defaultSpillSettings(): SpillSettings {
