@@ -1,4 +1,7 @@
+import { createReadStream } from 'node:fs';
 import { rm } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { createInterface } from 'node:readline';
 import type { UserSink, UserSinkOptions, UsersSummary } from '../shared/export-model.ts';
 import { type CanonicalUser, compareKeys } from '../shared/model.ts';
 import type { ObjectStore } from '../store/port.ts';
@@ -6,7 +9,7 @@ import { csvLine, membershipGroupKeys, userCsvRow } from './csv.ts';
 import { snapshotLine } from './jsonl.ts';
 import { ExternalSorter } from './spill/external-sorter.ts';
 import { RunWriter, type SpillRecord } from './spill/run-file.ts';
-import type { SpillSpace } from './spill/spill-directory.ts';
+import { type SpillSpace, spillError } from './spill/spill-directory.ts';
 import { type EncodedUser, UserFilesOutput, type WrittenFile } from './user-files-output.ts';
 
 /** A user held back by one record, to see whether the next arrival repeats its key. */
@@ -29,8 +32,9 @@ interface Held {
 export class SortedUserFiles implements UserSink {
   private output: UserFilesOutput | undefined;
   private sorter: ExternalSorter;
+  /** A local copy of the users.jsonl bytes streamed so far: what a fallback to sorting replays. */
   private tee: RunWriter | undefined;
-  private teeRecords = 0;
+  private teeWrites: Promise<void> = Promise.resolve();
   private streaming = true;
   /** Set by an exclusion while streaming: the users written so far must go through the sort. */
   private mustSort = false;
@@ -139,10 +143,10 @@ export class SortedUserFiles implements UserSink {
     this.output = undefined;
     this.held = undefined;
     if (this.tee) {
+      await this.teeWrites.catch(() => undefined);
       await this.tee.discard();
       await rm(this.tee.path, { force: true });
       this.tee = undefined;
-      this.teeRecords = 0;
     }
     await this.sorter.dispose();
   }
@@ -156,7 +160,10 @@ export class SortedUserFiles implements UserSink {
   }
 
   private openOutput(): UserFilesOutput {
-    this.output ??= new UserFilesOutput(this.store, this.runPrefix);
+    this.output ??= new UserFilesOutput(this.store, this.runPrefix, (bytes) => {
+      const tee = this.tee;
+      if (tee) this.teeWrites = this.teeWrites.then(() => tee.appendEncoded(bytes));
+    });
     return this.output;
   }
 
@@ -170,23 +177,46 @@ export class SortedUserFiles implements UserSink {
 
   private async emitStreamed(encoded: EncodedUser): Promise<void> {
     this.tee ??= await RunWriter.create(this.space.nextFile('users-in-order'));
-    await this.tee.append(spillRecordOf(encoded));
-    this.teeRecords += 1;
     await this.openOutput().write(encoded);
+    await this.teeWrites;
   }
 
-  /** From streaming to sorting: the files so far are aborted, what they held becomes the first run. */
+  /**
+   * From streaming to sorting: the files so far are aborted, and the users they held are read
+   * back from the local copy of users.jsonl into the sort, ahead of every later arrival. Parsing
+   * them again costs time, but only for an API that broke its own order.
+   */
   private async startSorting(): Promise<void> {
     this.streaming = false;
+    const unflushed = this.output?.unflushedJsonl() ?? '';
     await this.output?.abort();
     this.output = undefined;
-    if (this.tee) {
-      await this.tee.close();
-      await this.sorter.adoptRun(this.tee.path, this.teeRecords);
-      this.tee = undefined;
+    const tee = this.tee;
+    this.tee = undefined;
+    if (tee) {
+      await this.teeWrites;
+      await tee.appendEncoded(Buffer.from(unflushed, 'utf8'));
+      await tee.close();
+      await this.replay(tee.path);
+      await rm(tee.path, { force: true });
     }
     if (this.held) await this.sorter.add(spillRecordOf(this.held.encoded));
     this.held = undefined;
+  }
+
+  private async replay(path: string): Promise<void> {
+    let lines: AsyncIterable<string>;
+    try {
+      lines = createInterface({
+        input: createReadStream(path, { highWaterMark: 256 * 1024 }),
+        crlfDelay: Infinity,
+      });
+      for await (const line of lines) {
+        if (line !== '') await this.sorter.add(spillRecordOf(encodeUser(JSON.parse(line) as CanonicalUser)));
+      }
+    } catch (cause) {
+      throw spillError(dirname(path), 'read a file', cause);
+    }
   }
 
   /** Merges the sorted runs into the files: each key once, the latest arrival kept. */

@@ -51,7 +51,15 @@ export class UserFilesOutput {
   private readonly usersCsv: Sink;
   private readonly membershipsCsv: Sink;
 
-  constructor(store: ObjectStore, runPrefix: string) {
+  /**
+   * @param copyJsonl given every piece of users.jsonl (before gzip) as it is handed on, so a
+   *   local copy costs no second encoding.
+   */
+  constructor(
+    store: ObjectStore,
+    runPrefix: string,
+    private readonly copyJsonl?: (bytes: Buffer) => void,
+  ) {
     const open = (name: string, contentType: string, encode?: () => Gzip): Sink => {
       const source = new PassThrough({ highWaterMark: FLUSH_CHARS });
       const body: Readable = encode ? pipeline(source, encode(), () => undefined) : source;
@@ -84,11 +92,18 @@ export class UserFilesOutput {
     const waits: Promise<unknown>[] = [];
     for (const sink of this.sinks()) {
       if (sink.pending.length < FLUSH_CHARS) continue;
-      const more = sink.source.write(sink.pending);
+      const bytes = Buffer.from(sink.pending, 'utf8');
+      if (sink === this.usersJsonl) this.copyJsonl?.(bytes);
+      const more = sink.source.write(bytes);
       sink.pending = '';
       if (!more) waits.push(drained(sink));
     }
     return waits.length === 0 ? undefined : Promise.all(waits).then(() => undefined);
+  }
+
+  /** users.jsonl text not yet handed on (nor copied). */
+  unflushedJsonl(): string {
+    return this.usersJsonl.pending;
   }
 
   /** What was written so far: users, memberships, and members per group key. */

@@ -224,6 +224,18 @@ describe.each(stores)('snapshot writer on the %s', (_name, makeStore) => {
     }
   });
 
+  it('a user out of order after megabytes streamed in order: the files so far are replayed into the sort, same bytes', async () => {
+    const data = siteExport(6_000);
+    const sorted = [...data.users].sort((a, b) => compareKeys(a.key, b.key));
+    const late = sorted.splice(3, 1);
+    const store = makeStore();
+    const result = await write(store, NOV_22, { ...data, users: [...sorted, ...late] });
+    expect(Object.fromEntries(result.manifest.files.map((file) => [file.name, file.sha256]))).toEqual(
+      await referenceFiles(data.users, data.groups),
+    );
+    expect(result.manifest.counts.users).toBe(6_000);
+  });
+
   it('a budget smaller than a tenth of the site spills several sorted runs, and removes them all', async () => {
     const store = makeStore();
     const spill = await makeTempDir('spill-runs');

@@ -57,17 +57,6 @@ export class ExternalSorter {
     if (this.bufferedBytes >= this.budgetBytes) await this.spill();
   }
 
-  /**
-   * Takes an already sorted run file written by the caller as the next run. Its records count as
-   * added before any record added after this call.
-   */
-  async adoptRun(path: string, records: number): Promise<void> {
-    // The buffer holds earlier arrivals: it must become a run first, to keep arrival order.
-    if (this.buffer.length > 0) await this.spill();
-    this.runs.push(path);
-    this.records += records;
-  }
-
   /** Every record in key order, equal keys in arrival order, in batches. Once. */
   async *batches(): AsyncGenerator<SpillRecord[]> {
     const cursors: Cursor[] = [];
