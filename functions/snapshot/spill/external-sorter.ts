@@ -33,8 +33,6 @@ export class ExternalSorter {
   private bufferedBytes = 0;
   private readonly runs: string[] = [];
   private disposed = false;
-  /** Records added, and runs written, for figures and tests. */
-  records = 0;
 
   constructor(
     private readonly space: SpillSpace,
@@ -43,6 +41,7 @@ export class ExternalSorter {
     private readonly budgetBytes: number,
   ) {}
 
+  /** Runs written to disk so far: what tests see of the spill. */
   get spilledRuns(): number {
     return this.runs.length;
   }
@@ -52,7 +51,6 @@ export class ExternalSorter {
     const key = record[0] as string;
     const slot = this.arena.write(record);
     this.buffer.push({ key, slot });
-    this.records += 1;
     this.bufferedBytes += RECORD_OVERHEAD_BYTES + key.length + (slot.end - slot.start);
     if (this.bufferedBytes >= this.budgetBytes) await this.spill();
   }
@@ -99,7 +97,6 @@ export class ExternalSorter {
     this.buffer = [];
     this.arena.reset();
     this.bufferedBytes = 0;
-    this.records = 0;
     const runs = this.runs.splice(0);
     await Promise.all(runs.map((path) => rm(path, { force: true })));
   }
