@@ -13,6 +13,8 @@ export const transientFailureKinds: readonly SiteFailure['failure'][] = [
   'server',
   'store',
   'credentials',
+  // Another execution is writing the same run: once it is done, a retry finds the run complete.
+  'busy',
 ];
 
 export class RollcallTransientError extends Error {

@@ -391,7 +391,9 @@ describe('the export handler', () => {
       reason: run.error?.message,
     });
     expect(countsOf(run, ['ExportComplete'])).toEqual({ ExportComplete: 0 });
-    expect(await keysUnder(lambda.store)).toEqual([]);
+    // Only the run's released lease stays (under work/, expired by lifecycle): no snapshot file.
+    expect(await keysUnder(lambda.store, 'snapshots/')).toEqual([]);
+    expect(await keysUnder(lambda.store, 'work/')).toEqual([`work/site=${SITE}/run=${RUN_1}/lease.json`]);
   });
 
   it('a site that cannot be reached is a transient error, which the state machine retries', async () => {
