@@ -8,7 +8,7 @@
 export const MAX_SCHEDULE_AHEAD_MS = 24 * 60 * 60 * 1000;
 
 /** parseIsoTime's problem for text that is not shaped like an ISO-8601 time at all. */
-export const NOT_ISO_TIME = 'is not an ISO-8601 time such as 2026-11-22T02:00:00Z';
+const NOT_ISO_TIME = 'is not an ISO-8601 time such as 2026-11-22T02:00:00Z';
 
 const ISO_TIME = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?(Z|[+-]\d{2}:\d{2}))?$/;
 

@@ -474,6 +474,24 @@ describe('the export handler', () => {
     expect(await keysUnder(lambda.store)).toEqual([]);
   });
 
+  it('refuses an impossible scheduled time, and one more than a day ahead, before reading anything', async () => {
+    const lambda = deploy();
+
+    const impossible = await lambda.exportRun({ site: SITE, scheduledAt: '2026-02-30T02:00:00Z' });
+    const farAhead = await lambda.exportRun({ site: SITE, scheduledAt: '9999-12-31T23:59:59Z' });
+
+    // zod's ISO check knows the calendar: 30 February is not a time.
+    expect(impossible.error?.name).toBe('RollcallBadEvent');
+    expect(impossible.error?.message).toBe(
+      'export event: scheduledAt: must be an ISO-8601 time such as 2026-11-22T02:00:00Z',
+    );
+    expect(farAhead.error?.name).toBe('RollcallConfigError');
+    expect(farAhead.error?.message).toMatch(
+      /^the scheduled time 9999-12-31T23:59:59\.000Z is more than a day ahead of now \(.*\); a run may be scheduled at most 24 hours ahead\.$/,
+    );
+    expect(await keysUnder(lambda.store)).toEqual([]);
+  });
+
   it('names ROLLCALL_SITE when it is not JSON, or not a valid site, and ROLLCALL_STORE when it is not S3', async () => {
     const notJson = await deploy(
       {},
