@@ -3,7 +3,7 @@
  * an export died holding it, and when the run's scheduled time (`--as-of`) is impossible or in
  * the future — through the real CLI, against the periscope-v1 emulator and a file:// store.
  */
-import { writeFile } from 'node:fs/promises';
+import { mkdir, readdir, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
@@ -99,6 +99,24 @@ describe('rollcall export: one writer per run', () => {
     const again = await ws.run(['--as-of', AS_OF]);
     expect(again.code).toBe(0);
     expect(again.stdout).toContain('acme: complete (this run was already complete');
+  });
+});
+
+describe('rollcall export after a crash', () => {
+  it('removes temporary files a crashed write left hours ago, and keeps the snapshot it writes', async () => {
+    const ws = await workspace();
+    const folder = join(ws.store.root, 'snapshots/site=acme/date=2026-11-21/run=20261121T020000Z');
+    await mkdir(folder, { recursive: true });
+    const leftover = join(folder, '.rollcall-tmp-5e1f09a2c4d3b6e7');
+    await writeFile(leftover, 'half of a users.csv');
+    const hoursAgo = new Date(Date.now() - 7 * 60 * 60 * 1000);
+    await utimes(leftover, hoursAgo, hoursAgo);
+
+    const run = await ws.run(['--as-of', AS_OF]);
+
+    expect(run.code).toBe(0);
+    expect(await readdir(folder)).toEqual([]);
+    expect((await verifySnapshot(ws.store, (await readLatest(ws.store, 'acme'))?.key ?? '')).ok).toBe(true);
   });
 });
 

@@ -111,7 +111,7 @@ export async function startConditionalS3Proxy(
         return;
       }
       await new Promise<void>((resolve, reject) => {
-        res.once('finish', resolve).once('error', reject);
+        res.once('close', resolve).once('error', reject);
         forward(req, res, body);
       });
     } finally {
