@@ -96,7 +96,7 @@ export async function acquireLease(options: LeaseOptions): Promise<Lease> {
     const free =
       !current || !existing || existing.released || Date.parse(existing.expiresAt) <= now.getTime();
     if (free) {
-      const document = leaseDocument(holder, options.purpose, now, now, ttlMs);
+      const document = leaseDocument(holder, options.purpose, now, ttlMs);
       const etag = await writeLease(
         options,
         document,
@@ -180,17 +180,11 @@ class HeldLease implements Lease {
   }
 }
 
-function leaseDocument(
-  holder: string,
-  purpose: string,
-  acquiredAt: Date,
-  now: Date,
-  ttlMs: number,
-): LeaseDocument {
+function leaseDocument(holder: string, purpose: string, now: Date, ttlMs: number): LeaseDocument {
   return {
     holder,
     purpose,
-    acquiredAt: acquiredAt.toISOString(),
+    acquiredAt: now.toISOString(),
     expiresAt: new Date(now.getTime() + ttlMs).toISOString(),
     released: false,
   };
