@@ -1,7 +1,8 @@
 import { resolve } from 'node:path';
-import { type Clock, systemClock } from '../functions/shared/clock.ts';
+import type { Clock } from '../functions/shared/clock.ts';
 import { parseDuration } from '../functions/shared/duration.ts';
 import { ConfigError } from '../functions/shared/errors.ts';
+import { futureScheduleProblem, parseIsoTime } from '../functions/shared/scheduled-time.ts';
 import { runIdFor, scheduledAtOf } from '../functions/snapshot/layout.ts';
 import { defaultSpillSettings, type SpillSettings } from '../functions/snapshot/spill/spill-directory.ts';
 
@@ -12,28 +13,28 @@ export interface GlobalOptions {
   debug?: boolean;
 }
 
-/** `--as-of`: the run's scheduled time; defaults to now, to the second. */
+/**
+ * `--as-of`: the run's scheduled time; defaults to now, to the second. A real calendar time, at
+ * most a day ahead of the clock: a run in the future would hold latest.json ahead of every night.
+ */
 export function parseAsOf(value: string | undefined, clock: Clock): Date {
-  if (value === undefined) return new Date(Math.floor(clock.now().getTime() / 1000) * 1000);
-  const parsed = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2}))?$/.test(value)
-    ? new Date(value.length === 10 ? `${value}T00:00:00Z` : value)
-    : new Date(Number.NaN);
-  if (Number.isNaN(parsed.getTime())) {
-    throw new ConfigError(`--as-of: "${value}" is not an ISO-8601 time such as 2026-11-22T02:00:00Z.`);
-  }
-  return parsed;
+  const now = clock.now();
+  if (value === undefined) return new Date(Math.floor(now.getTime() / 1000) * 1000);
+  const parsed = parseIsoTime(value);
+  if ('problem' in parsed) throw new ConfigError(`--as-of: "${value}" ${parsed.problem}.`);
+  const ahead = futureScheduleProblem(parsed.time, now);
+  if (ahead) throw new ConfigError(`--as-of: "${value}" ${ahead}.`);
+  return parsed.time;
 }
 
 /** `--run`, `--from`, `--to`: a run id such as 20261122T020000Z, or the ISO time it stands for. */
 export function parseRunId(value: string, flag: string): string {
   if (/^\d{8}T\d{6}Z$/.test(value) && !Number.isNaN(scheduledAtOf(value).getTime())) return value;
-  try {
-    return runIdFor(parseAsOf(value, systemClock));
-  } catch {
-    throw new ConfigError(
-      `${flag}: "${value}" is not a run id such as 20261122T020000Z (or the ISO time 2026-11-22T02:00:00Z).`,
-    );
-  }
+  const parsed = parseIsoTime(value);
+  if ('time' in parsed) return runIdFor(parsed.time);
+  throw new ConfigError(
+    `${flag}: "${value}" is not a run id such as 20261122T020000Z (or the ISO time 2026-11-22T02:00:00Z).`,
+  );
 }
 
 /**

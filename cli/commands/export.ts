@@ -121,6 +121,7 @@ function printRun(
         ? ' (this run was already complete: nothing was read or written again)'
         : '';
       io.stdout.write(`${result.site}: complete${note} — ${result.manifestLocation}\n`);
+      if (result.latestWarning) io.stderr.write(`${result.site}: warning — ${result.latestWarning}\n`);
     } else {
       io.stderr.write(
         `${result.site}: INCOMPLETE — ${result.reason ?? 'see the manifest'}\n  The files are kept for inspection at ${result.manifestLocation}; latest.json still points at the previous complete run.\n`,

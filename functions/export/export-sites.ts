@@ -1,5 +1,7 @@
 import type { SiteConfig } from '../config/schema.ts';
 import type { CredentialSources } from '../credentials/resolve-credentials.ts';
+import { ConfigError } from '../shared/errors.ts';
+import { futureScheduleProblem } from '../shared/scheduled-time.ts';
 import { runIdFor } from '../snapshot/layout.ts';
 import { type ExportDeps, exportSite, type SiteExportResult } from './export-site.ts';
 import { prepareSites } from './prepare-sites.ts';
@@ -13,13 +15,18 @@ export interface ExportRunResult {
   readonly ok: boolean;
 }
 
-/** Exports several sites one after another; a site that fails does not stop the others. */
+/**
+ * Exports several sites one after another; a site that fails does not stop the others. A run
+ * scheduled more than a day ahead of the clock is refused before anything is read.
+ */
 export async function exportSites(
   sites: readonly SiteConfig[],
   scheduledAt: Date,
   credentialSources: CredentialSources,
   deps: ExportDeps,
 ): Promise<ExportRunResult> {
+  const ahead = futureScheduleProblem(scheduledAt, deps.clock.now());
+  if (ahead) throw new ConfigError(`the scheduled time ${scheduledAt.toISOString()} ${ahead}.`);
   const runId = runIdFor(scheduledAt);
   const results: SiteExportResult[] = [];
   for (const prepared of await prepareSites(sites, credentialSources)) {

@@ -1,3 +1,6 @@
+import type { Clock } from '../shared/clock.ts';
+import { siteWorkPrefix } from '../snapshot/layout.ts';
+import type { LeaseOptions } from '../store/lease.ts';
 import type { ObjectStore } from '../store/port.ts';
 import type { StepResult } from './apply-plan.ts';
 import type { RestorePlan } from './plan.ts';
@@ -10,6 +13,29 @@ export function restoreRecordPrefix(site: string, startedAt: Date): string {
     .replaceAll('-', '')
     .replaceAll(':', '');
   return `restores/site=${site}/${stamp}/`;
+}
+
+/**
+ * The lease an applied restore holds on its site (`work/site=<site>/restore/lease.json`): two
+ * restores of one site never plan or write at the same time, so their records never interleave.
+ */
+export function restoreLease(
+  deps: {
+    readonly store: ObjectStore;
+    readonly clock: Clock;
+    readonly sleep?: (ms: number) => Promise<void>;
+  },
+  site: string,
+): LeaseOptions {
+  return {
+    store: deps.store,
+    key: `${siteWorkPrefix(site)}restore/lease.json`,
+    clock: deps.clock,
+    site,
+    subject: `site ${site}`,
+    purpose: 'restore',
+    ...(deps.sleep === undefined ? {} : { sleep: deps.sleep }),
+  };
 }
 
 export interface RestoreRecordHeader {

@@ -11,11 +11,12 @@ import { snapshotRunPrefix } from '../snapshot/layout.ts';
 import { listRuns } from '../snapshot/list-runs.ts';
 import type { Manifest } from '../snapshot/manifest.ts';
 import { manifestKeyOf, readGroups, readUsers, verifySnapshot } from '../snapshot/read-snapshot.ts';
+import { withLease } from '../store/lease.ts';
 import type { ObjectStore } from '../store/port.ts';
 import { applyPlan, type StepResult } from './apply-plan.ts';
 import { buildRestorePlan, type RestorePlan } from './plan.ts';
 import type { RestoreCapabilities } from './port.ts';
-import { RestoreRecord, resultStatus } from './records.ts';
+import { RestoreRecord, restoreLease, resultStatus } from './records.ts';
 
 /** More users than this are created only when `maxUsers` says so: a typo should not invite a company. */
 export const DEFAULT_MAX_USERS = 50;
@@ -64,6 +65,16 @@ export interface RestoreOutcome {
  * be read or written is a SiteError (exit 1).
  */
 export async function restoreSite(
+  site: SiteConfig,
+  request: RestoreRequest,
+  deps: RestoreDeps,
+): Promise<RestoreOutcome> {
+  // One applied restore of a site at a time, from its plan to its last write and record.
+  if (!request.apply) return planAndRestore(site, request, deps);
+  return withLease(restoreLease(deps, site.id), () => planAndRestore(site, request, deps));
+}
+
+async function planAndRestore(
   site: SiteConfig,
   request: RestoreRequest,
   deps: RestoreDeps,

@@ -201,6 +201,14 @@ describe('per site', () => {
       expect(states.Export.Retry).toContainEqual(
         expect.objectContaining({ ErrorEquals: ['RollcallTransientError'], BackoffRate: 2, MaxAttempts: 3 }),
       );
+      // Another execution of the same run holds its lease: look again after the lease's lifetime,
+      // for as long as an export can run (3 × 5 minutes), then the catch notifies.
+      expect(states.Export.Retry).toContainEqual({
+        ErrorEquals: ['RollcallRunBusy'],
+        IntervalSeconds: 300,
+        BackoffRate: 1,
+        MaxAttempts: 3,
+      });
       expect(states.Export.Catch).toEqual([
         { ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'NotifyFailed' },
       ]);
@@ -375,7 +383,8 @@ describe('least privilege', () => {
       .flatMap(({ statement }) => resourcesOf(statement).map((resource) => JSON.stringify(resource)));
     expect(objectResources.length).toBeGreaterThan(0);
     for (const resource of objectResources) {
-      if (resource.includes('/')) expect(resource).toContain('/rollcall/snapshots/site=acme/*');
+      // Its snapshots, and its unfinished runs' leases under work/.
+      if (resource.includes('/')) expect(resource).toMatch(/\/rollcall\/(snapshots|work)\/site=acme\/\*/);
     }
   });
 });

@@ -316,7 +316,8 @@ describe('rollcall export', () => {
       expect(run.code).toBe(1);
       expect(run.stderr).toMatch(/^acme: FAILED — .*API is not enabled for this site/m);
       expect(run.stdout).toMatch(/acme\s+periscope-v1\s+FAILED/);
-      expect(await keysUnder(ws.store, '')).toEqual([]);
+      // Only the run's released lease stays (under work/, expired by lifecycle): no snapshot file.
+      expect(await keysUnder(ws.store, '')).toEqual(['work/site=acme/run=20261122T020000Z/lease.json']);
       expectNoStack(run);
     });
 

@@ -21,7 +21,7 @@ import { createLogger, createMetrics } from '../../functions/lambda/observabilit
 import { reportRunPrefix } from '../../functions/reports/layout.ts';
 import { summarySchema } from '../../functions/reports/summary.ts';
 import { systemClock } from '../../functions/shared/clock.ts';
-import { latestPointerKey } from '../../functions/snapshot/layout.ts';
+import { latestPointerKey, runLeaseKey } from '../../functions/snapshot/layout.ts';
 import { readLatest, readManifestAt } from '../../functions/snapshot/read-snapshot.ts';
 import type { ObjectStore } from '../../functions/store/port.ts';
 import {
@@ -91,8 +91,15 @@ interface Deployed {
   audit(event: unknown): Promise<Invocation>;
 }
 
-/** `site` overrides the default site's settings; `env` replaces the whole environment. */
-function deploy(site: Record<string, unknown> = {}, env?: Record<string, string>): Deployed {
+/**
+ * `site` overrides the default site's settings; `env` replaces the whole environment; `sleep`
+ * replaces the export's waits (back-off, another execution's lease).
+ */
+function deploy(
+  site: Record<string, unknown> = {},
+  env?: Record<string, string>,
+  sleep?: (ms: number) => Promise<void>,
+): Deployed {
   const prefix = `lambda-${randomUUID()}`;
   const environment = env ?? {
     ROLLCALL_STORE: `s3://${s3.server.bucket}/${prefix}`,
@@ -112,6 +119,7 @@ function deploy(site: Record<string, unknown> = {}, env?: Record<string, string>
     clock: systemClock,
     logger: createLogger(),
     metrics: createMetrics(),
+    ...(sleep === undefined ? {} : { sleep }),
   });
   const auditHandler = createAuditHandler({
     env: environment,
@@ -307,6 +315,40 @@ describe('the export handler', () => {
     expect(run.printed).not.toContain((emulator.credentials as { apiKey: string }).apiKey);
   });
 
+  it('an execution that meets another one writing the same run fails as RollcallRunBusy, and its retry once that one is done is a no-op', async () => {
+    const lambda = deploy({}, undefined, async () => {});
+    const event = { site: SITE, scheduledAt: NIGHT_1 };
+    const since = new Date(Date.now() - 30_000).toISOString();
+    const until = new Date(Date.now() + 270_000).toISOString();
+    const otherLease = { holder: 'other-execution', purpose: 'export', acquiredAt: since, expiresAt: until };
+    const leaseKey = runLeaseKey(SITE, RUN_1);
+    const tag = await lambda.store.putIf(leaseKey, JSON.stringify({ ...otherLease, released: false }), {
+      ifNoneMatch: '*',
+    });
+
+    const busy = await lambda.exportRun(event);
+
+    expect(busy.error?.name).toBe('RollcallRunBusy');
+    expect(busy.error?.message).toBe(
+      `run ${RUN_1} of site ${SITE} is being written by another export since ${since}; try again when it has finished (if it has stopped, its lease expires at ${until}).`,
+    );
+    expect(countsOf(busy, ['ExportComplete'])).toEqual({ ExportComplete: 0 });
+    expect(await keysUnder(lambda.store, 'snapshots/')).toEqual([]);
+
+    // The other execution finishes the run and releases its lease; then the retry comes.
+    await lambda.store.putIf(leaseKey, JSON.stringify({ ...otherLease, released: true }), {
+      ifMatch: tag ?? '',
+    });
+    const finished = await lambda.exportRun(event);
+    expect(finished.error).toBeUndefined();
+    const requests = emulator.requestsByKind();
+    const retried = await lambda.exportRun(event);
+    expect(retried.error).toBeUndefined();
+    expect(retried.result).toEqual(finished.result);
+    expect(outcomeLine(retried, 'export finished')).toMatchObject({ alreadyComplete: true });
+    expect(emulator.requestsByKind()).toEqual(requests);
+  });
+
   it('a retried execution (the same payload again) returns the same run and keys and writes nothing new', async () => {
     const lambda = deploy();
     const event = { site: SITE, scheduledAt: NIGHT_1 };
@@ -391,7 +433,9 @@ describe('the export handler', () => {
       reason: run.error?.message,
     });
     expect(countsOf(run, ['ExportComplete'])).toEqual({ ExportComplete: 0 });
-    expect(await keysUnder(lambda.store)).toEqual([]);
+    // Only the run's released lease stays (under work/, expired by lifecycle): no snapshot file.
+    expect(await keysUnder(lambda.store, 'snapshots/')).toEqual([]);
+    expect(await keysUnder(lambda.store, 'work/')).toEqual([`work/site=${SITE}/run=${RUN_1}/lease.json`]);
   });
 
   it('a site that cannot be reached is a transient error, which the state machine retries', async () => {
@@ -427,6 +471,24 @@ describe('the export handler', () => {
       errorName: 'RollcallBadEvent',
       reason: otherSite.error?.message,
     });
+    expect(await keysUnder(lambda.store)).toEqual([]);
+  });
+
+  it('refuses an impossible scheduled time, and one more than a day ahead, before reading anything', async () => {
+    const lambda = deploy();
+
+    const impossible = await lambda.exportRun({ site: SITE, scheduledAt: '2026-02-30T02:00:00Z' });
+    const farAhead = await lambda.exportRun({ site: SITE, scheduledAt: '9999-12-31T23:59:59Z' });
+
+    // zod's ISO check knows the calendar: 30 February is not a time.
+    expect(impossible.error?.name).toBe('RollcallBadEvent');
+    expect(impossible.error?.message).toBe(
+      'export event: scheduledAt: must be an ISO-8601 time such as 2026-11-22T02:00:00Z',
+    );
+    expect(farAhead.error?.name).toBe('RollcallConfigError');
+    expect(farAhead.error?.message).toMatch(
+      /^the scheduled time 9999-12-31T23:59:59\.000Z is more than a day ahead of now \(.*\); a run may be scheduled at most 24 hours ahead\.$/,
+    );
     expect(await keysUnder(lambda.store)).toEqual([]);
   });
 
