@@ -11,10 +11,15 @@ export interface RestoreSelection {
   /** Name (any case) or key of groups in the snapshot. */
   readonly groups: readonly string[];
   /**
-   * Everything present in this reference (the keys of a snapshot's users and groups) that is
-   * missing from the site now.
+   * Everything present in this reference (the keys of a snapshot's users and groups) that later
+   * snapshots show deleted (`deleted`), or that is missing from the site now. Selected users and
+   * groups that exist on the site get back the memberships they lack.
    */
-  readonly deletedSince?: { readonly users: ReadonlySet<string>; readonly groups: ReadonlySet<string> };
+  readonly deletedSince?: {
+    readonly users: ReadonlySet<string>;
+    readonly groups: ReadonlySet<string>;
+    readonly deleted: { readonly users: ReadonlySet<string>; readonly groups: ReadonlySet<string> };
+  };
   /** Re-add lost memberships of users who still exist (all of them, or the selected ones). */
   readonly memberships: boolean;
 }
@@ -76,11 +81,13 @@ export function buildRestorePlan(input: PlanInput): RestorePlan {
   const reference = selection.deletedSince;
   if (reference) {
     for (const user of snapshot.users) {
-      if (reference.users.has(user.key) && isGone(user, live.user(user), capabilities))
+      if (!reference.users.has(user.key)) continue;
+      if (reference.deleted.users.has(user.key) || isGone(user, live.user(user), capabilities))
         chosenUsers.set(user.key, user);
     }
     for (const group of snapshot.groups) {
-      if (reference.groups.has(group.key) && !live.group(group)) chosenGroups.set(group.key, group);
+      if (!reference.groups.has(group.key)) continue;
+      if (reference.deleted.groups.has(group.key) || !live.group(group)) chosenGroups.set(group.key, group);
     }
   }
 

@@ -13,6 +13,7 @@ import type { Manifest } from '../snapshot/manifest.ts';
 import { manifestKeyOf, readGroups, readUsers, verifySnapshot } from '../snapshot/read-snapshot.ts';
 import type { ObjectStore } from '../store/port.ts';
 import { applyPlan, type StepResult } from './apply-plan.ts';
+import { deletedInLaterSnapshots } from './deleted-since.ts';
 import { buildRestorePlan, type RestorePlan } from './plan.ts';
 import type { RestoreCapabilities } from './port.ts';
 import { RestoreRecord, resultStatus } from './records.ts';
@@ -24,7 +25,10 @@ export interface RestoreRequest {
   readonly fromRunId: string;
   readonly users: readonly string[];
   readonly groups: readonly string[];
-  /** Everything present in this run's snapshot and missing from the site now. */
+  /**
+   * Everything present in this run's snapshot that a later snapshot shows deleted, or that is
+   * missing from the site now.
+   */
   readonly deletedSinceRunId?: string;
   readonly memberships: boolean;
   /** Execute the plan; without it, a dry run. */
@@ -92,6 +96,17 @@ export async function restoreSite(
       `site ${site.id}: rollcall cannot restore into ${prepared.adapter.displayName} yet.`,
     );
 
+  const deleted =
+    reference === undefined || request.deletedSinceRunId === undefined
+      ? undefined
+      : await deletedInLaterSnapshots(
+          deps.store,
+          site.id,
+          request.deletedSinceRunId,
+          reference,
+          writer.capabilities.enablesUsers,
+        );
+
   // Read whole: a plan matches snapshot users against live ones by e-mail and by id.
   const live = await readLiveSite(connector);
   const unfinished = Object.entries(live.listings).filter(([, listing]) => !listing.complete);
@@ -109,12 +124,13 @@ export async function restoreSite(
       users: request.users,
       groups: request.groups,
       memberships: request.memberships,
-      ...(reference === undefined
+      ...(reference === undefined || deleted === undefined
         ? {}
         : {
             deletedSince: {
               users: new Set(reference.users.map((user) => user.key)),
               groups: new Set(reference.groups.map((group) => group.key)),
+              deleted,
             },
           }),
     },
