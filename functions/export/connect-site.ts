@@ -25,6 +25,7 @@ export function connectSite<Credentials>(
       ...(deps.fetch === undefined ? {} : { fetch: deps.fetch }),
       timeoutMs: site.http.timeoutSeconds * 1000,
       maxRetries: site.http.maxRetries,
+      maxResponseBytes: site.http.maxResponseBytes,
       ...(site.http.requestsPerSecond === undefined
         ? {}
         : { requestsPerSecond: site.http.requestsPerSecond }),

@@ -3,6 +3,7 @@ import { SiteError } from '../../shared/errors.ts';
 import type { HttpResponse } from '../../shared/http/client.ts';
 import { HttpError } from '../../shared/http/errors.ts';
 import { formatIssuePath } from '../shared/issue-path.ts';
+import { tooLargeAdvice } from '../shared/too-large.ts';
 import type { TrivoreApi } from './api.ts';
 import { errorBodySchema } from './schemas.ts';
 
@@ -36,6 +37,8 @@ export function failedRequest(api: TrivoreApi, error: unknown): SiteError {
         `${api.label}: the API kept sending a body that is not valid JSON (${error.message}).`,
         { cause: error },
       );
+    case 'too-large':
+      return new SiteError('protocol', `${api.label}: ${tooLargeAdvice(error)}`, { cause: error });
   }
 }
 

@@ -7,6 +7,7 @@ import { createScrubber, errorCode, type Scrubber, scrubErrorChain } from './scr
 import {
   fetchTransport,
   nodeHttpTransport,
+  ResponseTooLarge,
   type TransportRequest,
   type TransportResponse,
 } from './transport.ts';
@@ -22,6 +23,11 @@ export interface HttpClientOptions {
   readonly maxDelayMs?: number;
   /** The longest `Retry-After` the client will honour; longer requests are cut to this. */
   readonly maxRetryAfterMs?: number;
+  /**
+   * The largest response body read, counted as it arrives; a longer one fails the request
+   * (kind `too-large`, never retried) instead of filling memory.
+   */
+  readonly maxResponseBytes?: number;
   /** Paces every attempt of every request of this client; unset means no pacing. */
   readonly requestsPerSecond?: number;
   /** Values that must never appear in an error message or cause (API keys, tokens). */
@@ -41,6 +47,7 @@ export const httpClientDefaults = {
   baseDelayMs: 250,
   maxDelayMs: 20_000,
   maxRetryAfterMs: 60_000,
+  maxResponseBytes: 64 * 1024 * 1024,
   userAgent: 'rollcall',
 } as const;
 
@@ -53,6 +60,8 @@ type AttemptOutcome =
       readonly status?: number;
       readonly cause?: unknown;
       readonly retryAfterMs?: number;
+      /** Another attempt would fail the same way. */
+      readonly final?: boolean;
     };
 
 export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
@@ -63,6 +72,7 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
   const maxDelayMs = options.maxDelayMs ?? httpClientDefaults.maxDelayMs;
   const maxRetryAfterMs = options.maxRetryAfterMs ?? httpClientDefaults.maxRetryAfterMs;
   const userAgent = options.userAgent ?? httpClientDefaults.userAgent;
+  const maxBodyBytes = options.maxResponseBytes ?? httpClientDefaults.maxResponseBytes;
   const random = options.random ?? Math.random;
   const sleep = options.sleep ?? ((ms: number) => delay(ms));
   const now = options.now ?? Date.now;
@@ -72,7 +82,7 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
 
   async function attempt(
     url: URL,
-    init: Omit<TransportRequest, 'signal'>,
+    init: Omit<TransportRequest, 'signal' | 'maxBodyBytes'>,
     abandon: AbortSignal | undefined,
   ): Promise<AttemptOutcome> {
     const controller = new AbortController();
@@ -81,8 +91,10 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
     abandon?.addEventListener('abort', onAbandon, { once: true });
     let response: TransportResponse;
     try {
-      response = await transport(url, { ...init, signal: controller.signal });
+      response = await transport(url, { ...init, signal: controller.signal, maxBodyBytes });
     } catch (error) {
+      if (error instanceof ResponseTooLarge)
+        return { ok: false, kind: 'too-large', cause: error, final: true };
       return { ok: false, kind: controller.signal.aborted ? 'timeout' : 'network', cause: error };
     } finally {
       clearTimeout(timer);
@@ -111,7 +123,8 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
         const outcome = await attempt(url, init, signal);
         signal?.throwIfAborted();
         if (outcome.ok) return { ...outcome.response, retries: attempts - 1 };
-        if (attempts >= maxAttempts) throw toHttpError(outcome, method, path, attempts, scrub);
+        if (attempts >= maxAttempts || outcome.final)
+          throw toHttpError(outcome, method, path, attempts, scrub);
         await untilAborted(
           sleep(outcome.retryAfterMs ?? backoffDelayMs(attempts, baseDelayMs, maxDelayMs, random)),
           signal,
@@ -172,6 +185,7 @@ function toHttpError(
     timeout: 'no complete response in time',
     status: `HTTP ${outcome.status}`,
     body: `HTTP ${outcome.status} with a body that is not valid JSON (truncated?)`,
+    'too-large': tooLargeText(outcome.cause),
   }[outcome.kind];
   return new HttpError(
     outcome.kind,
@@ -185,6 +199,19 @@ function toHttpError(
     },
     outcome.cause === undefined ? undefined : { cause: scrubErrorChain(outcome.cause, scrub) },
   );
+}
+
+function tooLargeText(cause: unknown): string {
+  if (!(cause instanceof ResponseTooLarge)) return 'the response is too large';
+  const cap = `the cap of ${formatBytes(cause.maxBodyBytes)} (the site's http.maxResponseBytes)`;
+  return cause.claimedBytes === undefined
+    ? `the response body grew past ${cap}; reading stopped there`
+    : `the response claims ${formatBytes(cause.claimedBytes)}, more than ${cap}`;
+}
+
+function formatBytes(bytes: number): string {
+  const mebibytes = bytes / (1024 * 1024);
+  return mebibytes >= 1 ? `${Number(mebibytes.toFixed(1))} MiB (${bytes} bytes)` : `${bytes} bytes`;
 }
 
 /**

@@ -5,9 +5,10 @@ import { RollcallError } from '../errors.ts';
  * - `network`: the connection failed (refused, reset, DNS) on every attempt;
  * - `timeout`: no complete answer within the per-attempt time limit;
  * - `status`: the server kept answering 429/5xx (or a POST got one and was not retried);
- * - `body`: the body was not the JSON it claims to be (truncated, or not JSON at all).
+ * - `body`: the body was not the JSON it claims to be (truncated, or not JSON at all);
+ * - `too-large`: the body was longer than the client's `maxResponseBytes` (not retried).
  */
-export type HttpErrorKind = 'network' | 'timeout' | 'status' | 'body';
+export type HttpErrorKind = 'network' | 'timeout' | 'status' | 'body' | 'too-large';
 
 export interface HttpErrorDetails {
   readonly method: string;
