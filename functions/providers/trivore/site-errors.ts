@@ -42,11 +42,11 @@ export function failedRequest(api: TrivoreApi, error: unknown): SiteError {
   }
 }
 
-/** The server's own `errorMessage`, cut to a readable length, without the secret. */
-function serverMessage(api: TrivoreApi, body: unknown): string | undefined {
+/** The server's own `errorMessage` (secrets already scrubbed by the HTTP client), cut to a readable length. */
+function serverMessage(body: unknown): string | undefined {
   const parsed = errorBodySchema.safeParse(body);
   if (!parsed.success) return undefined;
-  const text = api.scrub(parsed.data.errorMessage.trim());
+  const text = parsed.data.errorMessage.trim();
   if (text === '') return undefined;
   return text.length > 300 ? `${text.slice(0, 300)}…` : text;
 }
@@ -59,7 +59,7 @@ export function missingPermissionOf(message: string | undefined): string | undef
 /** A non-200 answer on `route` (`GET /api/rest/v1/user`), with the server's errorMessage in it. */
 export function unexpectedResponse(api: TrivoreApi, response: HttpResponse, route: string): SiteError {
   const { status } = response;
-  const said = serverMessage(api, response.body);
+  const said = serverMessage(response.body);
   const quoted = said === undefined ? `HTTP ${status}` : `HTTP ${status}: "${said}"`;
   if (status === 401) {
     return new SiteError(

@@ -22,7 +22,10 @@ export interface HttpRequest {
 export interface HttpResponse {
   readonly status: number;
   readonly headers: Headers;
-  /** Parsed JSON body; `undefined` when the body is empty. */
+  /**
+   * Parsed JSON body; `undefined` when the body is empty. Any of the client's secrets the server
+   * echoed in it is already replaced by `[redacted]`.
+   */
   readonly body: unknown;
   /** How many retries this request needed before this response. */
   readonly retries: number;

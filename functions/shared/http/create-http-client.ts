@@ -3,7 +3,14 @@ import type { HttpClient, HttpRequest, HttpResponse } from './client.ts';
 import { HttpError, type HttpErrorKind } from './errors.ts';
 import { createPacer } from './pacer.ts';
 import { backoffDelayMs, isRetryableStatus, retryAfterDelayMs } from './retry-policy.ts';
-import { createScrubber, errorCode, type Scrubber, scrubErrorChain } from './scrub.ts';
+import {
+  createScrubber,
+  createSecretDetector,
+  errorCode,
+  type Scrubber,
+  scrubErrorChain,
+  scrubJson,
+} from './scrub.ts';
 import {
   fetchTransport,
   nodeHttpTransport,
@@ -77,6 +84,7 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
   const sleep = options.sleep ?? ((ms: number) => delay(ms));
   const now = options.now ?? Date.now;
   const scrub = createScrubber(options.secrets ?? []);
+  const mayHoldSecret = createSecretDetector(options.secrets ?? []);
   const pacer =
     options.requestsPerSecond === undefined ? undefined : createPacer(options.requestsPerSecond, now, sleep);
 
@@ -104,7 +112,7 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
       const retryAfterMs = retryAfterDelayMs(response.headers.get('retry-after'), now(), maxRetryAfterMs);
       return { ok: false, kind: 'status', status: response.status, retryAfterMs };
     }
-    return readJson(response);
+    return readJson(response, (body) => (mayHoldSecret(response.text) ? scrubJson(body, scrub) : body));
   }
 
   return {
@@ -215,11 +223,13 @@ function formatBytes(bytes: number): string {
 }
 
 /**
- * The parsed body of a final response. A 2xx must carry the JSON it promises: a cut-off body is
+ * The parsed body of a final response, with any secret the server echoed back replaced: bodies
+ * reach people through every provider's messages and restore details, and raw records reach
+ * the store. A 2xx must carry the JSON it promises: a cut-off body is
  * a failed attempt worth another try. An error page (a 4xx, often HTML from a proxy) still tells
  * the caller what it needs through its status, so its body is simply left out.
  */
-function readJson(response: TransportResponse): AttemptOutcome {
+function readJson(response: TransportResponse, withoutSecrets: (body: unknown) => unknown): AttemptOutcome {
   const { text } = response;
   const answer = (body: unknown): AttemptOutcome => ({
     ok: true,
@@ -227,7 +237,7 @@ function readJson(response: TransportResponse): AttemptOutcome {
   });
   if (text.length === 0) return answer(undefined);
   try {
-    return answer(JSON.parse(text));
+    return answer(withoutSecrets(JSON.parse(text)));
   } catch (error) {
     const successful = response.status >= 200 && response.status < 300;
     return successful
