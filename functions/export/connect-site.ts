@@ -31,6 +31,7 @@ export function connectSite<Credentials>(
         : { requestsPerSecond: site.http.requestsPerSecond }),
       ...(deps.sleep === undefined ? {} : { sleep: deps.sleep }),
       secrets: adapter.secretsOf(credentials),
+      ...(adapter.rateLimited === undefined ? {} : { rateLimited: adapter.rateLimited }),
       userAgent: `rollcall/${deps.toolVersion}`,
     }),
   });

@@ -17,6 +17,16 @@ export interface ListingReport {
   readonly uniqueRecords: number;
   readonly duplicatesDropped: number;
   readonly retries: number;
+  /** Waits a rate-limit answer asked for (429, or the provider's own signal); counted beside retries. */
+  readonly rateLimitWaits?: number;
+  /** The longest single request of the listing, in milliseconds. */
+  readonly slowestRequestMs?: number;
+  /** Every different total the API reported, in order of first appearance; more than one is drift. */
+  readonly reportedTotals?: readonly number[];
+  /** Records whose bytes were not valid UTF-8 (kept, with U+FFFD where the bytes were). */
+  readonly invalidUtf8Records?: number;
+  /** Records with a key twice in one JSON object (kept as parsed: the last value wins). */
+  readonly duplicateKeyRecords?: number;
   readonly complete: boolean;
   /** Why the listing is not complete, for people. */
   readonly reason?: string;

@@ -227,6 +227,13 @@ function sourceEntry(listing: ListingReport): Manifest['source'][string] {
     uniqueRecords: listing.uniqueRecords,
     duplicatesDropped: listing.duplicatesDropped,
     retries: listing.retries,
+    ...(listing.rateLimitWaits === undefined ? {} : { rateLimitWaits: listing.rateLimitWaits }),
+    ...(listing.slowestRequestMs === undefined ? {} : { slowestRequestMs: listing.slowestRequestMs }),
+    ...(listing.reportedTotals === undefined ? {} : { reportedTotals: [...listing.reportedTotals] }),
+    ...(listing.invalidUtf8Records === undefined ? {} : { invalidUtf8Records: listing.invalidUtf8Records }),
+    ...(listing.duplicateKeyRecords === undefined
+      ? {}
+      : { duplicateKeyRecords: listing.duplicateKeyRecords }),
     complete: listing.complete,
     ...(listing.reason === undefined ? {} : { reason: listing.reason }),
     ...(listing.warnings === undefined || listing.warnings.length === 0

@@ -151,7 +151,7 @@ export function createLumAppsRestoreWriter(api: LumAppsApi): RestoreWriter {
       if (error.kind === 'network' && error.code !== undefined && UNREACHED.has(error.code)) {
         throw failedRequest(api, error, `POST ${route}`);
       }
-      if (error.kind === 'status' && error.status === 429) {
+      if (error.kind === 'status' && error.rateLimited) {
         return {
           outcome: refusedLocally(
             `${what}: LumApps rate-limited the request (HTTP 429), so nothing was created and it was not repeated. ` +

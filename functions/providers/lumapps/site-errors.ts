@@ -28,7 +28,7 @@ export function failedRequest(site: SiteLabel, error: unknown, what: string): Si
     case 'status':
       return new SiteError(
         'server',
-        error.status === 429
+        error.rateLimited
           ? `${site.label}: the API kept rate-limiting rollcall (${error.message}). Lower requestsPerSecond for this site or try later.`
           : `${site.label}: the API kept failing (${error.message}). LumApps may be having an outage; try later.`,
         { cause: error },

@@ -31,7 +31,7 @@ export function failedRequest(api: PeriscopeSite, error: unknown): SiteError {
     case 'status':
       return new SiteError(
         'server',
-        error.status === 429
+        error.rateLimited
           ? `Periscope site "${api.site}": the API kept rate-limiting rollcall (${error.message}). Lower requestsPerSecond for this site or try later.`
           : `Periscope site "${api.site}": the API kept failing (${error.message}). Periscope may be having an outage; try later.`,
         { cause: error },

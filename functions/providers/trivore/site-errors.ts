@@ -26,7 +26,7 @@ export function failedRequest(api: TrivoreApi, error: unknown): SiteError {
     case 'status':
       return new SiteError(
         'server',
-        error.status === 429
+        error.rateLimited
           ? `${api.label}: the API kept rate-limiting rollcall (${error.message}). Lower requestsPerSecond or concurrency for this site, or try later.`
           : `${api.label}: the API kept failing (${error.message}). The server may be having an outage; try later.`,
         { cause: error },

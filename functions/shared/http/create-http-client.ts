@@ -11,6 +11,7 @@ import {
   scrubErrorChain,
   scrubJson,
 } from './scrub.ts';
+import { currentTraffic } from './traffic.ts';
 import {
   fetchTransport,
   nodeHttpTransport,
@@ -35,6 +36,13 @@ export interface HttpClientOptions {
    * (kind `too-large`, never retried) instead of filling memory.
    */
   readonly maxResponseBytes?: number;
+  /**
+   * A provider's own rate-limit answer that is not a 429 (LumApps: HTTP 400 with the reason
+   * `RATE_LIMIT_EXCEEDED`): retried like a 429, after `Retry-After` or `rateLimitWaitMs`.
+   */
+  readonly rateLimited?: (status: number, body: unknown) => boolean;
+  /** The wait after a provider's rate-limit answer that names none; default 61 s (LumApps' SDK). */
+  readonly rateLimitWaitMs?: number;
   /** Paces every attempt of every request of this client; unset means no pacing. */
   readonly requestsPerSecond?: number;
   /** Values that must never appear in an error message or cause (API keys, tokens). */
@@ -55,6 +63,7 @@ export const httpClientDefaults = {
   maxDelayMs: 20_000,
   maxRetryAfterMs: 60_000,
   maxResponseBytes: 64 * 1024 * 1024,
+  rateLimitWaitMs: 61_000,
   userAgent: 'rollcall',
 } as const;
 
@@ -69,6 +78,8 @@ type AttemptOutcome =
       readonly retryAfterMs?: number;
       /** Another attempt would fail the same way. */
       readonly final?: boolean;
+      /** The server said to slow down (429, or the provider's own signal). */
+      readonly rateLimited?: boolean;
     };
 
 export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
@@ -80,6 +91,7 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
   const maxRetryAfterMs = options.maxRetryAfterMs ?? httpClientDefaults.maxRetryAfterMs;
   const userAgent = options.userAgent ?? httpClientDefaults.userAgent;
   const maxBodyBytes = options.maxResponseBytes ?? httpClientDefaults.maxResponseBytes;
+  const rateLimitWaitMs = options.rateLimitWaitMs ?? httpClientDefaults.rateLimitWaitMs;
   const random = options.random ?? Math.random;
   const sleep = options.sleep ?? ((ms: number) => delay(ms));
   const now = options.now ?? Date.now;
@@ -97,6 +109,7 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
     const timer = setTimeout(() => controller.abort(), timeoutMs);
     const onAbandon = () => controller.abort();
     abandon?.addEventListener('abort', onAbandon, { once: true });
+    const started = now();
     let response: TransportResponse;
     try {
       response = await transport(url, { ...init, signal: controller.signal, maxBodyBytes });
@@ -107,12 +120,33 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
     } finally {
       clearTimeout(timer);
       abandon?.removeEventListener('abort', onAbandon);
+      const traffic = currentTraffic();
+      if (traffic) traffic.slowestRequestMs = Math.max(traffic.slowestRequestMs, now() - started);
     }
+    const retryAfterMs = () => retryAfterDelayMs(response.headers.get('retry-after'), now(), maxRetryAfterMs);
     if (isRetryableStatus(response.status)) {
-      const retryAfterMs = retryAfterDelayMs(response.headers.get('retry-after'), now(), maxRetryAfterMs);
-      return { ok: false, kind: 'status', status: response.status, retryAfterMs };
+      const rateLimited = response.status === 429;
+      return {
+        ok: false,
+        kind: 'status',
+        status: response.status,
+        retryAfterMs: retryAfterMs(),
+        rateLimited,
+      };
     }
-    return readJson(response, (body) => (mayHoldSecret(response.text) ? scrubJson(body, scrub) : body));
+    const outcome = readJson(response, (body) =>
+      mayHoldSecret(response.text) ? scrubJson(body, scrub) : body,
+    );
+    if (outcome.ok && options.rateLimited?.(response.status, outcome.response.body)) {
+      return {
+        ok: false,
+        kind: 'status',
+        status: response.status,
+        retryAfterMs: retryAfterMs() ?? rateLimitWaitMs,
+        rateLimited: true,
+      };
+    }
+    return outcome;
   }
 
   return {
@@ -131,8 +165,11 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
         const outcome = await attempt(url, init, signal);
         signal?.throwIfAborted();
         if (outcome.ok) return { ...outcome.response, retries: attempts - 1 };
-        if (attempts >= maxAttempts || outcome.final)
-          throw toHttpError(outcome, method, path, attempts, scrub);
+        // A rate-limited request was refused, not processed: even a POST is safe to send again.
+        const limit = outcome.rateLimited ? maxRetries + 1 : maxAttempts;
+        if (attempts >= limit || outcome.final) throw toHttpError(outcome, method, path, attempts, scrub);
+        const traffic = currentTraffic();
+        if (traffic && outcome.rateLimited) traffic.rateLimitWaits += 1;
         await untilAborted(
           sleep(outcome.retryAfterMs ?? backoffDelayMs(attempts, baseDelayMs, maxDelayMs, random)),
           signal,
@@ -191,7 +228,7 @@ function toHttpError(
   const what = {
     network: `network error${code === undefined ? '' : ` (${code})`}`,
     timeout: 'no complete response in time',
-    status: `HTTP ${outcome.status}`,
+    status: `HTTP ${outcome.status}${outcome.rateLimited ? ' (rate limited)' : ''}`,
     body: `HTTP ${outcome.status} with a body that is not valid JSON (truncated?)`,
     'too-large': tooLargeText(outcome.cause),
   }[outcome.kind];
@@ -204,6 +241,7 @@ function toHttpError(
       attempts,
       ...(outcome.status === undefined ? {} : { status: outcome.status }),
       ...(code === undefined ? {} : { code }),
+      ...(outcome.rateLimited ? { rateLimited: true } : {}),
     },
     outcome.cause === undefined ? undefined : { cause: scrubErrorChain(outcome.cause, scrub) },
   );

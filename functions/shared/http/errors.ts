@@ -19,6 +19,8 @@ export interface HttpErrorDetails {
   readonly status?: number;
   /** The system error code of a network failure, e.g. `ECONNREFUSED`. */
   readonly code?: string;
+  /** The last answer was a rate limit (429, or the provider's own signal). */
+  readonly rateLimited?: boolean;
 }
 
 /** A request that failed after the client's retries. Its message and cause never hold a secret. */
@@ -29,6 +31,7 @@ export class HttpError extends RollcallError {
   readonly attempts: number;
   readonly status: number | undefined;
   readonly code: string | undefined;
+  readonly rateLimited: boolean;
 
   constructor(
     readonly kind: HttpErrorKind,
@@ -42,5 +45,6 @@ export class HttpError extends RollcallError {
     this.attempts = details.attempts;
     this.status = details.status;
     this.code = details.code;
+    this.rateLimited = details.rateLimited === true;
   }
 }
