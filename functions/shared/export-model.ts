@@ -1,3 +1,4 @@
+import type { Traffic } from './http/traffic.ts';
 import type { CanonicalGroup, CanonicalUser, Capabilities } from './model.ts';
 
 /**
@@ -17,16 +18,8 @@ export interface ListingReport {
   readonly uniqueRecords: number;
   readonly duplicatesDropped: number;
   readonly retries: number;
-  /** Waits a rate-limit answer asked for (429, or the provider's own signal); counted beside retries. */
-  readonly rateLimitWaits?: number;
-  /** The longest single request of the listing, in milliseconds. */
-  readonly slowestRequestMs?: number;
-  /** Every different total the API reported, in order of first appearance; more than one is drift. */
+  /** Every different total the API reported, in order of first appearance, when there was more than one. */
   readonly reportedTotals?: readonly number[];
-  /** Records whose bytes were not valid UTF-8 (kept, with U+FFFD where the bytes were). */
-  readonly invalidUtf8Records?: number;
-  /** Records with a key twice in one JSON object (kept as parsed: the last value wins). */
-  readonly duplicateKeyRecords?: number;
   readonly complete: boolean;
   /** Why the listing is not complete, for people. */
   readonly reason?: string;
@@ -135,6 +128,8 @@ export interface KeySorter {
 export interface ProviderExport {
   readonly groups: CanonicalGroup[];
   readonly listings: Readonly<Record<string, ListingReport>>;
+  /** What each listing's requests cost and what their bodies hid, by listing name. */
+  readonly traffic?: Readonly<Record<string, Traffic>>;
   /** What the users came to (from `UserSink.close()`). */
   readonly users: UsersSummary;
 }

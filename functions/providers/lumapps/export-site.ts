@@ -107,10 +107,11 @@ export async function exportSite(
   return {
     users: summary,
     groups,
-    listings: traffic.annotate({
+    listings: {
       users: withWarnings(usersReport(users.value, summary), ...notes.warnings()),
       ...(check === undefined ? {} : { usersCheck: check.report }),
       groups: withWarnings(feeds.value.report, dangling),
-    }),
+    },
+    traffic: traffic.figures(),
   };
 }

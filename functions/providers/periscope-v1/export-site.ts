@@ -50,10 +50,11 @@ export async function exportSite(
   return {
     users: summary,
     groups: canonicalGroups,
-    listings: traffic.annotate({
+    listings: {
       users: withWarnings(cursorListingReport(users.value, keptUsers(summary)), order.warning()),
       groups: groups.value.groupsReport,
       groupDetails: groups.value.detailsReport,
-    }),
+    },
+    traffic: traffic.figures(),
   };
 }

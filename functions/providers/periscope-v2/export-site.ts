@@ -68,7 +68,7 @@ export async function exportSite(api: PeriscopeV2Api, target: ExportTarget): Pro
   return {
     users: summary,
     groups: canonicalGroups,
-    listings: traffic.annotate({
+    listings: {
       users: withWarnings(
         cursorListingReport(users.value.paging, keptUsers(summary)),
         unresolvedReferencesWarning(users.value.directory.unresolvedReferences()),
@@ -77,6 +77,7 @@ export async function exportSite(api: PeriscopeV2Api, target: ExportTarget): Pro
       dashboards: dashboards.value.report.complete
         ? withWarnings(dashboards.value.report, danglingGrantsWarning(roles.value.records, dashboardNames))
         : dashboards.value.report,
-    }),
+    },
+    traffic: traffic.figures(),
   };
 }

@@ -58,6 +58,7 @@ export async function exportSite(
   return {
     users: summary,
     groups: canonicalGroups,
-    listings: traffic.annotate({ users: withWarnings(users.value, dangling), groups: groups.value.report }),
+    listings: { users: withWarnings(users.value, dangling), groups: groups.value.report },
+    traffic: traffic.figures(),
   };
 }

@@ -1,4 +1,5 @@
 import { setTimeout as delay } from 'node:timers/promises';
+import { bodyAnomalies } from './body-anomalies.ts';
 import type { HttpClient, HttpRequest, HttpResponse } from './client.ts';
 import { HttpError, type HttpErrorKind } from './errors.ts';
 import { createPacer } from './pacer.ts';
@@ -134,9 +135,10 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
         rateLimited,
       };
     }
-    const outcome = readJson(response, (body) =>
-      mayHoldSecret(response.text) ? scrubJson(body, scrub) : body,
-    );
+    const outcome = readJson(response, (body) => {
+      countAnomalies(response, body);
+      return mayHoldSecret(response.text) ? scrubJson(body, scrub) : body;
+    });
     if (outcome.ok && options.rateLimited?.(response.status, outcome.response.body)) {
       return {
         ok: false,
@@ -177,6 +179,15 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
       }
     },
   };
+}
+
+/** Into the listing being counted, if any: what JSON.parse resolved silently in a successful body. */
+function countAnomalies(response: TransportResponse, body: unknown): void {
+  const traffic = currentTraffic();
+  if (traffic === undefined || response.status < 200 || response.status >= 300) return;
+  const found = bodyAnomalies(response.text, body, response.invalidUtf8);
+  traffic.invalidUtf8Records += found.invalidUtf8Records;
+  traffic.duplicateKeyRecords += found.duplicateKeyRecords;
 }
 
 /** `promise`, or a rejection with the signal's reason as soon as it aborts. */

@@ -6,6 +6,10 @@ export interface Traffic {
   rateLimitWaits: number;
   /** The longest single attempt, from sending the request to the body's last byte. */
   slowestRequestMs: number;
+  /** Records (objects in a page's arrays) whose bytes were not valid UTF-8. */
+  invalidUtf8Records: number;
+  /** Records in which an object gives one key twice. */
+  duplicateKeyRecords: number;
 }
 
 const current = new AsyncLocalStorage<Traffic>();

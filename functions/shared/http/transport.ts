@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import { Agent as HttpAgent, request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 
@@ -41,6 +42,8 @@ export interface TransportResponse {
   readonly status: number;
   readonly headers: Headers;
   readonly text: string;
+  /** The body's bytes were not valid UTF-8: `text` holds U+FFFD where they were. */
+  readonly invalidUtf8: boolean;
 }
 
 export type Transport = (url: URL, request: TransportRequest) => Promise<TransportResponse>;
@@ -64,13 +67,16 @@ export function fetchTransport(fetchImpl: typeof fetch): Transport {
     return {
       status: response.status,
       headers: response.headers,
-      text: await readCapped(response, maxBodyBytes),
+      ...(await readCapped(response, maxBodyBytes)),
     };
   };
 }
 
-async function readCapped(response: Response, maxBodyBytes: number): Promise<string> {
-  if (response.body === null) return '';
+async function readCapped(
+  response: Response,
+  maxBodyBytes: number,
+): Promise<{ text: string; invalidUtf8: boolean }> {
+  if (response.body === null) return { text: '', invalidUtf8: false };
   const reader = response.body.getReader();
   const chunks: Uint8Array[] = [];
   let bytes = 0;
@@ -84,7 +90,13 @@ async function readCapped(response: Response, maxBodyBytes: number): Promise<str
     }
     chunks.push(value);
   }
-  return Buffer.concat(chunks).toString('utf8');
+  return decoded(Buffer.concat(chunks));
+}
+
+/** The body as text; the exact UTF-8 check runs only when the lenient decoding replaced something. */
+function decoded(bytes: Buffer): { text: string; invalidUtf8: boolean } {
+  const text = bytes.toString('utf8');
+  return { text, invalidUtf8: text.includes('\uFFFD') && !isUtf8(bytes) };
 }
 
 /**
@@ -128,7 +140,7 @@ export function nodeHttpTransport(): Transport {
             resolve({
               status: response.statusCode ?? 0,
               headers: toHeaders(response.headers),
-              text: Buffer.concat(chunks).toString('utf8'),
+              ...decoded(Buffer.concat(chunks)),
             }),
           );
         },
