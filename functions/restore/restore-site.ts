@@ -13,7 +13,11 @@ import type { Manifest } from '../snapshot/manifest.ts';
 import { manifestKeyOf, readGroups, readUsers, verifySnapshot } from '../snapshot/read-snapshot.ts';
 import type { ObjectStore } from '../store/port.ts';
 import { applyPlan, type StepResult } from './apply-plan.ts';
-import { deletedInLaterSnapshots } from './deleted-since.ts';
+import {
+  type DeletedInSnapshots,
+  deletedInEarlierRestores,
+  deletedInLaterSnapshots,
+} from './deleted-since.ts';
 import { buildRestorePlan, type RestorePlan } from './plan.ts';
 import type { RestoreCapabilities } from './port.ts';
 import { RestoreRecord, resultStatus } from './records.ts';
@@ -26,8 +30,8 @@ export interface RestoreRequest {
   readonly users: readonly string[];
   readonly groups: readonly string[];
   /**
-   * Everything present in this run's snapshot that a later snapshot shows deleted, or that is
-   * missing from the site now.
+   * Everything present in this run's snapshot that a later snapshot shows deleted, that an earlier
+   * restore with the same selection found deleted, or that is missing from the site now.
    */
   readonly deletedSinceRunId?: string;
   readonly memberships: boolean;
@@ -99,12 +103,15 @@ export async function restoreSite(
   const deleted =
     reference === undefined || request.deletedSinceRunId === undefined
       ? undefined
-      : await deletedInLaterSnapshots(
-          deps.store,
-          site.id,
-          request.deletedSinceRunId,
-          reference,
-          writer.capabilities.enablesUsers,
+      : union(
+          await deletedInLaterSnapshots(
+            deps.store,
+            site.id,
+            request.deletedSinceRunId,
+            reference,
+            writer.capabilities.enablesUsers,
+          ),
+          await deletedInEarlierRestores(deps.store, site.id, request.fromRunId, request.deletedSinceRunId),
         );
 
   // Read whole: a plan matches snapshot users against live ones by e-mail and by id.
@@ -199,6 +206,10 @@ export async function restoreSite(
     status: resultStatus(results),
     ...(record === undefined ? {} : { record: record.location }),
   };
+}
+
+function union(a: DeletedInSnapshots, b: DeletedInSnapshots): DeletedInSnapshots {
+  return { users: new Set([...a.users, ...b.users]), groups: new Set([...a.groups, ...b.groups]) };
 }
 
 interface RestoreSnapshot {
