@@ -154,7 +154,7 @@ export function createLumAppsRestoreWriter(api: LumAppsApi): RestoreWriter {
       if (error.kind === 'status' && error.rateLimited) {
         return {
           outcome: refusedLocally(
-            `${what}: LumApps rate-limited the request (HTTP 429), so nothing was created and it was not repeated. ` +
+            `${what}: LumApps kept rate-limiting the request (${error.message}), so nothing was created. ` +
               "Run the restore again later, or lower the site's requestsPerSecond.",
           ),
         };
