@@ -17,7 +17,7 @@ export function createScrubber(secrets: readonly string[]): Scrubber {
   if (ordered.length === 0) return (text) => text;
   return (text) => {
     let result = text;
-    for (const needle of ordered) result = result.split(needle).join(redacted);
+    for (const needle of ordered) if (result.includes(needle)) result = result.split(needle).join(redacted);
     return result;
   };
 }
