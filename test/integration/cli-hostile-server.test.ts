@@ -66,7 +66,6 @@ describe('a hostile server on one site of a run', () => {
     const server = await hostile(hugeClaimedBody(600 * 1024 * 1024));
     const { run, store } = await exportBoth(server.url);
     expectOneSiteFailed(run);
-    console.log(run.stdout, '\n---\n', run.stderr, server.bytesSent());
     const printed = run.stdout + run.stderr;
     expect(printed).toContain('/api/v1/users');
     expect(printed).toContain(`${CAP} bytes`);
