@@ -41,7 +41,7 @@ export function registerRestore(
     .option('--group <name>', 'restore this group and its members who still exist (repeatable)', collect, [])
     .option(
       '--deleted-since <runId>',
-      'restore everything present in that run’s snapshot and missing from the site now',
+      'restore everything in that run’s snapshot that a later snapshot shows deleted or the site lacks now',
     )
     .option('--memberships', 'add back the memberships that users who still exist have lost')
     .option('--apply', 'execute the plan (default: a dry run that changes nothing)')

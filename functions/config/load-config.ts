@@ -22,7 +22,9 @@ export async function loadConfigFile(path: string, cwd: string): Promise<LoadedC
     const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : 'cannot be read';
     throw new ConfigError(`${path}: ${reason}. Pass the config file with --config.`, { cause: error });
   }
-  return { config: parseConfig(text, path), path: absolute, directory: dirname(absolute) };
+  // Editors on Windows save UTF-8 with a byte order mark, which JSON.parse refuses.
+  const withoutBom = text.startsWith('\uFEFF') ? text.slice(1) : text;
+  return { config: parseConfig(withoutBom, path), path: absolute, directory: dirname(absolute) };
 }
 
 export function parseConfig(text: string, fileName: string): RollcallConfig {

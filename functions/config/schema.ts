@@ -71,6 +71,16 @@ export const httpSettingsSchema = z.strictObject({
   concurrency: z.number().int().min(1).max(32).default(8),
   timeoutSeconds: z.number().positive().max(300).default(30),
   maxRetries: z.number().int().min(0).max(10).default(5),
+  /**
+   * The largest response body rollcall reads from the site, in bytes (default 64 MiB): a larger
+   * or endless one fails that site, cut off at the cap, instead of exhausting memory.
+   */
+  maxResponseBytes: z
+    .number()
+    .int()
+    .min(1024)
+    .max(256 * 1024 * 1024)
+    .default(64 * 1024 * 1024),
 });
 
 export const siteSchema = z.strictObject({

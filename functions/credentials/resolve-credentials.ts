@@ -28,25 +28,48 @@ export async function resolveCredentials<T>(
   const { text, origin } = await readSource(siteId, source, sources);
   let json: unknown;
   try {
-    json = JSON.parse(text);
+    json = JSON.parse(text.startsWith('\uFEFF') ? text.slice(1) : text);
   } catch {
     throw new ConfigError(`site ${siteId}: credentials from ${origin} are not valid JSON.`);
   }
   const parsed = schema.safeParse(json);
   if (!parsed.success) {
-    // Field names and the schema's own messages only: zod's messages never quote the input.
+    // The schema's field names and its own messages only: zod's messages never quote the input.
+    // An unknown field is named by position, never by name: a secret pasted as a key is a name.
     const problems = parsed.error.issues.map((issue) => {
       const field = issue.path.map(String).join('.');
       if (issue.code === 'invalid_type')
         return `"${field || '(the value)'}" is missing or not a ${issue.expected}`;
       if (issue.code === 'unrecognized_keys') {
-        return `unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((key) => `"${key}"`).join(', ')}`;
+        const positions = unknownFieldPositions(json, issue.path, issue.keys);
+        const where = field === '' ? '' : ` of "${field}"`;
+        return positions.length > 1
+          ? `unknown fields, the ${positions.join(', ')}${where} (their names are not shown: they could be secrets pasted in the wrong place)`
+          : `an unknown field, the ${positions.join('')}${where} (its name is not shown: it could be a secret pasted in the wrong place)`;
       }
       return field === '' ? issue.message : `"${field}": ${issue.message}`;
     });
     throw new ConfigError(`site ${siteId}: credentials from ${origin}: ${problems.join('; ')}.`);
   }
   return parsed.data;
+}
+
+/** Where the unknown keys sit in their object, as ordinals: `2nd`, `3rd`. */
+function unknownFieldPositions(
+  json: unknown,
+  path: readonly PropertyKey[],
+  keys: readonly string[],
+): string[] {
+  let node = json;
+  for (const part of path) node = (node as Record<PropertyKey, unknown> | undefined)?.[part];
+  const order = node !== null && typeof node === 'object' ? Object.keys(node) : [];
+  return keys.map((key) => ordinal(order.indexOf(key) + 1));
+}
+
+function ordinal(n: number): string {
+  const tens = n % 100;
+  const suffix = tens >= 11 && tens <= 13 ? 'th' : ({ 1: 'st', 2: 'nd', 3: 'rd' }[n % 10] ?? 'th');
+  return `${n}${suffix}`;
 }
 
 async function readSource(

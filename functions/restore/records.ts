@@ -5,6 +5,11 @@ import type { ObjectStore } from '../store/port.ts';
 import type { StepResult } from './apply-plan.ts';
 import type { RestorePlan } from './plan.ts';
 
+/** `restores/site=<site>/`: every applied restore of the site. */
+export function siteRestoresPrefix(site: string): string {
+  return `restores/site=${site}/`;
+}
+
 /** `restores/site=<site>/<timestamp>/`: one folder per applied restore. */
 export function restoreRecordPrefix(site: string, startedAt: Date): string {
   const stamp = startedAt
@@ -12,7 +17,7 @@ export function restoreRecordPrefix(site: string, startedAt: Date): string {
     .replace(/\.\d{3}Z$/, 'Z')
     .replaceAll('-', '')
     .replaceAll(':', '');
-  return `restores/site=${site}/${stamp}/`;
+  return `${siteRestoresPrefix(site)}${stamp}/`;
 }
 
 /**
@@ -72,6 +77,7 @@ export class RestoreRecord {
       ...this.header,
       steps: plan.steps.map(({ number, summary, step }) => ({ number, kind: step.kind, summary })),
       skipped: plan.skipped,
+      ...(plan.deletedSince === undefined ? {} : { deletedSinceKeys: plan.deletedSince }),
       counts: plan.counts,
       cannotRestore: plan.cannotRestore,
     });

@@ -14,6 +14,11 @@ import { manifestKeyOf, readGroups, readUsers, verifySnapshot } from '../snapsho
 import { withLease } from '../store/lease.ts';
 import type { ObjectStore } from '../store/port.ts';
 import { applyPlan, type StepResult } from './apply-plan.ts';
+import {
+  type DeletedInSnapshots,
+  deletedInEarlierRestores,
+  deletedInLaterSnapshots,
+} from './deleted-since.ts';
 import { buildRestorePlan, type RestorePlan } from './plan.ts';
 import type { RestoreCapabilities } from './port.ts';
 import { RestoreRecord, restoreLease, resultStatus } from './records.ts';
@@ -25,7 +30,10 @@ export interface RestoreRequest {
   readonly fromRunId: string;
   readonly users: readonly string[];
   readonly groups: readonly string[];
-  /** Everything present in this run's snapshot and missing from the site now. */
+  /**
+   * Everything present in this run's snapshot that a later snapshot shows deleted, that an earlier
+   * restore with the same selection found deleted, or that is missing from the site now.
+   */
   readonly deletedSinceRunId?: string;
   readonly memberships: boolean;
   /** Execute the plan; without it, a dry run. */
@@ -103,6 +111,20 @@ async function planAndRestore(
       `site ${site.id}: rollcall cannot restore into ${prepared.adapter.displayName} yet.`,
     );
 
+  const deleted =
+    reference === undefined || request.deletedSinceRunId === undefined
+      ? undefined
+      : union(
+          await deletedInLaterSnapshots(
+            deps.store,
+            site.id,
+            request.deletedSinceRunId,
+            reference,
+            writer.capabilities.enablesUsers,
+          ),
+          await deletedInEarlierRestores(deps.store, site.id, request.fromRunId, request.deletedSinceRunId),
+        );
+
   // Read whole: a plan matches snapshot users against live ones by e-mail and by id.
   const live = await readLiveSite(connector);
   const unfinished = Object.entries(live.listings).filter(([, listing]) => !listing.complete);
@@ -120,12 +142,13 @@ async function planAndRestore(
       users: request.users,
       groups: request.groups,
       memberships: request.memberships,
-      ...(reference === undefined
+      ...(reference === undefined || deleted === undefined
         ? {}
         : {
             deletedSince: {
               users: new Set(reference.users.map((user) => user.key)),
               groups: new Set(reference.groups.map((group) => group.key)),
+              deleted,
             },
           }),
     },
@@ -194,6 +217,10 @@ async function planAndRestore(
     status: resultStatus(results),
     ...(record === undefined ? {} : { record: record.location }),
   };
+}
+
+function union(a: DeletedInSnapshots, b: DeletedInSnapshots): DeletedInSnapshots {
+  return { users: new Set([...a.users, ...b.users]), groups: new Set([...a.groups, ...b.groups]) };
 }
 
 interface RestoreSnapshot {

@@ -3,6 +3,7 @@ import * as z from 'zod';
 import type { Clock } from '../shared/clock.ts';
 import { RollcallError, SiteError } from '../shared/errors.ts';
 import type { ExportObserver, ExportTarget, ListingReport, ProviderExport } from '../shared/export-model.ts';
+import type { Traffic } from '../shared/http/traffic.ts';
 import type { Capabilities } from '../shared/model.ts';
 import type { ObjectStore } from '../store/port.ts';
 import { describeCause, StoreError } from '../store/store-error.ts';
@@ -228,7 +229,10 @@ function buildManifest(
     ...(problems.length === 0 ? {} : { reason: problems.join('; ') }),
     counts,
     source: Object.fromEntries(
-      Object.entries(data.listings).map(([name, listing]) => [name, sourceEntry(listing)]),
+      Object.entries(data.listings).map(([name, listing]) => [
+        name,
+        sourceEntry(listing, data.traffic?.[name]),
+      ]),
     ),
     files,
   };
@@ -243,19 +247,44 @@ function buildManifest(
 }
 
 /** Copies only the manifest's fields, so extra properties on a report cannot break the strict schema. */
-function sourceEntry(listing: ListingReport): Manifest['source'][string] {
+function sourceEntry(listing: ListingReport, traffic: Traffic | undefined): Manifest['source'][string] {
+  const warnings = [...(listing.warnings ?? []), ...anomalyWarnings(traffic)];
   return {
     pages: listing.pages,
     reportedTotal: listing.reportedTotal,
     uniqueRecords: listing.uniqueRecords,
     duplicatesDropped: listing.duplicatesDropped,
     retries: listing.retries,
+    ...(traffic === undefined
+      ? {}
+      : { rateLimitWaits: traffic.rateLimitWaits, slowestRequestMs: Math.round(traffic.slowestRequestMs) }),
+    ...(listing.reportedTotals === undefined ? {} : { reportedTotals: [...listing.reportedTotals] }),
+    ...(traffic === undefined || traffic.invalidUtf8Records === 0
+      ? {}
+      : { invalidUtf8Records: traffic.invalidUtf8Records }),
+    ...(traffic === undefined || traffic.duplicateKeyRecords === 0
+      ? {}
+      : { duplicateKeyRecords: traffic.duplicateKeyRecords }),
     complete: listing.complete,
     ...(listing.reason === undefined ? {} : { reason: listing.reason }),
-    ...(listing.warnings === undefined || listing.warnings.length === 0
-      ? {}
-      : { warnings: [...listing.warnings] }),
+    ...(warnings.length === 0 ? {} : { warnings }),
   };
+}
+
+/** What a listing's bodies hid, for people: the records are kept as parsed. */
+function anomalyWarnings(traffic: Traffic | undefined): string[] {
+  const warnings: string[] = [];
+  if (traffic !== undefined && traffic.invalidUtf8Records > 0) {
+    warnings.push(
+      `${traffic.invalidUtf8Records} record(s) held bytes that are not UTF-8; they are kept with U+FFFD in their place.`,
+    );
+  }
+  if (traffic !== undefined && traffic.duplicateKeyRecords > 0) {
+    warnings.push(
+      `${traffic.duplicateKeyRecords} record(s) gave a JSON key twice; they are kept as parsed, with the last value of each.`,
+    );
+  }
+  return warnings;
 }
 
 interface DataFileSpec {

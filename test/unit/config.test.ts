@@ -151,6 +151,17 @@ describe('config', () => {
     expect(loaded.directory).toBe(directory);
     expect(loaded.config.sites).toHaveLength(1);
   });
+
+  it('reads a file saved with a byte order mark (as Windows editors do)', async () => {
+    const temporary = await makeTempDir('config');
+    onTestFinished(() => temporary.remove());
+    await writeFile(
+      join(temporary.path, 'bom.json'),
+      Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(configText())]),
+    );
+    const loaded = await loadConfigFile('bom.json', temporary.path);
+    expect(loaded.config.sites).toHaveLength(1);
+  });
 });
 
 describe('config files shipped in the repository', () => {

@@ -4,6 +4,7 @@ import { credentialsSchema, type LumAppsCredentials } from './credentials.ts';
 import { exportSite } from './export-site.ts';
 import { usersRoute } from './list-users.ts';
 import { fetchListingPage, listingParams } from './listing-page.ts';
+import { isLumAppsRateLimit } from './rate-limit.ts';
 import { createLumAppsRestoreWriter } from './restore-writer.ts';
 import { userIdSchema } from './schemas.ts';
 import { basicAuthorization } from './token.ts';
@@ -27,6 +28,7 @@ export const lumapps: ProviderAdapter<LumAppsCredentials> = {
     credentials.clientSecret,
     basicAuthorization(credentials).slice('Basic '.length),
   ],
+  rateLimited: isLumAppsRateLimit,
   connect({ baseUrl, credentials, http, concurrency }): Connector {
     const api = createLumAppsApi(baseUrl, credentials, http);
     return {
