@@ -6,7 +6,7 @@ import type { ReportModel } from '../reports/report-model.ts';
 import { SpillDir } from '../reports/spill.ts';
 import { failsBySeverity, type Summary } from '../reports/summary.ts';
 import { type WrittenReports, writeReports } from '../reports/write-reports.ts';
-import type { Capabilities } from '../shared/model.ts';
+import type { Capabilities, PrivilegeEvidence } from '../shared/model.ts';
 import { listRuns, previousCompleteRun, type StoredRun } from '../snapshot/list-runs.ts';
 import type { Manifest } from '../snapshot/manifest.ts';
 import {
@@ -23,6 +23,7 @@ import type { ObjectStore } from '../store/port.ts';
 import { auditWalk } from './audit-walk.ts';
 import { firstSeenRun } from './first-seen.ts';
 import { recentHistory } from './history.ts';
+import { privilegeOf, unmatchedPrivilegedGroupWarnings } from './privileged.ts';
 import { describeRuns, missingRunReason, noCompleteRunReason } from './run-messages.ts';
 
 /** What the audit needs to know of the provider that wrote a snapshot. */
@@ -162,6 +163,12 @@ async function auditRun(
     collect(readGroupFields(store, prefix)),
     previousRun ? collect(readGroupFields(store, runPrefixOf(previousRun.manifestKey))) : undefined,
   ]);
+  const privilege = privilegeOf({
+    evidence: provider.capabilities.privilege,
+    configuredNames: settings.privilegedGroups,
+    groups,
+    providerName: provider.name,
+  });
   const findings = new FindingsOutput(spill, site.id, runId);
   const changes = previousRun ? new ChangesOutput(spill, site.id, previousRun.runId, runId) : undefined;
   const walk = auditWalk({
@@ -189,7 +196,7 @@ async function auditRun(
         }
       : {}),
     setup: {
-      groupNames: new Map(groups.map((group) => [group.key, group.name])),
+      privilege,
       capabilities: provider.capabilities,
       providerName: provider.name,
       settings,
@@ -215,9 +222,10 @@ async function auditRun(
     providerName: provider.name,
     runId,
     scheduledAt: manifest.scheduledAt,
-    warnings: warnings.map(
-      (warning) => `${warning} It was audited only because --allow-incomplete was given.`,
-    ),
+    warnings: [
+      ...warnings.map((warning) => `${warning} It was audited only because --allow-incomplete was given.`),
+      ...unmatchedPrivilegedGroupWarnings(site.id, privilege.unmatchedNames),
+    ],
     evidence: {
       manifestLocation: store.locate(run.manifestKey),
       status: manifest.status,
@@ -257,12 +265,27 @@ async function auditRun(
 function providerFactsOf(siteId: string, manifest: Manifest, deps: AuditDeps): ProviderFacts | Error {
   const fallback = deps.providerFacts?.(manifest.provider);
   const name = manifest.providerName ?? fallback?.name;
-  const capabilities = manifest.capabilities ?? fallback?.capabilities;
+  const recorded = manifest.capabilities;
+  const capabilities: Capabilities | undefined =
+    recorded === undefined
+      ? fallback?.capabilities
+      : {
+          ...recorded,
+          privilege: recorded.privilege ?? fallback?.capabilities.privilege ?? noPrivilegeEvidence,
+        };
   if (name !== undefined && capabilities !== undefined) return { name, capabilities };
   return new Error(
     `run ${manifest.runId} of site ${siteId} was written by an unknown provider "${manifest.provider}"`,
   );
 }
+
+/** A provider nothing is known of shows administrators only through configured groups. */
+const noPrivilegeEvidence: PrivilegeEvidence = {
+  shownBy: 'nothing rollcall recorded',
+  groupNames: [],
+  groupFlag: false,
+  userFlag: false,
+};
 
 function refusal(warnings: readonly string[]): string {
   return `${warnings.join(' ')} Audit it anyway with --allow-incomplete.`;
