@@ -211,7 +211,7 @@ async function auditRun(
   if (warnings.length > 0 && !options.allowIncomplete) return { reason: refusal(warnings) };
   // A file that cannot even be parsed stops the audit, --allow-incomplete or not.
   if (walked.status === 'rejected') throw walked.reason;
-  const { rules, diff } = walked.value;
+  const { rules, diff, administrators } = walked.value;
 
   const audit = findings.report(rules);
   const history = await recentHistory(store, site.id, runs, runId);
@@ -239,6 +239,14 @@ async function auditRun(
       snapshotToolVersion: manifest.tool.version,
     },
     thresholds: settings,
+    privilege: {
+      shownBy: provider.capabilities.privilege.shownBy,
+      administrators,
+      groups: groups.filter((group) => privilege.isPrivilegedGroup(group.key)).map((group) => group.name),
+      ...(privilege.unavailableReason === undefined
+        ? {}
+        : { unavailableReason: privilege.unavailableReason }),
+    },
     audit,
     ...(previousRun ? { previousRunId: previousRun.runId } : {}),
     ...(changes && diff ? { diff: changes.report(diff) } : {}),

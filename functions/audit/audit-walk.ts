@@ -43,6 +43,8 @@ export interface AuditWalkInput {
 
 export interface AuditWalkResult {
   readonly rules: readonly RuleOutcome[];
+  /** Users found administering the site. */
+  readonly administrators: number;
   readonly diff?: DiffOutcome;
 }
 
@@ -82,5 +84,6 @@ export async function auditWalk(input: AuditWalkInput): Promise<AuditWalkResult>
     differ?.step(before, now);
   });
   const rules = auditor.outcomes();
-  return differ ? { rules, diff: differ.finish() } : { rules };
+  const administrators = auditor.administrators();
+  return differ ? { rules, administrators, diff: differ.finish() } : { rules, administrators };
 }

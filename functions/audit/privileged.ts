@@ -61,7 +61,6 @@ export function privilegeOf(input: PrivilegeInput): Privilege {
   const { evidence } = input;
   const declared = new Set(evidence.groupNames.map((name) => name.toLowerCase()));
   const configured = new Map(input.configuredNames.map((name) => [name.toLowerCase(), name]));
-  const matched = new Set<string>();
   const names = new Map<string, string>();
   // Few distinct group keys, many users: each key is decided once, not per membership.
   const decided = new Map<string, boolean>();
@@ -69,7 +68,6 @@ export function privilegeOf(input: PrivilegeInput): Privilege {
     names.set(group.key, group.name);
     const name = group.name.toLowerCase();
     const key = group.key.toLowerCase();
-    for (const candidate of [name, key]) if (configured.has(candidate)) matched.add(candidate);
     const privileged =
       (evidence.groupFlag && group.admin === true) ||
       declared.has(name) ||
@@ -112,12 +110,22 @@ export function privilegeOf(input: PrivilegeInput): Privilege {
       return reasons.join(', ');
     },
     nameOf,
-    unmatchedNames: [...configured].filter(([lower]) => !matched.has(lower)).map(([, name]) => name),
+    unmatchedNames: unmatchedNames(input.configuredNames, names),
     unavailableReason:
-      shows || matched.size > 0
+      shows || [...decided.values()].some(Boolean)
         ? undefined
         : `${input.providerName} shows administrators as ${evidence.shownBy}, and no group named in audit.privilegedGroups exists in this snapshot`,
   };
+}
+
+/** The configured names (as written) that are neither the name nor the key of any group, ignoring case. */
+export function unmatchedNames(
+  configuredNames: readonly string[],
+  groupNames: ReadonlyMap<string, string>,
+): string[] {
+  const present = new Set<string>();
+  for (const [key, name] of groupNames) present.add(key.toLowerCase()).add(name.toLowerCase());
+  return [...new Set(configuredNames)].filter((name) => !present.has(name.toLowerCase()));
 }
 
 /** "Administrators, Owners" for a detail sentence. */

@@ -53,12 +53,26 @@ export interface ReportModel {
   };
   /** The thresholds this audit used (exceptions listed in full). */
   readonly thresholds: AuditSettings;
+  /** Who administers the site, as this audit found it. */
+  readonly privilege: PrivilegeFound;
   readonly audit: FindingsReport;
   /** The previous complete run compared with; absent on a site's first snapshot. */
   readonly previousRunId?: string;
   readonly diff?: DiffReport;
   /** Oldest first, this run last; at most the site's 30 most recent runs. */
   readonly history: readonly HistoryPoint[];
+}
+
+/** Who administers the site: how the source shows it and what was found (see audit/privileged.ts). */
+export interface PrivilegeFound {
+  /** "members of the group \"Administrators\"": how the source shows administrators. */
+  readonly shownBy: string;
+  /** Users found administering the site. */
+  readonly administrators: number;
+  /** Names of the snapshot's groups that confer administration (declared by the source or configured). */
+  readonly groups: readonly string[];
+  /** Why nobody can be found privileged on this snapshot, when that is so. */
+  readonly unavailableReason?: string;
 }
 
 /** The audit as the page and the summary see it: counts of everything, and the findings it lists. */

@@ -71,6 +71,15 @@ export const summarySchema = z.strictObject({
       reasons: z.array(z.string()),
     })
     .nullable(),
+  /** Absent in summaries written before administrators were counted. */
+  privilege: z
+    .strictObject({
+      shownBy: z.string(),
+      administrators: count,
+      groups: z.array(z.string()),
+      unavailableReason: z.string().optional(),
+    })
+    .optional(),
   thresholds: z.unknown(),
 });
 export type Summary = z.infer<typeof summarySchema>;
@@ -131,6 +140,7 @@ export function summaryOf(model: ReportModel): Summary {
         }
       : null,
     verdict: diff ? { ...diff.verdict, reasons: [...diff.verdict.reasons] } : null,
+    privilege: { ...model.privilege, groups: [...model.privilege.groups] },
     thresholds: model.thresholds,
   };
 }

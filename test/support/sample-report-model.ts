@@ -543,6 +543,11 @@ export function sampleReportModel(overrides: SampleReportOverrides = {}): Report
       snapshotToolVersion: '0.1.0',
     },
     thresholds: settings,
+    privilege: {
+      shownBy: 'members of the group "Administrators"',
+      administrators: users.filter((user) => user.groups.includes(sampleGroups.admins)).length,
+      groups: [sampleGroups.admins],
+    },
     audit: findingsReport(ruleOutcomes(findings, users.length), findings),
     previousRunId: samplePreviousRunId,
     diff: diffReport(diff),

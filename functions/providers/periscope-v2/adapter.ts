@@ -24,8 +24,10 @@ export const periscopeV2: ProviderAdapter<PeriscopeV2Credentials> = {
     createdAt: false,
     status: false,
     privilege: {
-      shownBy: 'members of roles whose privileges manage the site, its users or its roles',
-      groupNames: [],
+      shownBy:
+        'members of the role "Admin" and of roles whose privileges manage the site, its users or its roles',
+      // The site's built-in administrators' role (the vendor's example id is "0000-admin-1111-id").
+      groupNames: ['Admin'],
       groupFlag: true,
       userFlag: false,
     },
