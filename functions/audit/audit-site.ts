@@ -1,4 +1,5 @@
 import type { SiteConfig } from '../config/schema.ts';
+import { churnBaseline, withChurnBaseline } from '../diff/churn-baseline.ts';
 import { type SiteFailure, siteFailure } from '../export/site-failure.ts';
 import { ChangesOutput } from '../reports/changes-output.ts';
 import { FindingsOutput } from '../reports/findings-output.ts';
@@ -22,7 +23,7 @@ import {
 import type { ObjectStore } from '../store/port.ts';
 import { auditWalk } from './audit-walk.ts';
 import { firstSeenRun } from './first-seen.ts';
-import { recentHistory } from './history.ts';
+import { HISTORY_RUNS, recentHistory } from './history.ts';
 import { privilegeOf, unmatchedPrivilegedGroupWarnings } from './privileged.ts';
 import { describeRuns, missingRunReason, noCompleteRunReason } from './run-messages.ts';
 
@@ -211,10 +212,19 @@ async function auditRun(
   if (warnings.length > 0 && !options.allowIncomplete) return { reason: refusal(warnings) };
   // A file that cannot even be parsed stops the audit, --allow-incomplete or not.
   if (walked.status === 'rejected') throw walked.reason;
-  const { rules, diff, administrators } = walked.value;
+  const { rules, administrators } = walked.value;
 
   const audit = findings.report(rules);
   const history = await recentHistory(store, site.id, runs, runId);
+  // The fixed threshold, then the site's own recent churn (from the summaries of its last nights).
+  const walkedDiff = walked.value.diff;
+  const diff = walkedDiff && {
+    ...walkedDiff,
+    verdict: withChurnBaseline(
+      walkedDiff.verdict,
+      churnBaseline(history.flatMap((point) => (point.churn ? [point.churn] : []))),
+    ),
+  };
   const model: ReportModel = {
     tool: { name: 'rollcall', version: deps.toolVersion },
     site: site.id,
@@ -251,7 +261,7 @@ async function auditRun(
     ...(previousRun ? { previousRunId: previousRun.runId } : {}),
     ...(changes && diff ? { diff: changes.report(diff) } : {}),
     history: [
-      ...history,
+      ...history.slice(-(HISTORY_RUNS - 1)),
       {
         runId,
         scheduledAt: manifest.scheduledAt,

@@ -1,5 +1,6 @@
 import type { RuleOutcome, Severity } from '../audit/model.ts';
 import type { AuditSettings } from '../config/schema.ts';
+import type { NightChurn } from '../diff/churn-baseline.ts';
 import type {
   MassChangeVerdict,
   MembershipChange,
@@ -20,6 +21,8 @@ export interface HistoryPoint {
   readonly users: number;
   /** FAIL findings per severity from that run's summary.json; null when that run was never audited. */
   readonly failsBySeverity: Readonly<Record<Severity, number>> | null;
+  /** What that run's audit counted as removed and lost, for the churn baseline; absent when it was not compared. */
+  readonly churn?: NightChurn;
 }
 
 /** Everything a report for people shows; built once by the audit, rendered to report.html. */

@@ -21,6 +21,17 @@ const ruleOutcomeSchema = z.strictObject({
   outOfScope: count,
 });
 
+const churnLimitSchema = z.strictObject({ median: z.number(), mad: z.number(), limit: count });
+const churnBaselineSchema = z.union([
+  z.strictObject({ nights: count, applies: z.literal(false) }),
+  z.strictObject({
+    nights: count,
+    applies: z.literal(true),
+    removedUsers: churnLimitSchema,
+    lostMemberships: churnLimitSchema,
+  }),
+]);
+
 /**
  * summary.json: what a dashboard, an alarm or the next audit (for its history chart) needs
  * without reading the findings. Read back through this schema, so a hand-edited file is caught.
@@ -69,6 +80,8 @@ export const summarySchema = z.strictObject({
       lostMemberships: count,
       lostMembershipsThreshold: count,
       reasons: z.array(z.string()),
+      /** Absent in summaries written before the site's own churn was compared. */
+      baseline: churnBaselineSchema.optional(),
     })
     .nullable(),
   /** Absent in summaries written before administrators were counted. */
