@@ -2,6 +2,7 @@ import * as z from 'zod';
 import { type AuditRuleId, findingStatuses, type Severity, severities } from '../audit/model.ts';
 import { auditRuleIds } from '../config/schema.ts';
 import type { FindingFigures } from './html/figures.ts';
+import { removedGroupsWithMembers } from './accidental-changes.ts';
 import type { ReportModel } from './report-model.ts';
 
 export const SUMMARY_SCHEMA_VERSION = 1;
@@ -84,6 +85,23 @@ export const summarySchema = z.strictObject({
       baseline: churnBaselineSchema.optional(),
     })
     .nullable(),
+  /**
+   * Changes that look like accidents, high severity: groups removed while they had members, each
+   * with the restore command that brings it back. Absent in summaries written before it.
+   */
+  highSeverityChanges: z
+    .array(
+      z.strictObject({
+        kind: z.literal('group-removed-with-members'),
+        severity: z.literal('high'),
+        groupKey: z.string(),
+        groupName: z.string(),
+        members: count,
+        detail: z.string(),
+        restoreCommand: z.string(),
+      }),
+    )
+    .optional(),
   /** Absent in summaries written before administrators were counted. */
   privilege: z
     .strictObject({
@@ -153,6 +171,7 @@ export function summaryOf(model: ReportModel): Summary {
         }
       : null,
     verdict: diff ? { ...diff.verdict, reasons: [...diff.verdict.reasons] } : null,
+    highSeverityChanges: diff ? removedGroupsWithMembers(model.site, diff) : [],
     privilege: { ...model.privilege, groups: [...model.privilege.groups] },
     thresholds: model.thresholds,
   };
