@@ -44,6 +44,8 @@ function printAudited(io: CliIo, summary: Summary, html: string, findingsCsv: st
     : ' (first snapshot: nothing to compare with)';
   io.stdout.write(`rollcall audit · site ${summary.site} · run ${summary.runId}${against}\n\n`);
   for (const warning of summary.warnings) io.stdout.write(`WARNING: ${warning}\n\n`);
+  for (const change of summary.highSeverityChanges ?? [])
+    io.stdout.write(`HIGH: ${change.detail}\n  restore it and its members: ${change.restoreCommand}\n\n`);
   if (summary.privilege) io.stdout.write(`${administratorsLine(summary.privilege)}\n\n`);
   io.stdout.write(`${findingsTable(summary)}\n\n`);
   if (summary.changes && summary.verdict) {
