@@ -7,6 +7,7 @@ import type { ReportModel } from '../reports/report-model.ts';
 import { SpillDir } from '../reports/spill.ts';
 import { failsBySeverity, type Summary } from '../reports/summary.ts';
 import { type WrittenReports, writeReports } from '../reports/write-reports.ts';
+import { type Clock, systemClock } from '../shared/clock.ts';
 import type { Capabilities, PrivilegeEvidence } from '../shared/model.ts';
 import { listRuns, previousCompleteRun, type StoredRun } from '../snapshot/list-runs.ts';
 import type { Manifest } from '../snapshot/manifest.ts';
@@ -43,6 +44,8 @@ export interface AuditDeps {
    * none. Undefined for an unknown provider.
    */
   readonly providerFacts?: (provider: string) => ProviderFacts | undefined;
+  /** When the reports are written, for their "generated at" (default: the system clock). */
+  readonly clock?: Clock;
   /** Where the audit's temporary spill files go (default: the system's temporary folder). */
   readonly spillDirectory?: string;
 }
@@ -232,6 +235,8 @@ async function auditRun(
     providerName: provider.name,
     runId,
     scheduledAt: manifest.scheduledAt,
+    generatedAt: (deps.clock ?? systemClock).now().toISOString(),
+    ...(manifest.origin === undefined ? {} : { origin: manifest.origin }),
     warnings: [
       ...warnings.map((warning) => `${warning} It was audited only because --allow-incomplete was given.`),
       ...unmatchedPrivilegedGroupWarnings(site.id, privilege.unmatchedNames),

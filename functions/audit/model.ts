@@ -30,6 +30,8 @@ export interface Finding {
   readonly status: FindingStatus;
   readonly userKey: string;
   readonly email?: string;
+  /** The person's name ("Ada Lovelace"), when the source has one: reports name people, not keys. */
+  readonly name?: string;
   /** One sentence for people: what was found and the numbers behind it. */
   readonly detail: string;
   readonly exception?: AppliedException;

@@ -144,6 +144,15 @@ function finding(
     user.email === undefined
       ? { rule, severity, status, userKey: user.key, detail }
       : { rule, severity, status, userKey: user.key, email: user.email, detail };
+  const name = personName(user);
+  if (name !== '') row.name = name;
   if (exception !== undefined) row.exception = exception;
   return row;
+}
+
+/** "Ada Lovelace": first and last name, whichever the source has. */
+export function personName(user: Pick<AuditedUser, 'firstName' | 'lastName'>): string {
+  const first = user.firstName?.trim() ?? '';
+  const last = user.lastName?.trim() ?? '';
+  return first === '' ? last : last === '' ? first : `${first} ${last}`;
 }

@@ -34,6 +34,10 @@ export interface ReportModel {
   readonly providerName: string;
   readonly runId: string;
   readonly scheduledAt: string;
+  /** When this audit wrote its reports (ISO, UTC): the report says how fresh it is. */
+  readonly generatedAt: string;
+  /** Which site of the source was read (`Periscope site "acme" at https://…`); absent in old manifests. */
+  readonly origin?: string;
   /**
    * Said at the top of every report, before anything else: e.g. the snapshot is incomplete or
    * its hashes do not match and it was audited only because of `--allow-incomplete`.

@@ -1,8 +1,8 @@
 import * as z from 'zod';
 import { type AuditRuleId, findingStatuses, type Severity, severities } from '../audit/model.ts';
 import { auditRuleIds } from '../config/schema.ts';
-import type { FindingFigures } from './html/figures.ts';
 import { removedGroupsWithMembers } from './accidental-changes.ts';
+import type { FindingFigures } from './html/figures.ts';
 import type { ReportModel } from './report-model.ts';
 
 export const SUMMARY_SCHEMA_VERSION = 1;

@@ -513,6 +513,8 @@ export function sampleReportModel(overrides: SampleReportOverrides = {}): Report
     providerName: 'Periscope Data (v1)',
     runId: sampleRunId,
     scheduledAt: sampleScheduledAt,
+    generatedAt: '2026-11-22T02:41:07.000Z',
+    origin: 'Periscope site "acme" at https://app.periscopedata.com',
     warnings: [],
     evidence: {
       manifestLocation: `s3://acme-rollcall-archive/snapshots/site=${sampleSite}/date=2026-11-22/run=${sampleRunId}/manifest.json`,

@@ -52,6 +52,15 @@ dl.metrics div.good dd { color: var(--ok); }
 dl.metrics div.suspect { border: 3px solid var(--high); background: var(--high); }
 dl.metrics div.suspect dt, dl.metrics div.suspect dd { color: #ffffff; text-transform: uppercase; }
 
+#attention h2 { margin-top: 16px; }
+#attention h3 { margin: 12px 0 4px; }
+#attention .table-wrap { margin: 4px 0 8px; }
+ul.attention-counts { display: flex; flex-wrap: wrap; gap: 4px 24px; margin: 0 0 4px; padding: 0; list-style: none; }
+ul.attention-counts strong { color: var(--high); }
+code.command { white-space: pre-wrap; overflow-wrap: anywhere; user-select: all; }
+details.more-rows { margin: 0 0 8px; }
+details.more-rows summary { cursor: pointer; color: var(--accent); }
+
 .verdict { margin: 16px 0 0; padding: 12px 16px; border-radius: 8px; border: 1px solid var(--line); }
 .verdict.suspect { border: 3px solid var(--high); background: #fef3f2; color: #7a271a; }
 .verdict.suspect strong { color: var(--high); font-size: 1.1rem; }
