@@ -13,6 +13,9 @@ export const ATTENTION_OPEN_ROWS = 3;
 interface AttentionList {
   readonly id: string;
   readonly title: string;
+  /** The count line's words for one: "new administrator". */
+  readonly one: string;
+  readonly many: string;
   /** How many there are in all (the page may list fewer). */
   readonly total: number;
   /** The table of rows `from` (inclusive) to `to` (exclusive). */
@@ -39,6 +42,8 @@ export function attentionSection(model: ReportModel): string {
     {
       id: 'attention-grants',
       title: 'New administrators',
+      one: 'new administrator',
+      many: 'new administrators',
       total: figures.byRule.get('privileged-grant')?.failBySeverity.high ?? 0,
       listed: Math.min(grants.length, ATTENTION_ROWS),
       html: (from, to) =>
@@ -47,6 +52,8 @@ export function attentionSection(model: ReportModel): string {
     {
       id: 'attention-mfa',
       title: 'Administrators without two-factor authentication',
+      one: 'administrator without two-factor authentication',
+      many: 'administrators without two-factor authentication',
       total: figures.byRule.get('mfa-missing')?.failBySeverity.high ?? 0,
       listed: Math.min(noMfa.length, ATTENTION_ROWS),
       html: (from, to) => table(noMfa.slice(from, to), personColumns, { empty: 'None listed on this page.' }),
@@ -54,6 +61,8 @@ export function attentionSection(model: ReportModel): string {
     {
       id: 'attention-groups',
       title: 'Groups removed with their members',
+      one: 'group removed with its members',
+      many: 'groups removed with their members',
       total: removed.length,
       listed: removed.length,
       html: (from, to) => table(removed.slice(from, to), groupColumns, { empty: 'None.' }),
@@ -73,7 +82,7 @@ export function attentionSection(model: ReportModel): string {
   parts.push('<ul class="attention-counts">');
   for (const list of present)
     parts.push(
-      `<li><a href="#${list.id}"><strong>${formatCount(list.total)}</strong> ${escapeHtml(lowerFirst(list.title))}</a></li>`,
+      `<li><a href="#${list.id}"><strong>${formatCount(list.total)}</strong> ${escapeHtml(list.total === 1 ? list.one : list.many)}</a></li>`,
     );
   parts.push('</ul>');
   for (const list of present) parts.push(listHtml(list));
@@ -101,10 +110,6 @@ function listHtml(list: AttentionList): string {
   return parts.join('');
 }
 
-function lowerFirst(text: string): string {
-  return `${text[0]?.toLowerCase() ?? ''}${text.slice(1)}`;
-}
-
 const personColumns: Column<Finding>[] = [
   { header: 'Name', cell: (finding) => userCell(finding.name) },
   { header: 'E-mail', cell: (finding) => identifierCell(finding.email ?? finding.userKey) },
@@ -113,7 +118,11 @@ const personColumns: Column<Finding>[] = [
 
 const groupColumns: Column<RemovedGroupWithMembers>[] = [
   { header: 'Group', cell: (change) => userCell(change.groupName) },
-  { header: 'Members it had', cell: (change) => `<td class="num">${formatCount(change.members)}</td>` },
+  {
+    header: 'Members it had',
+    numeric: true,
+    cell: (change) => `<td class="num">${formatCount(change.members)}</td>`,
+  },
   {
     header: 'Restore it and its members',
     cell: (change) => `<td><code class="command">${escapeHtml(change.restoreCommand)}</code></td>`,
