@@ -1,5 +1,5 @@
 import type { SiteConfig } from '../config/schema.ts';
-import { churnBaseline, withChurnBaseline } from '../diff/churn-baseline.ts';
+import { withChurnBaseline } from '../diff/churn-baseline.ts';
 import { type SiteFailure, siteFailure } from '../export/site-failure.ts';
 import { ChangesOutput } from '../reports/changes-output.ts';
 import { FindingsOutput } from '../reports/findings-output.ts';
@@ -24,7 +24,7 @@ import {
 import type { ObjectStore } from '../store/port.ts';
 import { auditWalk } from './audit-walk.ts';
 import { firstSeenRun } from './first-seen.ts';
-import { HISTORY_RUNS, recentHistory } from './history.ts';
+import { churnBaselineOf, HISTORY_RUNS, recentHistory } from './history.ts';
 import { privilegeOf, unmatchedPrivilegedGroupWarnings } from './privileged.ts';
 import { describeRuns, missingRunReason, noCompleteRunReason } from './run-messages.ts';
 
@@ -219,14 +219,13 @@ async function auditRun(
 
   const audit = findings.report(rules);
   const history = await recentHistory(store, site.id, runs, runId);
-  // The fixed threshold, then the site's own recent churn (from the summaries of its last nights).
+  // The fixed threshold, then the site's own recent churn (from the summaries of its last nights):
+  // the judged verdict goes to summary.json, the report and the alarm. diff.json stays what the
+  // two snapshots say with the fixed threshold, as `rollcall diff` of any two runs says it.
   const walkedDiff = walked.value.diff;
-  const diff = walkedDiff && {
+  const judged = walkedDiff && {
     ...walkedDiff,
-    verdict: withChurnBaseline(
-      walkedDiff.verdict,
-      churnBaseline(history.flatMap((point) => (point.churn ? [point.churn] : []))),
-    ),
+    verdict: withChurnBaseline(walkedDiff.verdict, churnBaselineOf(history)),
   };
   const model: ReportModel = {
     tool: { name: 'rollcall', version: deps.toolVersion },
@@ -256,6 +255,7 @@ async function auditRun(
     thresholds: settings,
     privilege: {
       shownBy: provider.capabilities.privilege.shownBy,
+      evidence: provider.capabilities.privilege,
       administrators,
       groups: groups.filter((group) => privilege.isPrivilegedGroup(group.key)).map((group) => group.name),
       ...(privilege.unavailableReason === undefined
@@ -264,7 +264,7 @@ async function auditRun(
     },
     audit,
     ...(previousRun ? { previousRunId: previousRun.runId } : {}),
-    ...(changes && diff ? { diff: changes.report(diff) } : {}),
+    ...(changes && judged ? { diff: changes.report(judged) } : {}),
     history: [
       ...history.slice(-(HISTORY_RUNS - 1)),
       {
@@ -277,7 +277,10 @@ async function auditRun(
   };
   return {
     model,
-    outputs: { findings, ...(changes && diff ? { changes: { output: changes, outcome: diff } } : {}) },
+    outputs: {
+      findings,
+      ...(changes && walkedDiff ? { changes: { output: changes, outcome: walkedDiff } } : {}),
+    },
   };
 }
 

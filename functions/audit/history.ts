@@ -1,3 +1,5 @@
+import { churnBaseline } from '../diff/churn-baseline.ts';
+import type { ChurnBaseline } from '../diff/model.ts';
 import { reportFiles, reportRunPrefix } from '../reports/layout.ts';
 import type { HistoryPoint } from '../reports/report-model.ts';
 import { type Summary, summarySchema } from '../reports/summary.ts';
@@ -57,4 +59,9 @@ async function readSummary(store: ObjectStore, site: string, runId: string): Pro
   } catch {
     return null;
   }
+}
+
+/** The site's normal churn from its recent nights (see churn-baseline.ts): nights never compared have none. */
+export function churnBaselineOf(history: readonly HistoryPoint[]): ChurnBaseline {
+  return churnBaseline(history.flatMap((point) => (point.churn ? [point.churn] : [])));
 }

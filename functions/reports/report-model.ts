@@ -9,6 +9,7 @@ import type {
   UserChange,
   UserRef,
 } from '../diff/model.ts';
+import type { PrivilegeEvidence } from '../shared/model.ts';
 import type { Manifest, ManifestFile } from '../snapshot/manifest.ts';
 import type { Capped } from './capped.ts';
 import type { FindingsShown } from './finding-selection.ts';
@@ -74,6 +75,12 @@ export interface ReportModel {
 export interface PrivilegeFound {
   /** "members of the group \"Administrators\"": how the source shows administrators. */
   readonly shownBy: string;
+  /**
+   * How the source shows administrators, as the audit used it (manifest, else registry): with
+   * `thresholds.privilegedGroups` and the snapshot's groups, `privilegeOf` (audit/privileged.ts)
+   * decides any user or group the same way the audit did.
+   */
+  readonly evidence: PrivilegeEvidence;
   /** Users found administering the site. */
   readonly administrators: number;
   /** Names of the snapshot's groups that confer administration (declared by the source or configured). */

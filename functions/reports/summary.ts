@@ -172,7 +172,14 @@ export function summaryOf(model: ReportModel): Summary {
       : null,
     verdict: diff ? { ...diff.verdict, reasons: [...diff.verdict.reasons] } : null,
     highSeverityChanges: diff ? removedGroupsWithMembers(model.site, diff) : [],
-    privilege: { ...model.privilege, groups: [...model.privilege.groups] },
+    privilege: {
+      shownBy: model.privilege.shownBy,
+      administrators: model.privilege.administrators,
+      groups: [...model.privilege.groups],
+      ...(model.privilege.unavailableReason === undefined
+        ? {}
+        : { unavailableReason: model.privilege.unavailableReason }),
+    },
     thresholds: model.thresholds,
   };
 }

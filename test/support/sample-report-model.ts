@@ -547,6 +547,12 @@ export function sampleReportModel(overrides: SampleReportOverrides = {}): Report
     thresholds: settings,
     privilege: {
       shownBy: 'members of the group "Administrators"',
+      evidence: {
+        shownBy: 'members of the group "Administrators"',
+        groupNames: ['Administrators'],
+        groupFlag: false,
+        userFlag: false,
+      },
       administrators: users.filter((user) => user.groups.includes(sampleGroups.admins)).length,
       groups: [sampleGroups.admins],
     },
