@@ -44,6 +44,9 @@ function printAudited(io: CliIo, summary: Summary, html: string, findingsCsv: st
     : ' (first snapshot: nothing to compare with)';
   io.stdout.write(`rollcall audit · site ${summary.site} · run ${summary.runId}${against}\n\n`);
   for (const warning of summary.warnings) io.stdout.write(`WARNING: ${warning}\n\n`);
+  for (const change of summary.highSeverityChanges ?? [])
+    io.stdout.write(`HIGH: ${change.detail}\n  restore it and its members: ${change.restoreCommand}\n\n`);
+  if (summary.privilege) io.stdout.write(`${administratorsLine(summary.privilege)}\n\n`);
   io.stdout.write(`${findingsTable(summary)}\n\n`);
   if (summary.changes && summary.verdict) {
     const c = summary.changes;
@@ -63,6 +66,14 @@ function printAudited(io: CliIo, summary: Summary, html: string, findingsCsv: st
     else io.stdout.write('mass-change check: ok\n');
   }
   io.stdout.write(`report:   ${html}\nfindings: ${findingsCsv}\n\n`);
+}
+
+/** "administrators: 4 (members of the group "Administrators")", or why none can be found. */
+function administratorsLine(privilege: NonNullable<Summary['privilege']>): string {
+  if (privilege.unavailableReason !== undefined)
+    return `administrators: UNAVAILABLE — ${privilege.unavailableReason}`;
+  const groups = privilege.groups.length > 0 ? `; groups: ${privilege.groups.join(', ')}` : '';
+  return `administrators: ${formatCount(privilege.administrators)} (${privilege.shownBy}${groups})`;
 }
 
 /**

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { checkPrivilegedGroups } from '../../functions/audit/privileged-groups-check.ts';
 import { selectSites } from '../../functions/export/prepare-sites.ts';
 import { validateSites } from '../../functions/export/validate-sites.ts';
 import { TOOL_VERSION } from '../../functions/shared/tool-version.ts';
@@ -20,8 +21,10 @@ export function registerValidate(
       const options = command.optsWithGlobals<GlobalOptions>();
       const context = await createContext(options.config, io, clients);
       const sites = selectSites(context.loaded.config, [], context.configName);
-      // An unusable store URI is a config mistake too; the store is only built, nothing is written.
-      context.store();
+      // An unusable store URI is a config mistake too; the store is only read, nothing is written.
+      const store = context.store();
+      const checks = await Promise.all(sites.map((site) => checkPrivilegedGroups(store, site)));
+      const warnings = checks.flatMap((check) => check.warnings);
       const results = await context.inConfigFile(
         validateSites(sites, context.credentialSources, {
           ...(clients.fetch === undefined ? {} : { fetch: clients.fetch }),
@@ -31,7 +34,7 @@ export function registerValidate(
       );
       const ok = results.every((result) => result.status === 'ok');
       if (options.json) {
-        io.stdout.write(toJson({ config: context.loaded.path, ok, sites: results }));
+        io.stdout.write(toJson({ config: context.loaded.path, ok, sites: results, warnings }));
       } else {
         io.stdout.write(
           `${context.configName}: config is valid (${sites.length} site${sites.length === 1 ? '' : 's'})\n`,
@@ -41,6 +44,8 @@ export function registerValidate(
             io.stdout.write(`${result.site}: ok — credentials accepted by ${result.provider}\n`);
           else io.stderr.write(`${result.site}: FAILED — ${result.reason}\n`);
         }
+        // Checked against the latest complete snapshot's groups: validate itself lists none.
+        for (const warning of warnings) io.stdout.write(`WARNING: ${warning}\n`);
       }
       setExit(ok ? exitCodes.ok : exitCodes.siteFailed);
     });

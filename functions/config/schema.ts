@@ -53,7 +53,7 @@ export const auditSettingsSchema = z.strictObject({
   inactiveDays: z.number().int().positive().default(45),
   neverLoggedInGraceDays: z.number().int().nonnegative().default(14),
   passwordMaxAgeDays: z.number().int().positive().default(90),
-  privilegedGroups: z.array(z.string().min(1)).default(['Administrators']),
+  privilegedGroups: z.array(z.string().min(1)).default([]),
   massChangeThreshold: z
     .strictObject({
       percent: z.number().positive().max(100).default(5),

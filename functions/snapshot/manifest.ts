@@ -49,6 +49,15 @@ export const manifestSchema = z.strictObject({
       passwordUpdated: z.boolean(),
       createdAt: z.boolean(),
       status: z.boolean(),
+      /** How the source shows administrators; absent in manifests written before it was recorded. */
+      privilege: z
+        .strictObject({
+          shownBy: z.string(),
+          groupNames: z.array(z.string()),
+          groupFlag: z.boolean(),
+          userFlag: z.boolean(),
+        })
+        .optional(),
     })
     .optional(),
   /** Which site of the provider was read (e.g. `periscope site "acme" at https://…`); restore checks it. */

@@ -206,6 +206,11 @@ function completenessProblems(listings: Readonly<Record<string, ListingReport>>)
   return problems;
 }
 
+function manifestCapabilities(capabilities: Capabilities): NonNullable<Manifest['capabilities']> {
+  const { privilege } = capabilities;
+  return { ...capabilities, privilege: { ...privilege, groupNames: [...privilege.groupNames] } };
+}
+
 function buildManifest(
   input: WriteSnapshotInput,
   data: ProviderExport,
@@ -219,7 +224,7 @@ function buildManifest(
     site: input.site,
     provider: input.provider,
     ...(input.providerName === undefined ? {} : { providerName: input.providerName }),
-    ...(input.capabilities === undefined ? {} : { capabilities: { ...input.capabilities } }),
+    ...(input.capabilities === undefined ? {} : { capabilities: manifestCapabilities(input.capabilities) }),
     ...(input.origin === undefined ? {} : { origin: input.origin }),
     runId: input.runId,
     scheduledAt: input.scheduledAt.toISOString(),

@@ -544,6 +544,7 @@ describe('the audit handler', () => {
       runId: RUN_1,
       verdict: 'ok',
       verdictReasons: [],
+      highSeverityChanges: [],
       failsBySeverity: fails,
       reportKey: `${reportRunPrefix(SITE, RUN_1)}report.html`,
       reportLocation: `s3://${s3.server.bucket}/${lambda.prefix}/${reportRunPrefix(SITE, RUN_1)}report.html`,
@@ -585,6 +586,28 @@ describe('the audit handler', () => {
     expect(summary.verdict).toMatchObject({ status: 'suspect', removedUsers: 30 });
     expect(output.verdictReasons).toEqual(summary.verdict?.reasons);
     expect(countsOf(run, ['MassChangeSuspect'])).toEqual({ MassChangeSuspect: 1 });
+  });
+
+  it('tells the run-complete notification of a group removed with its members, and how to restore it', async () => {
+    const site = await startPeriscopeV1Emulator({ users: 120, groups: 5, seed: 5 });
+    cleanups.push(() => site.close());
+    secretSays('rollcall/regrouped', { site: site.site, apiKey: site.apiKey });
+    const lambda = deploy({ baseUrl: site.url, credentials: { secretId: 'rollcall/regrouped' } });
+    await lambda.audit((await lambda.exportRun({ site: SITE, scheduledAt: NIGHT_1 })).result);
+    const group = site.state
+      .groups()
+      .find((candidate) => !['All Users', 'Administrators'].includes(candidate.name));
+    if (!group) throw new Error('the emulator site needs a group of its own');
+    const members = site.state.users().filter((user) => user.groups.includes(group.name)).length;
+    expect(members).toBeGreaterThan(0);
+    site.state.removeGroup(group.name);
+
+    const run = await lambda.audit((await lambda.exportRun({ site: SITE, scheduledAt: NIGHT_2 })).result);
+
+    const output = auditOutputSchema.parse(run.result);
+    expect(output.highSeverityChanges).toEqual([
+      `HIGH: Group "${group.name}" was removed while it had ${members} ${members === 1 ? 'member' : 'members'}. Restore it and its members: rollcall restore --site ${SITE} --from ${RUN_1} --group '${group.name.replaceAll("'", "'\\''")}' --apply`,
+    ]);
   });
 
   it('throws RollcallAuditFailed for a run that does not exist, and RollcallBadEvent for a malformed run id', async () => {

@@ -111,6 +111,12 @@ describe('periscope-v1 connector against the emulator', () => {
       passwordUpdated: true,
       createdAt: false,
       status: false,
+      privilege: {
+        shownBy: 'members of the group "Administrators"',
+        groupNames: ['Administrators'],
+        groupFlag: false,
+        userFlag: false,
+      },
     });
   });
 

@@ -30,7 +30,7 @@ describe('config', () => {
         inactiveDays: 45,
         neverLoggedInGraceDays: 14,
         passwordMaxAgeDays: 90,
-        privilegedGroups: ['Administrators'],
+        privilegedGroups: [],
         massChangeThreshold: { percent: 5, minimum: 5 },
         exceptions: [],
       },
