@@ -1,9 +1,11 @@
 import { resolve } from 'node:path';
-import { type Clock, systemClock } from '../functions/shared/clock.ts';
+import { resolveRun } from '../functions/runs/resolve-run.ts';
+import { parseRunName } from '../functions/runs/run-name.ts';
+import type { Clock } from '../functions/shared/clock.ts';
 import { parseDuration } from '../functions/shared/duration.ts';
 import { ConfigError } from '../functions/shared/errors.ts';
-import { runIdFor, scheduledAtOf } from '../functions/snapshot/layout.ts';
 import { defaultSpillSettings, type SpillSettings } from '../functions/snapshot/spill/spill-directory.ts';
+import type { ObjectStore } from '../functions/store/port.ts';
 
 /** Flags every command takes. */
 export interface GlobalOptions {
@@ -24,16 +26,20 @@ export function parseAsOf(value: string | undefined, clock: Clock): Date {
   return parsed;
 }
 
-/** `--run`, `--from`, `--to`: a run id such as 20261122T020000Z, or the ISO time it stands for. */
-export function parseRunId(value: string, flag: string): string {
-  if (/^\d{8}T\d{6}Z$/.test(value) && !Number.isNaN(scheduledAtOf(value).getTime())) return value;
-  try {
-    return runIdFor(parseAsOf(value, systemClock));
-  } catch {
-    throw new ConfigError(
-      `${flag}: "${value}" is not a run id such as 20261122T020000Z (or the ISO time 2026-11-22T02:00:00Z).`,
-    );
-  }
+/**
+ * `--run`, `--from`, `--to`, `--deleted-since`: the run id a run name stands for on one site
+ * (`latest`, `previous`, a date or a run id). A name that matches no run of the site is a usage
+ * error whose message says what the site has.
+ */
+export async function runIdNamed(
+  value: string,
+  flag: string,
+  site: string,
+  store: ObjectStore,
+): Promise<string> {
+  const resolved = await resolveRun(store, site, parseRunName(value, flag, site));
+  if (resolved.status === 'missing') throw new ConfigError(`${flag} ${value.trim()}: ${resolved.reason}`);
+  return resolved.runId;
 }
 
 /**
@@ -58,6 +64,7 @@ export function parseExpires(value: string, flag: string, maxSeconds: number): n
 export function parseSpill(
   directory: string | undefined,
   memoryMb: string | undefined,
+  cwd: string,
 ): SpillSettings | undefined {
   if (directory === undefined && memoryMb === undefined) return undefined;
   const defaults = defaultSpillSettings();
@@ -71,7 +78,7 @@ export function parseSpill(
     }
     memoryBudgetBytes = megabytes * 1024 * 1024;
   }
-  return { directory: resolve(directory ?? defaults.directory), memoryBudgetBytes };
+  return { directory: resolve(cwd, directory ?? defaults.directory), memoryBudgetBytes };
 }
 
 /** Commander's accumulator for repeatable flags such as `--site`. */

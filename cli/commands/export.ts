@@ -6,8 +6,9 @@ import { systemClock } from '../../functions/shared/clock.ts';
 import { TOOL_VERSION } from '../../functions/shared/tool-version.ts';
 import { type CliClients, type CommandContext, createContext } from '../context.ts';
 import { formatSeconds, renderTable, toJson } from '../format.ts';
+import { siteListOption, storeFlag, USAGE_EXIT, withHelp } from '../help.ts';
 import { type CliIo, exitCodes } from '../io.ts';
-import { collect, type GlobalOptions, parseAsOf, parseSpill } from '../options.ts';
+import { type GlobalOptions, parseAsOf, parseSpill } from '../options.ts';
 import { progressReporter } from '../progress.ts';
 
 export interface ExportOptions extends GlobalOptions {
@@ -40,16 +41,15 @@ export function registerExport(
   const command = program
     .command('export')
     .description('export every user, group and membership of the selected sites (default: all)')
-    .option('--site <id>', 'export only this site (repeatable)', collect, [])
-    .option(
-      '--store <uri>',
-      'write to this store instead of the config file’s (file://DIR or s3://BUCKET/PREFIX)',
-    )
-    .option(
-      '--as-of <iso>',
-      'the scheduled time of the run: decides the run id and the date partition (default: now)',
-    );
-  spillFlags(command).action(async (_options, command: Command) => {
+    .addOption(siteListOption('export only this site'));
+  storeFlag(command, 'write to').option(
+    '--as-of <iso>',
+    'the scheduled time of the run: decides the run id and the date partition (default: now)',
+  );
+  withHelp(spillFlags(command), {
+    example: 'rollcall export --site acme --as-of 2026-11-22T02:00:00Z',
+    exitCodes: EXPORT_EXIT_CODES,
+  }).action(async (_options, command: Command) => {
     const options = command.optsWithGlobals<ExportOptions>();
     const context = await createContext(options.config, io, clients);
     const run = await exportSelectedSites(options, context, io, clients);
@@ -57,6 +57,15 @@ export function registerExport(
     setExit(run.ok ? exitCodes.ok : exitCodes.siteFailed);
   });
 }
+
+export const EXPORT_EXIT_CODES = [
+  [0, 'every selected site exported completely'],
+  [
+    1,
+    'a site failed (refused credentials, unreachable; it leaves a failure.json) or its export is incomplete',
+  ],
+  USAGE_EXIT,
+] as const;
 
 /** Exports the sites the flags select and, unless `--json`, prints the run for people. */
 export async function exportSelectedSites(
@@ -68,7 +77,7 @@ export async function exportSelectedSites(
   const sites = selectSites(context.loaded.config, options.site, context.configName);
   const scheduledAt = parseAsOf(options.asOf, systemClock);
   const store = context.store(options.store);
-  const spill = parseSpill(options.spillDir, options.sortMemory);
+  const spill = parseSpill(options.spillDir, options.sortMemory, io.cwd);
   const run = await context.inConfigFile(
     exportSites(sites, scheduledAt, context.credentialSources, {
       store,

@@ -8,8 +8,9 @@ import { ConfigError, RollcallError } from '../../functions/shared/errors.ts';
 import { TOOL_VERSION } from '../../functions/shared/tool-version.ts';
 import { type CliClients, createContext } from '../context.ts';
 import { toJson } from '../format.ts';
+import { runFlagHelp, storeFlag, USAGE_EXIT, withHelp } from '../help.ts';
 import { type CliIo, exitCodes } from '../io.ts';
-import { collect, type GlobalOptions, parseRunId } from '../options.ts';
+import { collect, type GlobalOptions, runIdNamed } from '../options.ts';
 
 interface RestoreOptions extends GlobalOptions {
   site: string;
@@ -30,80 +31,100 @@ export function registerRestore(
   clients: CliClients,
   setExit: (code: number) => void,
 ) {
-  program
+  const command = program
     .command('restore')
     .description(
       'put deleted users, groups and lost memberships back from a snapshot: a dry run unless --apply',
     )
     .requiredOption('--site <id>', 'the site')
-    .requiredOption('--from <runId>', 'the snapshot to restore from, e.g. 20261121T020000Z')
-    .option('--user <emailOrId>', 'restore this user (repeatable)', collect, [])
-    .option('--group <name>', 'restore this group and its members who still exist (repeatable)', collect, [])
+    .requiredOption('--from <run>', runFlagHelp('the snapshot to restore from'))
+    .option('--user <emailOrId>', 'restore this user (repeatable; default: none)', collect, [])
     .option(
-      '--deleted-since <runId>',
-      'restore everything present in that run’s snapshot and missing from the site now',
+      '--group <name>',
+      'restore this group and its members who still exist (repeatable; default: none)',
+      collect,
+      [],
     )
-    .option('--memberships', 'add back the memberships that users who still exist have lost')
+    .option(
+      '--deleted-since <run>',
+      runFlagHelp('restore everything present in that run’s snapshot and missing from the site now'),
+    )
+    .option('--memberships', 'add back the memberships that users who still exist have lost (default: off)')
     .option('--apply', 'execute the plan (default: a dry run that changes nothing)')
     .option('--max <n>', `with --apply, create at most this many users (default ${DEFAULT_MAX_USERS})`)
     .option(
       '--invited-by <email>',
       'the sender of re-invitations (default: the site’s restore.invitedByEmail)',
-    )
-    .option('--store <uri>', 'read this store instead of the config file’s')
-    .action(async (_options, command: Command) => {
-      const options = command.optsWithGlobals<RestoreOptions>();
-      const context = await createContext(options.config, io, clients);
-      const site = selectSite(context.loaded.config, options.site, context.configName);
-      const fromRunId = parseRunId(options.from, '--from');
-      const deletedSinceRunId =
-        options.deletedSince === undefined ? undefined : parseRunId(options.deletedSince, '--deleted-since');
-      if (
-        options.user.length === 0 &&
-        options.group.length === 0 &&
-        !deletedSinceRunId &&
-        !options.memberships
-      ) {
-        throw new ConfigError(
-          'restore needs a selection: --user, --group, --deleted-since RUN or --memberships (any together).',
-        );
-      }
-      const actorEmail = options.invitedBy ?? site.restore.invitedByEmail;
-      let outcome: RestoreOutcome;
-      try {
-        outcome = await context.inConfigFile(
-          restoreSite(
-            site,
-            {
-              fromRunId,
-              users: options.user,
-              groups: options.group,
-              ...(deletedSinceRunId === undefined ? {} : { deletedSinceRunId }),
-              memberships: options.memberships === true,
-              apply: options.apply === true,
-              ...(options.max === undefined ? {} : { maxUsers: parseMax(options.max) }),
-              ...(actorEmail === undefined ? {} : { actorEmail }),
-            },
-            {
-              store: context.store(options.store),
-              clock: clients.clock ?? systemClock,
-              credentialSources: context.credentialSources,
-              toolVersion: TOOL_VERSION,
-              ...(clients.fetch === undefined ? {} : { fetch: clients.fetch }),
-              ...(clients.sleep === undefined ? {} : { sleep: clients.sleep }),
-            },
-          ),
-        );
-      } catch (error) {
-        if (error instanceof ConfigError || !(error instanceof RollcallError)) throw error;
-        io.stderr.write(`rollcall: ${error.message}\n`);
-        setExit(exitCodes.siteFailed);
-        return;
-      }
-      if (options.json) io.stdout.write(toJson(outcome));
-      else printRestore(io, outcome);
-      setExit(outcome.status === 'complete' ? exitCodes.ok : exitCodes.siteFailed);
-    });
+    );
+  storeFlag(command, 'read, and record the restore in,');
+  withHelp(command, {
+    example:
+      'rollcall restore --site acme --from previous --deleted-since previous --invited-by it-admin@example.com',
+    exitCodes: [
+      [0, 'the plan was made (dry run) or every step was applied'],
+      [
+        1,
+        'a step failed, the snapshot is incomplete or does not match its manifest, or the site could not be read',
+      ],
+      USAGE_EXIT,
+      [2, 'no selection, or the site has no such run (the message lists the runs it has)'],
+    ],
+  }).action(async (_options, command: Command) => {
+    const options = command.optsWithGlobals<RestoreOptions>();
+    const context = await createContext(options.config, io, clients);
+    const site = selectSite(context.loaded.config, options.site, context.configName);
+    const store = context.store(options.store);
+    const fromRunId = await runIdNamed(options.from, '--from', site.id, store);
+    const deletedSinceRunId =
+      options.deletedSince === undefined
+        ? undefined
+        : await runIdNamed(options.deletedSince, '--deleted-since', site.id, store);
+    if (
+      options.user.length === 0 &&
+      options.group.length === 0 &&
+      !deletedSinceRunId &&
+      !options.memberships
+    ) {
+      throw new ConfigError(
+        'restore needs a selection: --user, --group, --deleted-since RUN or --memberships (any together).',
+      );
+    }
+    const actorEmail = options.invitedBy ?? site.restore.invitedByEmail;
+    let outcome: RestoreOutcome;
+    try {
+      outcome = await context.inConfigFile(
+        restoreSite(
+          site,
+          {
+            fromRunId,
+            users: options.user,
+            groups: options.group,
+            ...(deletedSinceRunId === undefined ? {} : { deletedSinceRunId }),
+            memberships: options.memberships === true,
+            apply: options.apply === true,
+            ...(options.max === undefined ? {} : { maxUsers: parseMax(options.max) }),
+            ...(actorEmail === undefined ? {} : { actorEmail }),
+          },
+          {
+            store,
+            clock: clients.clock ?? systemClock,
+            credentialSources: context.credentialSources,
+            toolVersion: TOOL_VERSION,
+            ...(clients.fetch === undefined ? {} : { fetch: clients.fetch }),
+            ...(clients.sleep === undefined ? {} : { sleep: clients.sleep }),
+          },
+        ),
+      );
+    } catch (error) {
+      if (error instanceof ConfigError || !(error instanceof RollcallError)) throw error;
+      io.stderr.write(`rollcall: ${error.message}\n`);
+      setExit(exitCodes.siteFailed);
+      return;
+    }
+    if (options.json) io.stdout.write(toJson(outcome));
+    else printRestore(io, outcome);
+    setExit(outcome.status === 'complete' ? exitCodes.ok : exitCodes.siteFailed);
+  });
 }
 
 function parseMax(value: string): number {

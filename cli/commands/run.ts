@@ -4,13 +4,14 @@ import { auditSites } from '../../functions/audit/audit-sites.ts';
 import type { Severity } from '../../functions/audit/model.ts';
 import { selectSites } from '../../functions/export/prepare-sites.ts';
 import { TOOL_VERSION } from '../../functions/shared/tool-version.ts';
-import { auditExitCode, printAudits } from '../audit-output.ts';
+import { auditExitCode, printAudits, printFailOnReached } from '../audit-output.ts';
 import { type CliClients, createContext } from '../context.ts';
 import { toJson } from '../format.ts';
+import { siteListOption, storeFlag, withHelp } from '../help.ts';
 import { type CliIo, exitCodes } from '../io.ts';
-import { collect } from '../options.ts';
+
 import { registryProviderFacts } from '../provider-facts.ts';
-import { auditFlags } from './audit.ts';
+import { AUDIT_EXIT_CODES, auditFlags } from './audit.ts';
 import { type ExportOptions, exportSelectedSites, spillFlags } from './export.ts';
 
 interface RunOptions extends ExportOptions {
@@ -34,10 +35,19 @@ export function registerRun(
   const command = program
     .command('run')
     .description('export the selected sites, then audit each complete export: what the nightly schedule does')
-    .option('--site <id>', 'only this site (repeatable)', collect, [])
-    .option('--store <uri>', 'use this store instead of the config file’s')
-    .option('--as-of <iso>', 'the scheduled time of the run (default: now)');
-  auditFlags(spillFlags(command)).action(async (_options, command: Command) => {
+    .addOption(siteListOption('only this site'));
+  storeFlag(command, 'use').option(
+    '--as-of <iso>',
+    'the scheduled time of the run: decides the run id and the date partition (default: now)',
+  );
+  withHelp(auditFlags(spillFlags(command)), {
+    example: 'rollcall run --site acme --fail-on high',
+    exitCodes: [
+      [0, 'every site exported completely and was audited (and nothing reached --fail-on)'],
+      [1, 'a site failed, its export is incomplete, or it could not be audited'],
+      ...AUDIT_EXIT_CODES.filter(([code]) => code === 2 || code === 3),
+    ],
+  }).action(async (_options, command: Command) => {
     const options = command.optsWithGlobals<RunOptions>();
     const context = await createContext(options.config, io, clients);
     const exported = await exportSelectedSites(options, context, io, clients);
@@ -69,6 +79,9 @@ export function registerRun(
       completeSites.length === exported.sites.length ? exitCodes.ok : exitCodes.siteFailed,
       auditExitCode(audits, options.failOn),
     ];
-    setExit(EXIT_PRECEDENCE.find((code) => codes.includes(code)) ?? exitCodes.ok);
+    const code = EXIT_PRECEDENCE.find((candidate) => codes.includes(candidate)) ?? exitCodes.ok;
+    if (code === exitCodes.findingsAtOrAbove && options.failOn !== undefined)
+      printFailOnReached(io, audits, options.failOn);
+    setExit(code);
   });
 }

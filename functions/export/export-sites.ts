@@ -1,5 +1,6 @@
 import type { SiteConfig } from '../config/schema.ts';
 import type { CredentialSources } from '../credentials/resolve-credentials.ts';
+import { writeFailureRecord } from '../runs/failure-record.ts';
 import { runIdFor } from '../snapshot/layout.ts';
 import { type ExportDeps, exportSite, type SiteExportResult } from './export-site.ts';
 import { prepareSites } from './prepare-sites.ts';
@@ -13,7 +14,10 @@ export interface ExportRunResult {
   readonly ok: boolean;
 }
 
-/** Exports several sites one after another; a site that fails does not stop the others. */
+/**
+ * Exports several sites one after another; a site that fails does not stop the others, and
+ * leaves a failure record in its run's folder instead of a snapshot.
+ */
 export async function exportSites(
   sites: readonly SiteConfig[],
   scheduledAt: Date,
@@ -24,7 +28,7 @@ export async function exportSites(
   const results: SiteExportResult[] = [];
   for (const prepared of await prepareSites(sites, credentialSources)) {
     const { site } = prepared;
-    results.push(
+    const result: SiteExportResult =
       'failure' in prepared
         ? {
             site: site.id,
@@ -33,8 +37,9 @@ export async function exportSites(
             seconds: 0,
             ...siteFailure(site.id, prepared.failure),
           }
-        : await exportSite(site, prepared.adapter, prepared.credentials, scheduledAt, deps),
-    );
+        : await exportSite(site, prepared.adapter, prepared.credentials, scheduledAt, deps);
+    if (result.status === 'failed') await recordFailure(result, scheduledAt, deps);
+    results.push(result);
   }
   return {
     runId,
@@ -42,4 +47,26 @@ export async function exportSites(
     sites: results,
     ok: results.every((result) => result.status === 'complete'),
   };
+}
+
+async function recordFailure(
+  result: Extract<SiteExportResult, { status: 'failed' }>,
+  scheduledAt: Date,
+  deps: ExportDeps,
+): Promise<void> {
+  try {
+    await writeFailureRecord(deps.store, {
+      schemaVersion: 1,
+      site: result.site,
+      provider: result.provider,
+      runId: result.runId,
+      scheduledAt: scheduledAt.toISOString(),
+      failedAt: deps.clock.now().toISOString(),
+      failure: result.failure,
+      reason: result.reason,
+    });
+  } catch {
+    // The export already failed and says why; a store that cannot take the record either is
+    // that same failure (or its cause) and must not hide the message that names it.
+  }
 }
