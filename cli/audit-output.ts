@@ -177,6 +177,6 @@ export function printFailOnReached(io: CliIo, results: readonly SiteAuditResult[
   }
   const findings = `${formatCount(total)} FAIL finding${total === 1 ? '' : 's'}`;
   io.stderr.write(
-    `rollcall: exit 3 because of --fail-on ${failOn}: ${findings} of severity ${reached.join(' or ')} (${parts.join('; ')}).\n`,
+    `rollcall: exit 3 because of --fail-on ${failOn}: ${findings} ${reached.length === severities.length ? 'of any severity' : `of severity ${reached.join(' or ')}`} (${parts.join('; ')}).\n`,
   );
 }

@@ -27,19 +27,24 @@ export function parseAsOf(value: string | undefined, clock: Clock): Date {
 }
 
 /**
- * `--run`, `--from`, `--to`, `--deleted-since`: the run id a run name stands for on one site
- * (`latest`, `previous`, a date or a run id). A name that matches no run of the site is a usage
- * error whose message says what the site has.
+ * `--run`, `--from`, `--to`, `--deleted-since`: the run ids the run names stand for on one site
+ * (`latest`, `previous`, a date or a run id), in the order given. Every name is read before any
+ * is looked up, so a mistyped one is reported first. A name that matches no run of the site is
+ * a usage error whose message says what the site has.
  */
-export async function runIdNamed(
-  value: string,
-  flag: string,
-  site: string,
+export async function runIdsNamed(
   store: ObjectStore,
-): Promise<string> {
-  const resolved = await resolveRun(store, site, parseRunName(value, flag, site));
-  if (resolved.status === 'missing') throw new ConfigError(`${flag} ${value.trim()}: ${resolved.reason}`);
-  return resolved.runId;
+  site: string,
+  named: readonly (readonly [value: string, flag: string])[],
+): Promise<string[]> {
+  const names = named.map(([value, flag]) => ({ value, flag, name: parseRunName(value, flag, site) }));
+  const runIds: string[] = [];
+  for (const { value, flag, name } of names) {
+    const resolved = await resolveRun(store, site, name);
+    if (resolved.status === 'missing') throw new ConfigError(`${flag} ${value.trim()}: ${resolved.reason}`);
+    runIds.push(resolved.runId);
+  }
+  return runIds;
 }
 
 /**

@@ -6,7 +6,7 @@ import { type CliClients, createContext } from '../context.ts';
 import { toJson } from '../format.ts';
 import { runFlagHelp, storeFlag, USAGE_EXIT, withHelp } from '../help.ts';
 import { type CliIo, exitCodes } from '../io.ts';
-import { type GlobalOptions, runIdNamed } from '../options.ts';
+import { type GlobalOptions, runIdsNamed } from '../options.ts';
 
 interface DiffOptions extends GlobalOptions {
   site: string;
@@ -45,8 +45,10 @@ export function registerDiff(
     const context = await createContext(options.config, io, clients);
     const site = selectSite(context.loaded.config, options.site, context.configName);
     const store = context.store(options.store);
-    const from = await runIdNamed(options.from, '--from', site.id, store);
-    const to = await runIdNamed(options.to, '--to', site.id, store);
+    const [from = '', to = ''] = await runIdsNamed(store, site.id, [
+      [options.from, '--from'],
+      [options.to, '--to'],
+    ]);
     const result = await diffRuns(
       site,
       from,

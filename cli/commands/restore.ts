@@ -10,7 +10,7 @@ import { type CliClients, createContext } from '../context.ts';
 import { toJson } from '../format.ts';
 import { runFlagHelp, storeFlag, USAGE_EXIT, withHelp } from '../help.ts';
 import { type CliIo, exitCodes } from '../io.ts';
-import { collect, type GlobalOptions, runIdNamed } from '../options.ts';
+import { collect, type GlobalOptions, runIdsNamed } from '../options.ts';
 
 interface RestoreOptions extends GlobalOptions {
   site: string;
@@ -74,11 +74,10 @@ export function registerRestore(
     const context = await createContext(options.config, io, clients);
     const site = selectSite(context.loaded.config, options.site, context.configName);
     const store = context.store(options.store);
-    const fromRunId = await runIdNamed(options.from, '--from', site.id, store);
-    const deletedSinceRunId =
-      options.deletedSince === undefined
-        ? undefined
-        : await runIdNamed(options.deletedSince, '--deleted-since', site.id, store);
+    const [fromRunId = '', deletedSinceRunId] = await runIdsNamed(store, site.id, [
+      [options.from, '--from'],
+      ...(options.deletedSince === undefined ? [] : [[options.deletedSince, '--deleted-since'] as const]),
+    ]);
     if (
       options.user.length === 0 &&
       options.group.length === 0 &&

@@ -8,7 +8,7 @@ import { type CliClients, createContext } from '../context.ts';
 import { formatBytes, toJson } from '../format.ts';
 import { runFlagHelp, USAGE_EXIT, withHelp } from '../help.ts';
 import { type CliIo, exitCodes } from '../io.ts';
-import { type GlobalOptions, parseExpires, runIdNamed } from '../options.ts';
+import { type GlobalOptions, parseExpires, runIdsNamed } from '../options.ts';
 
 interface ShareOptions extends GlobalOptions {
   site: string;
@@ -58,7 +58,7 @@ export function registerShare(
         `share needs an S3 store; ${origin} is "${uri}", a local directory that has no download links to give. Pass --store s3://<bucket>[/<prefix>] where the reports are, or send the files in that directory yourself.`,
       );
     }
-    const run = await runIdNamed(options.run, '--run', site.id, store);
+    const [run = ''] = await runIdsNamed(store, site.id, [[options.run, '--run']]);
     const result = await shareReportLinks(
       store,
       { site: site.id, run, expiresInSeconds },
