@@ -47,7 +47,9 @@ export function registerRestore(
     )
     .option(
       '--deleted-since <run>',
-      runFlagHelp('restore everything present in that run’s snapshot and missing from the site now'),
+      runFlagHelp(
+        'restore everything present in that run’s snapshot and missing from the site now (default: none)',
+      ),
     )
     .option('--memberships', 'add back the memberships that users who still exist have lost (default: off)')
     .option('--apply', 'execute the plan (default: a dry run that changes nothing)')

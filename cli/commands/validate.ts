@@ -4,12 +4,13 @@ import { validateSites } from '../../functions/export/validate-sites.ts';
 import { TOOL_VERSION } from '../../functions/shared/tool-version.ts';
 import { type CliClients, createContext } from '../context.ts';
 import { toJson } from '../format.ts';
-import { siteListOption, USAGE_EXIT, withHelp } from '../help.ts';
+import { siteListOption, storeFlag, USAGE_EXIT, withHelp } from '../help.ts';
 import { type CliIo, exitCodes } from '../io.ts';
 import type { GlobalOptions } from '../options.ts';
 
 interface ValidateOptions extends GlobalOptions {
   site: string[];
+  store?: string;
 }
 
 export function registerValidate(
@@ -22,6 +23,7 @@ export function registerValidate(
     .command('validate')
     .description('check the config file and each site’s credentials with one cheap API call; exports nothing')
     .addOption(siteListOption('check only this site'));
+  storeFlag(command, 'check');
   withHelp(command, {
     example: 'rollcall validate --site acme',
     exitCodes: [
@@ -34,7 +36,7 @@ export function registerValidate(
     const context = await createContext(options.config, io, clients);
     const sites = selectSites(context.loaded.config, options.site, context.configName);
     // An unusable store URI is a config mistake too; the store is only built, nothing is written.
-    context.store();
+    context.store(options.store);
     const results = await context.inConfigFile(
       validateSites(sites, context.credentialSources, {
         ...(clients.fetch === undefined ? {} : { fetch: clients.fetch }),
