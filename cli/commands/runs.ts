@@ -66,6 +66,7 @@ function printRuns(io: CliIo, { site, latestRunId, runs }: SiteRuns, where: stri
         '',
       ],
       runs.map(row),
+      [3, 4, 5, 7, 8, 9],
     ),
   );
   const explained = runs.filter((run) => run.reason !== undefined && run.status !== 'complete');
