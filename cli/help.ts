@@ -1,5 +1,4 @@
 import { type Command, Option } from 'commander';
-import { collect } from './options.ts';
 
 /** What every command's `--help` ends with: one example to copy, and what each exit code means. */
 export interface CommandHelp {
@@ -37,4 +36,9 @@ export function siteListOption(description: string): Option {
   return new Option('--site <id>', `${description} (repeatable)`)
     .argParser(collect)
     .default([], 'every site of the config');
+}
+
+/** Commander's accumulator for repeatable flags such as `--site`. */
+export function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
 }

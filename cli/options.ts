@@ -85,8 +85,3 @@ export function parseSpill(
   }
   return { directory: resolve(cwd, directory ?? defaults.directory), memoryBudgetBytes };
 }
-
-/** Commander's accumulator for repeatable flags such as `--site`. */
-export function collect(value: string, previous: string[]): string[] {
-  return [...previous, value];
-}

@@ -1,17 +1,7 @@
 import type { Command } from 'commander';
-import { selectSites } from '../../functions/export/prepare-sites.ts';
-import { validateSites } from '../../functions/export/validate-sites.ts';
-import { TOOL_VERSION } from '../../functions/shared/tool-version.ts';
-import { type CliClients, createContext } from '../context.ts';
-import { toJson } from '../format.ts';
+import type { CliClients } from '../context.ts';
 import { siteListOption, storeFlag, USAGE_EXIT, withHelp } from '../help.ts';
-import { type CliIo, exitCodes } from '../io.ts';
-import type { GlobalOptions } from '../options.ts';
-
-interface ValidateOptions extends GlobalOptions {
-  site: string[];
-  store?: string;
-}
+import type { CliIo } from '../io.ts';
 
 export function registerValidate(
   program: Command,
@@ -32,31 +22,7 @@ export function registerValidate(
       USAGE_EXIT,
     ],
   }).action(async (_options, command: Command) => {
-    const options = command.optsWithGlobals<ValidateOptions>();
-    const context = await createContext(options.config, io, clients);
-    const sites = selectSites(context.loaded.config, options.site, context.configName);
-    // An unusable store URI is a config mistake too; the store is only built, nothing is written.
-    context.store(options.store);
-    const results = await context.inConfigFile(
-      validateSites(sites, context.credentialSources, {
-        ...(clients.fetch === undefined ? {} : { fetch: clients.fetch }),
-        toolVersion: TOOL_VERSION,
-        ...(clients.sleep === undefined ? {} : { sleep: clients.sleep }),
-      }),
-    );
-    const ok = results.every((result) => result.status === 'ok');
-    if (options.json) {
-      io.stdout.write(toJson({ config: context.loaded.path, ok, sites: results }));
-    } else {
-      io.stdout.write(
-        `${context.configName}: config is valid (${sites.length} site${sites.length === 1 ? '' : 's'}${options.site.length > 0 ? ' checked' : ''})\n`,
-      );
-      for (const result of results) {
-        if (result.status === 'ok')
-          io.stdout.write(`${result.site}: ok — credentials accepted by ${result.provider}\n`);
-        else io.stderr.write(`${result.site}: FAILED — ${result.reason}\n`);
-      }
-    }
-    setExit(ok ? exitCodes.ok : exitCodes.siteFailed);
+    const { validateAction } = await import('../actions/validate.ts');
+    await validateAction(command, io, clients, setExit);
   });
 }

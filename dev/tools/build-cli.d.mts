@@ -1,2 +1,2 @@
-/** Writes `<outdir>/rollcall.mjs` (default: dist/) and its source map; resolves to the bundle's path. */
+/** Writes `<outdir>/rollcall.mjs` (default: dist/), its chunks and their source maps; resolves to the entry's path. */
 export function buildCli(outdir?: string): Promise<string>;

@@ -13,12 +13,12 @@ import type { Manifest } from '../snapshot/manifest.ts';
 import { manifestKeyOf, readGroups, readUsers, verifySnapshot } from '../snapshot/read-snapshot.ts';
 import type { ObjectStore } from '../store/port.ts';
 import { applyPlan, type StepResult } from './apply-plan.ts';
+import { DEFAULT_MAX_USERS } from './max-users.ts';
 import { buildRestorePlan, type RestorePlan } from './plan.ts';
 import type { RestoreCapabilities } from './port.ts';
 import { RestoreRecord, resultStatus } from './records.ts';
 
-/** More users than this are created only when `maxUsers` says so: a typo should not invite a company. */
-export const DEFAULT_MAX_USERS = 50;
+export { DEFAULT_MAX_USERS };
 
 export interface RestoreRequest {
   readonly fromRunId: string;
