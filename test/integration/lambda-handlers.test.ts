@@ -391,7 +391,12 @@ describe('the export handler', () => {
       reason: run.error?.message,
     });
     expect(countsOf(run, ['ExportComplete'])).toEqual({ ExportComplete: 0 });
-    expect(await keysUnder(lambda.store)).toEqual([]);
+    // Only the failure record, for `rollcall runs` and whoever browses the archive.
+    const failureKey = 'snapshots/site=acme/date=2026-11-22/run=20261122T020000Z/failure.json';
+    expect(await keysUnder(lambda.store)).toEqual([failureKey]);
+    const record = String(await lambda.store.get(failureKey));
+    expect(JSON.parse(record)).toMatchObject({ site: SITE, runId: RUN_1, failure: 'auth' });
+    expect(record).not.toContain(wrongKey);
   });
 
   it('a site that cannot be reached is a transient error, which the state machine retries', async () => {
