@@ -35,6 +35,8 @@ export async function runCli(argv: readonly string[], io: CliIo, clients: CliCli
   const setExit = (code: number) => {
     exitCode = code;
   };
+  // Each command registers only its flags and help here; its work is in cli/actions/ and is
+  // imported when it runs, so `--help` and a mistyped flag never load the AWS SDK.
   registerExport(program, io, clients, setExit);
   registerAudit(program, io, clients, setExit);
   registerRun(program, io, clients, setExit);

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { selectSite } from '../../functions/export/prepare-sites.ts';
 import { listSiteRuns, type SiteRun, type SiteRuns } from '../../functions/runs/site-runs.ts';
+import { siteSnapshotsPrefix } from '../../functions/snapshot/layout.ts';
 import { type CliClients, createContext } from '../context.ts';
 import { renderTable, toJson } from '../format.ts';
 import { type CliIo, exitCodes } from '../io.ts';
@@ -24,7 +25,8 @@ export async function runsAction(
   const store = context.store(options.store);
   const runs = await listSiteRuns(store, site.id);
   if (options.json) io.stdout.write(toJson(runs));
-  else printRuns(io, runs, store.locate(`snapshots/site=${site.id}`));
+  // The site's folder itself (a key cannot end in '/').
+  else printRuns(io, runs, store.locate(siteSnapshotsPrefix(site.id).slice(0, -1)));
   setExit(exitCodes.ok);
 }
 
