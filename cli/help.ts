@@ -29,7 +29,10 @@ export function runFlagHelp(what: string): string {
   return `${what}: latest, previous, a date (2026-11-21: that day’s last complete run) or a run id such as 20261122T020000Z`;
 }
 
-export const USAGE_EXIT = [2, 'usage or config error: the message names the file, key or flag'] as const;
+export const USAGE_EXIT = [
+  2,
+  'usage or config error, or missing AWS set-up: the message names the file, key or flag, or what to set',
+] as const;
 
 /** `--site`, repeatable, for the commands that work on every site of the config by default. */
 export function siteListOption(description: string): Option {

@@ -18,7 +18,11 @@ export function registerRuns(
   storeFlag(command, 'read');
   withHelp(command, {
     example: 'rollcall runs --site acme',
-    exitCodes: [[0, 'the runs were listed (a site with no runs lists none)'], USAGE_EXIT],
+    exitCodes: [
+      [0, 'the runs were listed (a site with no runs lists none)'],
+      [1, 'the store could not be read'],
+      USAGE_EXIT,
+    ],
   }).action(async (_options, command: Command) => {
     const { runsAction } = await import('../actions/runs.ts');
     await runsAction(command, io, clients, setExit);

@@ -89,7 +89,7 @@ describe('every command’s --help', () => {
       expect(help.stdout).toMatch(new RegExp(`\\nExample:\\n  rollcall ${name} --\\S+`));
       const codes = help.stdout.split('\nExit codes:\n')[1] ?? '';
       expect(codes).toMatch(/^ {2}0 {2}\S/m);
-      expect(codes).toMatch(/^ {2}2 {2}usage or config error/m);
+      expect(codes).toMatch(/^ {2}2 {2}usage or config error, or missing AWS set-up/m);
     },
   );
 
