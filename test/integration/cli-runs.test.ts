@@ -216,6 +216,19 @@ describe('run names: latest, previous, a date, a run id', () => {
   });
 
   it.each([
+    ['2026-02-31', 'not a calendar day'],
+    ['20261122T250000Z', 'not a time of day'],
+    ['yesterday', 'not a name rollcall knows'],
+  ])('refuses %s (%s) and says what a run name is (exit 2)', async (value) => {
+    const ws = await workspace();
+    const run = await ws.run(['diff', '--site', 'acme', '--from', value, '--to', 'latest']);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toBe(
+      `rollcall: --from: "${value}" is not a run: use latest, previous, a date like 2026-11-21 or a run id from \`rollcall runs --site acme\`.\n`,
+    );
+  });
+
+  it.each([
     [['audit', '--run', '<runId>'], '--run'],
     [['diff', '--site', 'acme', '--from', '<runId>', '--to', 'latest'], '--from'],
     [['restore', '--site', 'acme', '--from', '<runId>', '--memberships'], '--from'],
