@@ -167,3 +167,27 @@ export function printDiff(io: CliIo, site: string, diff: SnapshotDiff): void {
 function show(value: unknown): string {
   return value === undefined ? '(absent)' : value === null ? '(empty)' : JSON.stringify(value);
 }
+
+/**
+ * The one line that says why `--fail-on` ends the command with exit 3: how many FAIL findings at
+ * or above the severity, per site, and any suspect mass change (which counts as high).
+ */
+export function printFailOnReached(io: CliIo, results: readonly SiteAuditResult[], failOn: Severity): void {
+  const reached = severities.slice(0, severities.indexOf(failOn) + 1);
+  const parts: string[] = [];
+  let total = 0;
+  for (const result of results) {
+    if (result.status !== 'audited') continue;
+    const count = reached.reduce(
+      (sum, severity) => sum + result.summary.findings.failsBySeverity[severity],
+      0,
+    );
+    total += count;
+    const suspect = result.summary.verdict?.status === 'suspect' ? ' and a suspect mass change' : '';
+    if (count > 0 || suspect) parts.push(`${result.site}: ${formatCount(count)}${suspect}`);
+  }
+  const findings = `${formatCount(total)} FAIL finding${total === 1 ? '' : 's'}`;
+  io.stderr.write(
+    `rollcall: exit 3 because of --fail-on ${failOn}: ${findings} ${reached.length === severities.length ? 'of any severity' : `of severity ${reached.join(' or ')}`} (${parts.join('; ')}).\n`,
+  );
+}

@@ -1,10 +1,12 @@
 import { resolve } from 'node:path';
+import { resolveRun } from '../functions/runs/resolve-run.ts';
+import { parseRunName } from '../functions/runs/run-name.ts';
 import type { Clock } from '../functions/shared/clock.ts';
 import { parseDuration } from '../functions/shared/duration.ts';
 import { ConfigError } from '../functions/shared/errors.ts';
 import { futureScheduleProblem, parseIsoTime } from '../functions/shared/scheduled-time.ts';
-import { runIdFor, scheduledAtOf } from '../functions/snapshot/layout.ts';
 import { defaultSpillSettings, type SpillSettings } from '../functions/snapshot/spill/spill-directory.ts';
+import type { ObjectStore } from '../functions/store/port.ts';
 
 /** Flags every command takes. */
 export interface GlobalOptions {
@@ -27,14 +29,25 @@ export function parseAsOf(value: string | undefined, clock: Clock): Date {
   return parsed.time;
 }
 
-/** `--run`, `--from`, `--to`: a run id such as 20261122T020000Z, or the ISO time it stands for. */
-export function parseRunId(value: string, flag: string): string {
-  if (/^\d{8}T\d{6}Z$/.test(value) && !Number.isNaN(scheduledAtOf(value).getTime())) return value;
-  const parsed = parseIsoTime(value);
-  if ('time' in parsed) return runIdFor(parsed.time);
-  throw new ConfigError(
-    `${flag}: "${value}" is not a run id such as 20261122T020000Z (or the ISO time 2026-11-22T02:00:00Z).`,
-  );
+/**
+ * `--run`, `--from`, `--to`, `--deleted-since`: the run ids the run names stand for on one site
+ * (`latest`, `previous`, a date or a run id), in the order given. Every name is read before any
+ * is looked up, so a mistyped one is reported first. A name that matches no run of the site is
+ * a usage error whose message says what the site has.
+ */
+export async function runIdsNamed(
+  store: ObjectStore,
+  site: string,
+  named: readonly (readonly [value: string, flag: string])[],
+): Promise<string[]> {
+  const names = named.map(([value, flag]) => ({ value, flag, name: parseRunName(value, flag, site) }));
+  const runIds: string[] = [];
+  for (const { value, flag, name } of names) {
+    const resolved = await resolveRun(store, site, name);
+    if (resolved.status === 'missing') throw new ConfigError(`${flag} ${value.trim()}: ${resolved.reason}`);
+    runIds.push(resolved.runId);
+  }
+  return runIds;
 }
 
 /**
@@ -59,6 +72,7 @@ export function parseExpires(value: string, flag: string, maxSeconds: number): n
 export function parseSpill(
   directory: string | undefined,
   memoryMb: string | undefined,
+  cwd: string,
 ): SpillSettings | undefined {
   if (directory === undefined && memoryMb === undefined) return undefined;
   const defaults = defaultSpillSettings();
@@ -72,10 +86,5 @@ export function parseSpill(
     }
     memoryBudgetBytes = megabytes * 1024 * 1024;
   }
-  return { directory: resolve(directory ?? defaults.directory), memoryBudgetBytes };
-}
-
-/** Commander's accumulator for repeatable flags such as `--site`. */
-export function collect(value: string, previous: string[]): string[] {
-  return [...previous, value];
+  return { directory: resolve(cwd, directory ?? defaults.directory), memoryBudgetBytes };
 }

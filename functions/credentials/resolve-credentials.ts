@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { z } from 'zod';
 import type { CredentialsSource } from '../config/schema.ts';
+import { awsSetupProblem, causeChain } from '../shared/aws-problem.ts';
 import { ConfigError, SiteError } from '../shared/errors.ts';
 import type { SecretReader } from './secrets-manager.ts';
 
@@ -104,7 +105,7 @@ async function readSource(
   } catch (error) {
     throw new SiteError(
       'credentials',
-      `site ${siteId}: could not read secret ${source.secretId} from Secrets Manager (${errorName(error)}). Check the AWS credentials, region and the secret's permissions.`,
+      `site ${siteId}: could not read secret ${source.secretId} from Secrets Manager: ${secretProblem(error)}.`,
       { cause: error },
     );
   }
@@ -116,7 +117,22 @@ async function readSource(
   return { text, origin: `secret ${source.secretId}` };
 }
 
-function errorName(error: unknown): string {
-  const cause = error instanceof Error && error.cause instanceof Error ? error.cause : error;
-  return cause instanceof Error ? cause.name : 'unknown error';
+/** Why Secrets Manager gave no value, in words that say what to fix; never the secret's value. */
+function secretProblem(error: unknown): string {
+  const setup = awsSetupProblem(error);
+  if (setup !== undefined) return setup;
+  const chain = causeChain(error);
+  const known = chain.find((link) => link.name in SECRET_PROBLEMS);
+  if (known !== undefined) return SECRET_PROBLEMS[known.name] as string;
+  const name = chain.at(-1)?.name ?? 'unknown error';
+  return `${name}; check the AWS credentials, region and the secret's permissions`;
 }
+
+const SECRET_PROBLEMS: Readonly<Record<string, string>> = {
+  AccessDeniedException:
+    'access denied: the AWS identity running rollcall may not read it (it needs secretsmanager:GetSecretValue on the secret, and kms:Decrypt on its key when the key is your own)',
+  DecryptionFailure:
+    "decryption failed: Secrets Manager could not decrypt it with the secret's KMS key; the identity needs kms:Decrypt on that key, and the key must be enabled",
+  InvalidRequestException:
+    'the secret cannot be read now: it is scheduled for deletion or has no current value; restore it or point credentials.secretId at another secret',
+};

@@ -19,12 +19,12 @@ import {
   deletedInEarlierRestores,
   deletedInLaterSnapshots,
 } from './deleted-since.ts';
+import { DEFAULT_MAX_USERS } from './max-users.ts';
 import { buildRestorePlan, type RestorePlan } from './plan.ts';
 import type { RestoreCapabilities } from './port.ts';
 import { RestoreRecord, restoreLease, resultStatus } from './records.ts';
 
-/** More users than this are created only when `maxUsers` says so: a typo should not invite a company. */
-export const DEFAULT_MAX_USERS = 50;
+export { DEFAULT_MAX_USERS };
 
 export interface RestoreRequest {
   readonly fromRunId: string;

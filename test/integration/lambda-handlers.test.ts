@@ -433,9 +433,14 @@ describe('the export handler', () => {
       reason: run.error?.message,
     });
     expect(countsOf(run, ['ExportComplete'])).toEqual({ ExportComplete: 0 });
-    // Only the run's released lease stays (under work/, expired by lifecycle): no snapshot file.
-    expect(await keysUnder(lambda.store, 'snapshots/')).toEqual([]);
+    // The failure record, for `rollcall runs` and whoever browses the archive, and the run's
+    // released lease (under work/, expired by lifecycle).
+    const failureKey = 'snapshots/site=acme/date=2026-11-22/run=20261122T020000Z/failure.json';
+    expect(await keysUnder(lambda.store, 'snapshots/')).toEqual([failureKey]);
     expect(await keysUnder(lambda.store, 'work/')).toEqual([`work/site=${SITE}/run=${RUN_1}/lease.json`]);
+    const record = String(await lambda.store.get(failureKey));
+    expect(JSON.parse(record)).toMatchObject({ site: SITE, runId: RUN_1, failure: 'auth' });
+    expect(record).not.toContain(wrongKey);
   });
 
   it('a site that cannot be reached is a transient error, which the state machine retries', async () => {

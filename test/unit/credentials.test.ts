@@ -165,7 +165,7 @@ describe('credentials', () => {
       expect(error).toBeInstanceOf(SiteError);
       expect((error as SiteError).kind).toBe('credentials');
       expect(error.message).toContain(
-        'could not read secret rollcall/acme from Secrets Manager (AccessDeniedException)',
+        'site acme: could not read secret rollcall/acme from Secrets Manager: access denied: the AWS identity running rollcall may not read it',
       );
     });
   });
