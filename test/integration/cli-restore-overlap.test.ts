@@ -105,22 +105,29 @@ describe('rollcall restore --apply: one restore of a site at a time', () => {
     expect((await ws.run(applyRestore.slice(0, -1))).code).toBe(0);
   });
 
-  it('two restores started together: one applies the plan, the other refuses; each user is created once', async () => {
+  it('two restores started together: one applies the plan, the other refuses or finds nothing left; each user is created once', async () => {
     const ws = await afterAnAccident();
 
     const runs = await Promise.all([ws.run(applyRestore), ws.run(applyRestore)]);
 
+    // Which outcome depends on timing: the second either meets the first's lease and refuses, or
+    // (on a loaded machine) starts after the first released it and finds nothing left to restore.
     const codes = runs.map((run) => run.code).sort();
-    expect(codes).toEqual([0, 1]);
-    const refused = runs.find((run) => run.code === 1) as CliRun;
-    expect(refused.stderr).toMatch(/site acme is being written by another restore since \d{4}-/);
+    const second = runs.find((run) => run.code === 1) ?? (runs[1] as CliRun);
+    if (codes[1] === 1) {
+      expect(codes).toEqual([0, 1]);
+      expect(second.stderr).toMatch(/site acme is being written by another restore since \d{4}-/);
+    } else {
+      expect(codes).toEqual([0, 0]);
+      expect(runs.some((run) => /Nothing to restore/.test(run.stdout))).toBe(true);
+    }
     for (const email of ws.deleted)
       expect(ws.site.state.users().some((user) => user.email === email)).toBe(true);
     const creates = ws.site.requests.filter(
       (request) => request.method === 'POST' && /users/.test(request.path),
     );
     expect(creates).toHaveLength(ws.deleted.length);
-    // One record, written by the restore that applied.
+    // One record, written by the restore that applied (a restore with nothing to do writes none).
     expect((await recordKeys(ws.store)).map((key) => key.split('/').pop()).sort()).toEqual([
       'plan.json',
       'result.json',
