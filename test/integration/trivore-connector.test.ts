@@ -153,7 +153,8 @@ describe('trivore connector', () => {
     // Parallel and bounded; how close to the bound it gets depends on the machine's load.
     expect(most).toBeGreaterThan(1);
     expect(most).toBeLessThanOrEqual(3);
-    expect(site.peakConcurrency()).toBeLessThanOrEqual(3);
+    // Counted at the client, where the bound is kept: the emulator's own peak is worked out from
+    // when each handler started, which a loaded machine delays, so it can overlap pages that did not.
     // What a benchmark reads: every request the export made, by kind, as the server saw them.
     expect(site.requestsByKind()).toEqual({ 'users-list': 21, 'groups-list': 3 });
   });
