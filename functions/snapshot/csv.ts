@@ -5,8 +5,10 @@ import { textStream } from '../shared/text-stream.ts';
 
 /**
  * CSV that auditors open in Excel (DESIGN.md): comma, RFC 4180 quoting, UTF-8 with BOM, CRLF,
- * a header row. Text cells that Excel would evaluate as a formula (leading `=`, `+`, `-`, `@`,
- * tab, carriage return, and their full-width forms) get a leading `'`; numbers keep their sign.
+ * a header row. A cell holding `;` or a tab is quoted too: LibreOffice's default import splits on
+ * both as well as on commas, and a quoted cell is never split. Text cells that Excel would
+ * evaluate as a formula (leading `=`, `+`, `-`, `@`, tab, carriage return, and their full-width
+ * forms) get a leading `'`; numbers keep their sign.
  */
 export type CsvCell = string | number | boolean | null | undefined;
 export type CsvRow = readonly CsvCell[];
@@ -44,6 +46,8 @@ export const excelCsvOptions = {
   // With an explicit record delimiter csv-stringify quotes only cells holding "\r\n" itself;
   // a lone "\n" or "\r" left unquoted splits the row in Excel.
   quote_record_delimiter: true,
+  // Spreadsheets that also split on semicolons and tabs read a quoted cell whole.
+  quoted_match: /[;\t]/,
   escape_formulas: true,
   bom: true,
   header: true,
@@ -51,7 +55,7 @@ export const excelCsvOptions = {
 } as const satisfies Options;
 
 const BOM = '\uFEFF';
-const NEEDS_QUOTES = /[",\r\n]/;
+const NEEDS_QUOTES = /[",;\t\r\n]/;
 /** What Excel, LibreOffice and Numbers may read as the start of a formula (csv-stringify's list). */
 const FORMULA_START = /^[=+\-@\t\r\uFF1D\uFF0B\uFF0D\uFF20]/;
 

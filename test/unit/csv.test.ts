@@ -26,11 +26,16 @@ describe('CSV for auditors', () => {
     expect(await text(csvStream(['user_key', 'group_key'], []))).toBe(`${BOM}user_key,group_key\r\n`);
   });
 
-  it('quotes only cells with a comma, a quote or a line break, doubling quotes (RFC 4180)', async () => {
+  it('quotes only cells with a comma, a quote, a line break, a semicolon or a tab, doubling quotes', async () => {
     const csv = await text(
-      csvStream(['v'], [['plain'], ['a,b'], ['say "hi"'], ['two\nlines'], ['cr\ronly'], ['x;y']]),
+      csvStream(
+        ['v'],
+        [['plain'], ['a,b'], ['say "hi"'], ['two\nlines'], ['cr\ronly'], ['x;y'], ['x\ty'], ['x y']],
+      ),
     );
-    expect(csv).toBe(`${BOM}v\r\nplain\r\n"a,b"\r\n"say ""hi"""\r\n"two\nlines"\r\n"cr\ronly"\r\nx;y\r\n`);
+    expect(csv).toBe(
+      `${BOM}v\r\nplain\r\n"a,b"\r\n"say ""hi"""\r\n"two\nlines"\r\n"cr\ronly"\r\n"x;y"\r\n"x\ty"\r\nx y\r\n`,
+    );
   });
 
   it.each(['=', '+', '-', '@', '\t', '\r'])(
