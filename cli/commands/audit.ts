@@ -1,7 +1,9 @@
 import { type Command, Option } from 'commander';
 import { auditSites } from '../../functions/audit/audit-sites.ts';
 import { type Severity, severities } from '../../functions/audit/model.ts';
+import { evidenceWriter } from '../../functions/evidence/write-evidence.ts';
 import { selectSites } from '../../functions/export/prepare-sites.ts';
+import { systemClock } from '../../functions/shared/clock.ts';
 import { TOOL_VERSION } from '../../functions/shared/tool-version.ts';
 import { auditExitCode, printAudits } from '../audit-output.ts';
 import { type CliClients, createContext } from '../context.ts';
@@ -52,13 +54,15 @@ export function registerAudit(
     const context = await createContext(options.config, io, clients);
     const sites = selectSites(context.loaded.config, options.site, context.configName);
     const runId = options.run === undefined ? undefined : parseRunId(options.run, '--run');
+    const store = context.store(options.store);
     const results = await auditSites(
       sites,
       { ...(runId === undefined ? {} : { runId }), allowIncomplete: options.allowIncomplete === true },
       {
-        store: context.store(options.store),
+        store,
         toolVersion: TOOL_VERSION,
         providerFacts: registryProviderFacts,
+        writeEvidence: evidenceWriter(store, TOOL_VERSION, clients.clock ?? systemClock),
       },
     );
     if (options.json)

@@ -1,0 +1,135 @@
+import { once } from 'node:events';
+import type { Writable } from 'node:stream';
+import WorkbookWriter from 'exceljs/lib/stream/xlsx/workbook-writer.js';
+
+/**
+ * A cell as the workbook types it: text stays text whatever it looks like (a 16-digit id keeps
+ * every digit, `=1+1` is never a formula), a Date is a real date shown in UTC, a number a number.
+ */
+export type WorkbookCell = string | number | boolean | Date | null | undefined;
+
+export interface SheetColumn {
+  readonly header: string;
+  /** Width in characters. */
+  readonly width: number;
+}
+
+/** The most rows a sheet of Excel or LibreOffice holds, header included. */
+export const SPREADSHEET_ROW_LIMIT = 1_048_576;
+
+const DATE_FORMAT = 'yyyy-mm-dd hh:mm:ss';
+/** Rows written between two looks at whether the zip has caught up. */
+const PACE_ROWS = 500;
+
+/**
+ * exceljs' internals that tell whether a sheet's bytes are piling up ahead of the zip: the sheet's
+ * buffer pipes into a PassThrough of the `readable-stream` package (the zip library's), which
+ * predates `writableNeedDrain` and keeps the flag in its state.
+ */
+interface SheetStreamInternals {
+  readonly pipes: readonly (Writable & { readonly _writableState?: { readonly needDrain?: boolean } })[];
+}
+
+/**
+ * An .xlsx written as a stream with exceljs' streaming writer: one sheet open at a time, rows
+ * committed as they are added, no shared-strings table (it would hold every distinct string).
+ * exceljs itself never waits for the zip, so each sheet waits every few hundred rows until the
+ * zip has taken what was written: memory stays at a few buffers whatever the row count.
+ */
+export class WorkbookStream {
+  private readonly writer: WorkbookWriter;
+
+  /** @param rowLimit rows per sheet, header included, before a sheet continues on "Name (2)". */
+  constructor(
+    output: Writable,
+    private readonly rowLimit: number = SPREADSHEET_ROW_LIMIT,
+  ) {
+    if (rowLimit < 2) throw new Error('a sheet must hold a header and at least one row');
+    this.writer = new WorkbookWriter({ stream: output, useStyles: true, useSharedStrings: false });
+  }
+
+  /** Opens a sheet; the previous one must have been closed. */
+  sheet(name: string, columns: readonly SheetColumn[]): SheetStream {
+    return new SheetStream(this.writer, name, columns, this.rowLimit);
+  }
+
+  /** Writes the workbook's remaining parts and ends the output. */
+  async close(): Promise<void> {
+    await this.writer.commit();
+  }
+}
+
+/** One sheet, continued on "Name (2)", "Name (3)"… past the row limit. */
+export class SheetStream {
+  private part = 0;
+  private worksheet!: ReturnType<WorkbookWriter['addWorksheet']>;
+  private rows = 0;
+  private sinceCheck = 0;
+
+  constructor(
+    private readonly writer: WorkbookWriter,
+    private readonly name: string,
+    private readonly columns: readonly SheetColumn[],
+    private readonly rowLimit: number,
+  ) {
+    this.open();
+  }
+
+  /** Adds one row; resolves when the workbook can take more. */
+  async add(cells: readonly WorkbookCell[]): Promise<void> {
+    if (this.rows >= this.rowLimit) {
+      this.commitPart();
+      this.open();
+    }
+    const row = this.worksheet.addRow(cells.map(cellValue));
+    cells.forEach((cell, index) => {
+      if (cell instanceof Date) row.getCell(index + 1).numFmt = DATE_FORMAT;
+    });
+    row.commit();
+    this.rows += 1;
+    this.sinceCheck += 1;
+    if (this.sinceCheck >= PACE_ROWS) {
+      this.sinceCheck = 0;
+      await this.caughtUp();
+    }
+  }
+
+  close(): void {
+    this.commitPart();
+  }
+
+  private open(): void {
+    this.part += 1;
+    const name = this.part === 1 ? this.name : `${this.name} (${this.part})`;
+    this.worksheet = this.writer.addWorksheet(name, {
+      views: [{ state: 'frozen', xSplit: 0, ySplit: 1 }],
+    });
+    this.worksheet.columns = this.columns.map((column) => ({ header: column.header, width: column.width }));
+    const header = this.worksheet.getRow(1);
+    header.font = { bold: true };
+    header.commit();
+    this.rows = 1;
+  }
+
+  private commitPart(): void {
+    // The filter covers the rows written, known only now; exceljs writes it when the sheet ends.
+    this.worksheet.autoFilter = {
+      from: { row: 1, column: 1 },
+      to: { row: this.rows, column: this.columns.length },
+    };
+    this.worksheet.commit();
+  }
+
+  private async caughtUp(): Promise<void> {
+    const stream = (this.worksheet as unknown as { stream: SheetStreamInternals }).stream;
+    for (const pipe of stream.pipes) {
+      if (pipe.writableNeedDrain ?? pipe._writableState?.needDrain) await once(pipe, 'drain');
+    }
+  }
+}
+
+function cellValue(cell: WorkbookCell): string | number | boolean | Date | null {
+  if (cell === undefined || cell === null) return null;
+  if (typeof cell === 'number' && !Number.isFinite(cell)) return String(cell);
+  return cell;
+}
