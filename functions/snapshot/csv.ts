@@ -25,13 +25,14 @@ export const usersCsvHeader = [
   'password_updated_at',
   'mfa_enabled',
   'created_at',
+  'group_keys',
 ] as const;
 
 export const groupsCsvHeader = ['key', 'id', 'name', 'access', 'description', 'member_count'] as const;
 
-export const membershipsCsvHeader = ['user_key', 'group_key'] as const;
+export const membershipsCsvHeader = ['user_key', 'group_key', 'user_email', 'group_name'] as const;
 
-/** Separates group keys inside the users.csv `groups` cell. */
+/** Separates group names and keys inside the users.csv `groups` and `group_keys` cells. */
 export const GROUPS_CELL_SEPARATOR = '; ';
 
 /**
@@ -97,7 +98,10 @@ export function csvCell(value: CsvCell): string {
   return NEEDS_QUOTES.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 }
 
-export function userCsvRow(user: CanonicalUser): CsvRow {
+/** A group's name for users.csv and memberships.csv; its key when the snapshot has no such group. */
+export type GroupNameOf = (groupKey: string) => string;
+
+export function userCsvRow(user: CanonicalUser, nameOf: GroupNameOf): CsvRow {
   return [
     user.key,
     user.id,
@@ -105,12 +109,40 @@ export function userCsvRow(user: CanonicalUser): CsvRow {
     user.firstName,
     user.lastName,
     user.status,
-    user.groups.join(GROUPS_CELL_SEPARATOR),
+    user.groups.map(nameOf).join(GROUPS_CELL_SEPARATOR),
     user.lastLoginAt,
     user.passwordUpdatedAt,
     user.mfaEnabled,
     user.createdAt,
+    user.groups.join(GROUPS_CELL_SEPARATOR),
   ];
+}
+
+/**
+ * A users.csv row without its group names, which are known only once the export has listed the
+ * groups: the cells before `groups` (with their trailing comma) and from `last_login_at` on.
+ */
+export interface UserCsvParts {
+  readonly head: string;
+  readonly tail: string;
+}
+
+export function userCsvParts(user: CanonicalUser): UserCsvParts {
+  const before = [user.key, user.id, user.email, user.firstName, user.lastName, user.status];
+  const after = [
+    user.lastLoginAt,
+    user.passwordUpdatedAt,
+    user.mfaEnabled,
+    user.createdAt,
+    user.groups.join(GROUPS_CELL_SEPARATOR),
+  ];
+  // csvLine ends with CRLF; the parts are the cells with the commas that join them to `groups`.
+  return { head: `${csvLine(before).slice(0, -2)},`, tail: `,${csvLine(after).slice(0, -2)}` };
+}
+
+/** The users.csv line of a user split by `userCsvParts`, with its group names filled in. */
+export function userCsvLine(parts: UserCsvParts, groupKeys: readonly string[], nameOf: GroupNameOf): string {
+  return `${parts.head}${csvCell(groupKeys.map(nameOf).join(GROUPS_CELL_SEPARATOR))}${parts.tail}\r\n`;
 }
 
 export function groupCsvRow(group: CanonicalGroup): CsvRow {

@@ -3,7 +3,7 @@ import * as z from 'zod';
 import type { Clock } from '../shared/clock.ts';
 import { RollcallError, SiteError } from '../shared/errors.ts';
 import type { ExportObserver, ExportTarget, ListingReport, ProviderExport } from '../shared/export-model.ts';
-import type { Capabilities } from '../shared/model.ts';
+import type { CanonicalGroup, Capabilities } from '../shared/model.ts';
 import type { ObjectStore } from '../store/port.ts';
 import { describeCause, StoreError } from '../store/store-error.ts';
 import { groupsCsv } from './csv.ts';
@@ -126,7 +126,7 @@ async function storeExport(
     }),
   });
   const written = await writeDataFiles(store, site, prefix, [
-    { name: snapshotFiles.usersJsonl, write: () => users.commit() },
+    { name: snapshotFiles.usersJsonl, write: () => users.commit(groupNameOf(data.groups)) },
     file(snapshotFiles.groupsJsonl, 'gzip', data.groups.length, () => gzipJsonLines(data.groups)),
     file(snapshotFiles.groupsCsv, 'csv', data.groups.length, () => groupsCsv(data.groups)),
   ]);
@@ -138,6 +138,12 @@ async function storeExport(
 
   const latestMoved = manifest.status === 'complete' && (await moveLatest(store, site, runId, manifestKey));
   return { manifest, manifestKey, latestMoved };
+}
+
+/** Each group key's name for the users' CSVs; a key the groups listing did not return stays a key. */
+function groupNameOf(groups: readonly CanonicalGroup[]): (key: string) => string {
+  const names = new Map(groups.map((group) => [group.key, group.name]));
+  return (key) => names.get(key) ?? key;
 }
 
 /** The users' sink after the connector has closed it; a connector that did not is a bug, said so. */
