@@ -17,6 +17,9 @@ export interface SheetColumn {
 /** The most rows a sheet of Excel or LibreOffice holds, header included. */
 export const SPREADSHEET_ROW_LIMIT = 1_048_576;
 
+/** The most characters Excel keeps in a cell; it reports a longer one as a damaged file. */
+export const CELL_TEXT_LIMIT = 32_767;
+
 const DATE_FORMAT = 'yyyy-mm-dd hh:mm:ss';
 /** Rows written between two looks at whether the zip has caught up. */
 const PACE_ROWS = 500;
@@ -131,5 +134,15 @@ export class SheetStream {
 function cellValue(cell: WorkbookCell): string | number | boolean | Date | null {
   if (cell === undefined || cell === null) return null;
   if (typeof cell === 'number' && !Number.isFinite(cell)) return String(cell);
+  if (typeof cell === 'string' && cell.length > CELL_TEXT_LIMIT) return cutText(cell);
   return cell;
+}
+
+/** A text too long for a cell, cut with a note saying so; the snapshot's files keep it whole. */
+export function cutText(text: string): string {
+  const note = ` … [cut: ${text.length} characters in the snapshot]`;
+  let kept = text.slice(0, CELL_TEXT_LIMIT - note.length);
+  // Never end on half a surrogate pair.
+  if (/[\uD800-\uDBFF]$/.test(kept)) kept = kept.slice(0, -1);
+  return `${kept}${note}`;
 }
