@@ -34,7 +34,13 @@ export async function* readStoredFindings(store: ObjectStore, key: string): Asyn
     // findings.json holds one finding per line, indented four spaces, with its comma.
     if (!line.startsWith('    {')) continue;
     const text = line.trim().replace(/,$/, '');
-    const parsed = findingSchema.safeParse(JSON.parse(text));
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch (cause) {
+      throw new RollcallError(`${store.locate(key)} line ${number} is not JSON`, { cause });
+    }
+    const parsed = findingSchema.safeParse(json);
     if (!parsed.success) {
       throw new RollcallError(
         `${store.locate(key)} line ${number} is not a finding: ${z.prettifyError(parsed.error)}`,

@@ -41,6 +41,8 @@ interface SheetStreamInternals {
  */
 export class WorkbookStream {
   private readonly writer: WorkbookWriter;
+  /** Rejects when the output closes before the workbook is whole (its upload failed). */
+  private readonly stopped: Promise<never>;
 
   /** @param rowLimit rows per sheet, header included, before a sheet continues on "Name (2)". */
   constructor(
@@ -49,16 +51,24 @@ export class WorkbookStream {
   ) {
     if (rowLimit < 2) throw new Error('a sheet must hold a header and at least one row');
     this.writer = new WorkbookWriter({ stream: output, useStyles: true, useSharedStrings: false });
+    this.stopped = new Promise<never>((_, reject) => {
+      output.once('close', () => {
+        if (!output.writableFinished) reject(output.errored ?? new Error('the workbook output closed early'));
+      });
+    });
+    // Only the sheets' waits read it; a workbook that ends normally never rejects it.
+    this.stopped.catch(() => undefined);
   }
 
   /** Opens a sheet; the previous one must have been closed. */
   sheet(name: string, columns: readonly SheetColumn[]): SheetStream {
-    return new SheetStream(this.writer, name, columns, this.rowLimit);
+    return new SheetStream(this.writer, name, columns, this.rowLimit, this.stopped);
   }
 
   /** Writes the workbook's remaining parts and ends the output. */
   async close(): Promise<void> {
-    await this.writer.commit();
+    // The zip's end never comes once its output has failed.
+    await Promise.race([this.writer.commit(), this.stopped]);
   }
 }
 
@@ -74,6 +84,7 @@ export class SheetStream {
     private readonly name: string,
     private readonly columns: readonly SheetColumn[],
     private readonly rowLimit: number,
+    private readonly stopped: Promise<never>,
   ) {
     this.open();
   }
@@ -126,7 +137,9 @@ export class SheetStream {
   private async caughtUp(): Promise<void> {
     const stream = (this.worksheet as unknown as { stream: SheetStreamInternals }).stream;
     for (const pipe of stream.pipes) {
-      if (pipe.writableNeedDrain ?? pipe._writableState?.needDrain) await once(pipe, 'drain');
+      // A zip that stops reading (its output failed) would never drain: the failure ends the wait.
+      if (pipe.writableNeedDrain ?? pipe._writableState?.needDrain)
+        await Promise.race([once(pipe, 'drain'), this.stopped]);
     }
   }
 }

@@ -65,8 +65,8 @@ export async function writeEvidence(input: EvidenceInput): Promise<string> {
   const key = `${reportsPrefix}${reportFiles.evidence}`;
   const output = new PassThrough();
   const stored = store.put(key, output, { contentType: XLSX });
-  // Awaited below; a failed upload must not be reported as unhandled while the sheets are written.
-  stored.catch(() => undefined);
+  // A failed upload stops the sheets (their waits end with it); it is awaited and thrown below.
+  stored.catch((error: unknown) => output.destroy(error instanceof Error ? error : new Error(String(error))));
   const workbook = new WorkbookStream(output, input.rowLimit);
   try {
     const generatedAt = input.clock.now();

@@ -1,7 +1,9 @@
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { writeEvidence } from '../../functions/evidence/write-evidence.ts';
 import { reportRunPrefix } from '../../functions/reports/layout.ts';
-import { HOSTILE_RUN, HOSTILE_SITE, writeHostileRun } from '../support/hostile-run.ts';
+import type { ObjectStore } from '../../functions/store/port.ts';
+import { HOSTILE_RUN, HOSTILE_SITE, hostileSiteConfig, writeHostileRun } from '../support/hostile-run.ts';
 import { makeTempDir } from '../support/temp-dir.ts';
 
 const ROW_LIMIT = 8;
@@ -9,6 +11,7 @@ const ROW_LIMIT = 8;
 let temp: Awaited<ReturnType<typeof makeTempDir>>;
 let workbook: ExcelJS.Workbook;
 let location: string | undefined;
+let hostileStore: ObjectStore;
 
 beforeAll(async () => {
   temp = await makeTempDir('evidence-workbook');
@@ -16,6 +19,7 @@ beforeAll(async () => {
   if (audit.status !== 'audited')
     throw new Error(`the hostile run was not audited: ${JSON.stringify(audit)}`);
   location = audit.reports.evidence;
+  hostileStore = store;
   workbook = new ExcelJS.Workbook();
   await workbook.xlsx.readFile(store.locate(`${reportRunPrefix(HOSTILE_SITE, HOSTILE_RUN)}evidence.xlsx`));
 });
@@ -93,5 +97,33 @@ describe('evidence.xlsx read back with exceljs', () => {
     }
     expect(looksLikeFormula).toContain('=1+1 Nom 8, "quoted"');
     expect(looksLikeFormula).toContain('=HYPERLINK("http://evil.example","click")');
+  });
+});
+
+describe('a workbook whose upload fails', () => {
+  it('stops with the store’s error instead of waiting for a zip that no longer drains', async () => {
+    // The store refuses the object without reading a byte of it, as S3 does when access is denied.
+    const refusing: ObjectStore = {
+      ...hostileStore,
+      locate: (key) => hostileStore.locate(key),
+      get: (key) => hostileStore.get(key),
+      openRead: (key) => hostileStore.openRead(key),
+      list: (prefix) => hostileStore.list(prefix),
+      put: async (key, body) => {
+        if (!key.endsWith('evidence.xlsx')) return hostileStore.put(key, body);
+        throw new Error(`access denied to ${key}`);
+      },
+    };
+    await expect(
+      writeEvidence({
+        store: refusing,
+        site: HOSTILE_SITE,
+        runId: HOSTILE_RUN,
+        settings: hostileSiteConfig.audit,
+        toolVersion: '0.1.0-test',
+        clock: { now: () => new Date('2026-11-22T02:10:00Z') },
+        rowLimit: 1_000_000,
+      }),
+    ).rejects.toThrow(/access denied to .*evidence\.xlsx/);
   });
 });
