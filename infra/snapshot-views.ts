@@ -63,7 +63,9 @@ export function snapshotViews(databaseName: string): SnapshotView[] {
       'users',
       'One row per user in every snapshot (site, day, run_id, then the canonical fields).',
       snapshotFiles.usersJsonl,
-      usersCsvHeader,
+      // The lines hold each user's group keys, not names: the view's `groups` is what users.csv
+      // calls `group_keys` (its `groups` names them from groups.jsonl.gz, which a view can join).
+      usersCsvHeader.filter((column) => column !== 'group_keys'),
     ),
     view(
       databaseName,
