@@ -1,5 +1,6 @@
 import { once } from 'node:events';
 import type { Writable } from 'node:stream';
+import type ExcelJS from 'exceljs';
 import WorkbookWriter from 'exceljs/lib/stream/xlsx/workbook-writer.js';
 
 /**
@@ -21,6 +22,8 @@ export const SPREADSHEET_ROW_LIMIT = 1_048_576;
 export const CELL_TEXT_LIMIT = 32_767;
 
 const DATE_FORMAT = 'yyyy-mm-dd hh:mm:ss';
+const PLAIN_STYLE: Partial<ExcelJS.Style> = {};
+const DATE_STYLE: Partial<ExcelJS.Style> = { numFmt: DATE_FORMAT };
 /** Rows written between two looks at whether the zip has caught up. */
 const PACE_ROWS = 500;
 
@@ -96,8 +99,10 @@ export class SheetStream {
       this.open();
     }
     const row = this.worksheet.addRow(cells.map(cellValue));
-    cells.forEach((cell, index) => {
-      if (cell instanceof Date) row.getCell(index + 1).numFmt = DATE_FORMAT;
+    // One style object per kind of cell, shared: exceljs remembers a style by its object, so a
+    // shared one is looked up once, where a fresh one per cell cost a quarter of the writing.
+    row.eachCell((cell) => {
+      cell.style = cell.value instanceof Date ? DATE_STYLE : PLAIN_STYLE;
     });
     row.commit();
     this.rows += 1;
