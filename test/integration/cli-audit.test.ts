@@ -95,6 +95,7 @@ describe('rollcall run: export then audit, from two emulator exports to the repo
     expect(run.stdout).toContain(`rollcall audit · site acme · run ${TODAY_RUN} against ${YESTERDAY_RUN}`);
     expect(run.stdout).toContain('mass-change check: ok');
     expect(run.stdout).toContain(`report:   ${ws.store.locate(`${TODAY_REPORTS}report.html`)}`);
+    expect(run.stdout).toContain(`evidence: ${ws.store.locate(`${TODAY_REPORTS}evidence.xlsx`)}`);
     const summary = await ws.summary();
     expect(summary.previousRunId).toBe(YESTERDAY_RUN);
     expect(summary.counts.users).toBe(ws.site.state.userCount);
