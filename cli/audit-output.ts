@@ -47,6 +47,9 @@ function printAudited(
     : ' (first snapshot: nothing to compare with)';
   io.stdout.write(`rollcall audit · site ${summary.site} · run ${summary.runId}${against}\n\n`);
   for (const warning of summary.warnings) io.stdout.write(`WARNING: ${warning}\n\n`);
+  for (const change of summary.highSeverityChanges ?? [])
+    io.stdout.write(`HIGH: ${change.detail}\n  restore it and its members: ${change.restoreCommand}\n\n`);
+  if (summary.privilege) io.stdout.write(`${administratorsLine(summary.privilege)}\n\n`);
   io.stdout.write(`${findingsTable(summary)}\n\n`);
   if (summary.changes && summary.verdict) {
     const c = summary.changes;
@@ -68,6 +71,14 @@ function printAudited(
   io.stdout.write(
     `report:   ${reports.html}\nfindings: ${reports.findingsCsv}\nevidence: ${reports.evidence}\n\n`,
   );
+}
+
+/** "administrators: 4 (members of the group "Administrators")", or why none can be found. */
+function administratorsLine(privilege: NonNullable<Summary['privilege']>): string {
+  if (privilege.unavailableReason !== undefined)
+    return `administrators: UNAVAILABLE — ${privilege.unavailableReason}`;
+  const groups = privilege.groups.length > 0 ? `; groups: ${privilege.groups.join(', ')}` : '';
+  return `administrators: ${formatCount(privilege.administrators)} (${privilege.shownBy}${groups})`;
 }
 
 /**
@@ -160,4 +171,28 @@ export function printDiff(io: CliIo, site: string, diff: SnapshotDiff): void {
 
 function show(value: unknown): string {
   return value === undefined ? '(absent)' : value === null ? '(empty)' : JSON.stringify(value);
+}
+
+/**
+ * The one line that says why `--fail-on` ends the command with exit 3: how many FAIL findings at
+ * or above the severity, per site, and any suspect mass change (which counts as high).
+ */
+export function printFailOnReached(io: CliIo, results: readonly SiteAuditResult[], failOn: Severity): void {
+  const reached = severities.slice(0, severities.indexOf(failOn) + 1);
+  const parts: string[] = [];
+  let total = 0;
+  for (const result of results) {
+    if (result.status !== 'audited') continue;
+    const count = reached.reduce(
+      (sum, severity) => sum + result.summary.findings.failsBySeverity[severity],
+      0,
+    );
+    total += count;
+    const suspect = result.summary.verdict?.status === 'suspect' ? ' and a suspect mass change' : '';
+    if (count > 0 || suspect) parts.push(`${result.site}: ${formatCount(count)}${suspect}`);
+  }
+  const findings = `${formatCount(total)} FAIL finding${total === 1 ? '' : 's'}`;
+  io.stderr.write(
+    `rollcall: exit 3 because of --fail-on ${failOn}: ${findings} ${reached.length === severities.length ? 'of any severity' : `of severity ${reached.join(' or ')}`} (${parts.join('; ')}).\n`,
+  );
 }

@@ -25,13 +25,17 @@ export function formatSeconds(seconds: number): string {
 export function renderTable(
   header: readonly string[],
   rows: readonly (readonly (string | number)[])[],
+  /** Columns to right-align although some rows hold text (a '-' for no value). */
+  rightAligned: readonly number[] = [],
 ): string {
   const cells = [
     header,
     ...rows.map((row) => row.map((cell) => (typeof cell === 'number' ? formatCount(cell) : cell))),
   ];
   const numeric = header.map(
-    (_, column) => rows.length > 0 && rows.every((row) => typeof row[column] === 'number'),
+    (_, column) =>
+      rightAligned.includes(column) ||
+      (rows.length > 0 && rows.every((row) => typeof row[column] === 'number')),
   );
   const widths = header.map((_, column) => Math.max(...cells.map((row) => String(row[column] ?? '').length)));
   return cells

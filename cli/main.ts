@@ -1,8 +1,11 @@
 import { runCli } from './run-cli.ts';
+import { invocationDirectory, quietOnClosedPipe } from './shell.ts';
 
+quietOnClosedPipe(process.stdout);
+quietOnClosedPipe(process.stderr);
 process.exitCode = await runCli(process.argv.slice(2), {
   stdout: process.stdout,
   stderr: process.stderr,
   env: process.env,
-  cwd: process.cwd(),
+  cwd: invocationDirectory(process.env, process.cwd()),
 });

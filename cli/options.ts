@@ -1,9 +1,12 @@
 import { resolve } from 'node:path';
-import { type Clock, systemClock } from '../functions/shared/clock.ts';
+import { resolveRun } from '../functions/runs/resolve-run.ts';
+import { parseRunName } from '../functions/runs/run-name.ts';
+import type { Clock } from '../functions/shared/clock.ts';
 import { parseDuration } from '../functions/shared/duration.ts';
 import { ConfigError } from '../functions/shared/errors.ts';
-import { runIdFor, scheduledAtOf } from '../functions/snapshot/layout.ts';
+import { futureScheduleProblem, parseIsoTime } from '../functions/shared/scheduled-time.ts';
 import { defaultSpillSettings, type SpillSettings } from '../functions/snapshot/spill/spill-directory.ts';
+import type { ObjectStore } from '../functions/store/port.ts';
 
 /** Flags every command takes. */
 export interface GlobalOptions {
@@ -12,28 +15,39 @@ export interface GlobalOptions {
   debug?: boolean;
 }
 
-/** `--as-of`: the run's scheduled time; defaults to now, to the second. */
+/**
+ * `--as-of`: the run's scheduled time; defaults to now, to the second. A real calendar time, at
+ * most a day ahead of the clock: a run in the future would hold latest.json ahead of every night.
+ */
 export function parseAsOf(value: string | undefined, clock: Clock): Date {
-  if (value === undefined) return new Date(Math.floor(clock.now().getTime() / 1000) * 1000);
-  const parsed = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2}))?$/.test(value)
-    ? new Date(value.length === 10 ? `${value}T00:00:00Z` : value)
-    : new Date(Number.NaN);
-  if (Number.isNaN(parsed.getTime())) {
-    throw new ConfigError(`--as-of: "${value}" is not an ISO-8601 time such as 2026-11-22T02:00:00Z.`);
-  }
-  return parsed;
+  const now = clock.now();
+  if (value === undefined) return new Date(Math.floor(now.getTime() / 1000) * 1000);
+  const parsed = parseIsoTime(value);
+  if ('problem' in parsed) throw new ConfigError(`--as-of: "${value}" ${parsed.problem}.`);
+  const ahead = futureScheduleProblem(parsed.time, now);
+  if (ahead) throw new ConfigError(`--as-of: "${value}" ${ahead}.`);
+  return parsed.time;
 }
 
-/** `--run`, `--from`, `--to`: a run id such as 20261122T020000Z, or the ISO time it stands for. */
-export function parseRunId(value: string, flag: string): string {
-  if (/^\d{8}T\d{6}Z$/.test(value) && !Number.isNaN(scheduledAtOf(value).getTime())) return value;
-  try {
-    return runIdFor(parseAsOf(value, systemClock));
-  } catch {
-    throw new ConfigError(
-      `${flag}: "${value}" is not a run id such as 20261122T020000Z (or the ISO time 2026-11-22T02:00:00Z).`,
-    );
+/**
+ * `--run`, `--from`, `--to`, `--deleted-since`: the run ids the run names stand for on one site
+ * (`latest`, `previous`, a date or a run id), in the order given. Every name is read before any
+ * is looked up, so a mistyped one is reported first. A name that matches no run of the site is
+ * a usage error whose message says what the site has.
+ */
+export async function runIdsNamed(
+  store: ObjectStore,
+  site: string,
+  named: readonly (readonly [value: string, flag: string])[],
+): Promise<string[]> {
+  const names = named.map(([value, flag]) => ({ value, flag, name: parseRunName(value, flag, site) }));
+  const runIds: string[] = [];
+  for (const { value, flag, name } of names) {
+    const resolved = await resolveRun(store, site, name);
+    if (resolved.status === 'missing') throw new ConfigError(`${flag} ${value.trim()}: ${resolved.reason}`);
+    runIds.push(resolved.runId);
   }
+  return runIds;
 }
 
 /**
@@ -58,6 +72,7 @@ export function parseExpires(value: string, flag: string, maxSeconds: number): n
 export function parseSpill(
   directory: string | undefined,
   memoryMb: string | undefined,
+  cwd: string,
 ): SpillSettings | undefined {
   if (directory === undefined && memoryMb === undefined) return undefined;
   const defaults = defaultSpillSettings();
@@ -71,10 +86,5 @@ export function parseSpill(
     }
     memoryBudgetBytes = megabytes * 1024 * 1024;
   }
-  return { directory: resolve(directory ?? defaults.directory), memoryBudgetBytes };
-}
-
-/** Commander's accumulator for repeatable flags such as `--site`. */
-export function collect(value: string, previous: string[]): string[] {
-  return [...previous, value];
+  return { directory: resolve(cwd, directory ?? defaults.directory), memoryBudgetBytes };
 }

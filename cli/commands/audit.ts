@@ -1,24 +1,8 @@
 import { type Command, Option } from 'commander';
-import { auditSites } from '../../functions/audit/audit-sites.ts';
-import { type Severity, severities } from '../../functions/audit/model.ts';
-import { evidenceWriter } from '../../functions/evidence/write-evidence.ts';
-import { selectSites } from '../../functions/export/prepare-sites.ts';
-import { systemClock } from '../../functions/shared/clock.ts';
-import { TOOL_VERSION } from '../../functions/shared/tool-version.ts';
-import { auditExitCode, printAudits } from '../audit-output.ts';
-import { type CliClients, createContext } from '../context.ts';
-import { toJson } from '../format.ts';
+import { severities } from '../../functions/audit/model.ts';
+import type { CliClients } from '../context.ts';
+import { runFlagHelp, siteListOption, storeFlag, USAGE_EXIT, withHelp } from '../help.ts';
 import type { CliIo } from '../io.ts';
-import { collect, type GlobalOptions, parseRunId } from '../options.ts';
-import { registryProviderFacts } from '../provider-facts.ts';
-
-interface AuditOptions extends GlobalOptions {
-  site: string[];
-  store?: string;
-  run?: string;
-  failOn?: Severity;
-  allowIncomplete?: boolean;
-}
 
 /** `--fail-on` and `--allow-incomplete`, shared by `audit` and `run`. */
 export function auditFlags(command: Command): Command {
@@ -26,12 +10,12 @@ export function auditFlags(command: Command): Command {
     .addOption(
       new Option(
         '--fail-on <severity>',
-        'exit 3 when a FAIL finding at or above this severity (or a suspect mass change) is found',
+        'exit 3 when a FAIL finding at or above this severity (or a suspect mass change) is found (default: exit 0 whatever is found)',
       ).choices(severities),
     )
     .option(
       '--allow-incomplete',
-      'audit an incomplete snapshot, or one whose files do not match its manifest; every report then says so',
+      'audit an incomplete snapshot, or one whose files do not match its manifest; every report then says so (default: refuse, exit 1)',
     );
 }
 
@@ -46,28 +30,28 @@ export function registerAudit(
     .description(
       'audit a snapshot (default: each site’s latest complete run) against the complete run before it and write its reports',
     )
-    .option('--site <id>', 'audit only this site (repeatable)', collect, [])
-    .option('--store <uri>', 'read and write this store instead of the config file’s')
-    .option('--run <runId>', 'the run to audit, e.g. 20261122T020000Z (default: the latest complete run)');
-  auditFlags(command).action(async (_options, command: Command) => {
-    const options = command.optsWithGlobals<AuditOptions>();
-    const context = await createContext(options.config, io, clients);
-    const sites = selectSites(context.loaded.config, options.site, context.configName);
-    const runId = options.run === undefined ? undefined : parseRunId(options.run, '--run');
-    const store = context.store(options.store);
-    const results = await auditSites(
-      sites,
-      { ...(runId === undefined ? {} : { runId }), allowIncomplete: options.allowIncomplete === true },
-      {
-        store,
-        toolVersion: TOOL_VERSION,
-        providerFacts: registryProviderFacts,
-        writeEvidence: evidenceWriter(store, TOOL_VERSION, clients.clock ?? systemClock),
-      },
-    );
-    if (options.json)
-      io.stdout.write(toJson({ ok: results.every((r) => r.status === 'audited'), sites: results }));
-    else printAudits(io, results, options.debug === true);
-    setExit(auditExitCode(results, options.failOn));
+    .addOption(siteListOption('audit only this site'));
+  storeFlag(command, 'read and write').option(
+    '--run <run>',
+    runFlagHelp('the run to audit (default: latest, each site’s latest complete run)'),
+  );
+  withHelp(auditFlags(command), {
+    example: 'rollcall audit --site acme --run previous --fail-on high',
+    exitCodes: AUDIT_EXIT_CODES,
+  }).action(async (_options, command: Command) => {
+    const { auditAction } = await import('../actions/audit.ts');
+    await auditAction(command, io, clients, setExit);
   });
 }
+
+/** `audit` and `run` end the same way once the audits are done. */
+export const AUDIT_EXIT_CODES = [
+  [0, 'every selected site was audited (and nothing reached --fail-on)'],
+  [
+    1,
+    'a site could not be audited: its snapshot is incomplete, does not match its manifest, or could not be read',
+  ],
+  USAGE_EXIT,
+  [2, 'nothing to audit: the site has no such run (the message lists the runs it has)'],
+  [3, '--fail-on SEVERITY: a FAIL finding at or above it, or a suspect mass change, was found'],
+] as const;

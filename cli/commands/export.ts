@@ -1,22 +1,7 @@
 import type { Command } from 'commander';
-import type { SiteExportResult } from '../../functions/export/export-site.ts';
-import { type ExportRunResult, exportSites } from '../../functions/export/export-sites.ts';
-import { selectSites } from '../../functions/export/prepare-sites.ts';
-import { systemClock } from '../../functions/shared/clock.ts';
-import { TOOL_VERSION } from '../../functions/shared/tool-version.ts';
-import { type CliClients, type CommandContext, createContext } from '../context.ts';
-import { formatSeconds, renderTable, toJson } from '../format.ts';
-import { type CliIo, exitCodes } from '../io.ts';
-import { collect, type GlobalOptions, parseAsOf, parseSpill } from '../options.ts';
-import { progressReporter } from '../progress.ts';
-
-export interface ExportOptions extends GlobalOptions {
-  site: string[];
-  store?: string;
-  asOf?: string;
-  spillDir?: string;
-  sortMemory?: string;
-}
+import type { CliClients } from '../context.ts';
+import { siteListOption, storeFlag, USAGE_EXIT, withHelp } from '../help.ts';
+import type { CliIo } from '../io.ts';
 
 /** The flags that shape how an export sorts: `export` and `run` take them. */
 export function spillFlags(command: Command): Command {
@@ -40,91 +25,25 @@ export function registerExport(
   const command = program
     .command('export')
     .description('export every user, group and membership of the selected sites (default: all)')
-    .option('--site <id>', 'export only this site (repeatable)', collect, [])
-    .option(
-      '--store <uri>',
-      'write to this store instead of the config file’s (file://DIR or s3://BUCKET/PREFIX)',
-    )
-    .option(
-      '--as-of <iso>',
-      'the scheduled time of the run: decides the run id and the date partition (default: now)',
-    );
-  spillFlags(command).action(async (_options, command: Command) => {
-    const options = command.optsWithGlobals<ExportOptions>();
-    const context = await createContext(options.config, io, clients);
-    const run = await exportSelectedSites(options, context, io, clients);
-    if (options.json) io.stdout.write(toJson(run));
-    setExit(run.ok ? exitCodes.ok : exitCodes.siteFailed);
+    .addOption(siteListOption('export only this site'));
+  storeFlag(command, 'write to').option(
+    '--as-of <iso>',
+    'the scheduled time of the run: decides the run id and the date partition (default: now)',
+  );
+  withHelp(spillFlags(command), {
+    example: 'rollcall export --site acme --as-of 2026-11-22T02:00:00Z',
+    exitCodes: EXPORT_EXIT_CODES,
+  }).action(async (_options, command: Command) => {
+    const { exportAction } = await import('../actions/export.ts');
+    await exportAction(command, io, clients, setExit);
   });
 }
 
-/** Exports the sites the flags select and, unless `--json`, prints the run for people. */
-export async function exportSelectedSites(
-  options: ExportOptions,
-  context: CommandContext,
-  io: CliIo,
-  clients: CliClients,
-): Promise<ExportRunResult> {
-  const sites = selectSites(context.loaded.config, options.site, context.configName);
-  const scheduledAt = parseAsOf(options.asOf, systemClock);
-  const store = context.store(options.store);
-  const spill = parseSpill(options.spillDir, options.sortMemory);
-  const run = await context.inConfigFile(
-    exportSites(sites, scheduledAt, context.credentialSources, {
-      store,
-      ...(clients.fetch === undefined ? {} : { fetch: clients.fetch }),
-      clock: systemClock,
-      toolVersion: TOOL_VERSION,
-      ...(clients.sleep === undefined ? {} : { sleep: clients.sleep }),
-      progress: progressReporter(io, !options.json),
-      ...(spill === undefined ? {} : { spill }),
-    }),
-  );
-  if (!options.json) printRun(io, run.runId, run.scheduledAt, run.sites, options.debug === true);
-  return run;
-}
-
-function printRun(
-  io: CliIo,
-  runId: string,
-  scheduledAt: string,
-  results: readonly SiteExportResult[],
-  debug: boolean,
-) {
-  io.stdout.write(`rollcall export · run ${runId} (scheduled ${scheduledAt})\n\n`);
-  const rows = results.map((result) => {
-    if (result.status === 'failed')
-      return [result.site, result.provider, 'FAILED', '-', '-', '-', '-', '-', formatSeconds(result.seconds)];
-    const listings = Object.values(result.source);
-    return [
-      result.site,
-      result.provider,
-      result.status,
-      result.counts.users,
-      result.counts.groups,
-      result.counts.memberships,
-      listings.reduce((sum, listing) => sum + listing.pages, 0),
-      listings.reduce((sum, listing) => sum + listing.retries, 0),
-      formatSeconds(result.seconds),
-    ];
-  });
-  io.stdout.write(
-    `${renderTable(['site', 'provider', 'status', 'users', 'groups', 'memberships', 'pages', 'retries', 'time'], rows)}\n\n`,
-  );
-  for (const result of results) {
-    if (result.status === 'failed') {
-      io.stderr.write(`${result.site}: FAILED — ${result.reason}\n`);
-      if (debug && result.error instanceof Error && result.error.stack)
-        io.stderr.write(`${result.error.stack}\n`);
-    } else if (result.status === 'complete') {
-      const note = result.alreadyComplete
-        ? ' (this run was already complete: nothing was read or written again)'
-        : '';
-      io.stdout.write(`${result.site}: complete${note} — ${result.manifestLocation}\n`);
-    } else {
-      io.stderr.write(
-        `${result.site}: INCOMPLETE — ${result.reason ?? 'see the manifest'}\n  The files are kept for inspection at ${result.manifestLocation}; latest.json still points at the previous complete run.\n`,
-      );
-    }
-  }
-}
+export const EXPORT_EXIT_CODES = [
+  [0, 'every selected site exported completely'],
+  [
+    1,
+    'a site failed (refused credentials, unreachable; it leaves a failure.json) or its export is incomplete',
+  ],
+  USAGE_EXIT,
+] as const;

@@ -1,21 +1,7 @@
 import type { Command } from 'commander';
-import { selectSite } from '../../functions/export/prepare-sites.ts';
-import type { HistorySubject } from '../../functions/history/model.ts';
-import { siteHistory } from '../../functions/history/site-history.ts';
-import { ConfigError } from '../../functions/shared/errors.ts';
-import { type CliClients, createContext } from '../context.ts';
-import { toJson } from '../format.ts';
-import { printHistory } from '../history-output.ts';
-import { type CliIo, exitCodes } from '../io.ts';
-import type { GlobalOptions } from '../options.ts';
-
-interface HistoryOptions extends GlobalOptions {
-  site: string;
-  user?: string;
-  group?: string;
-  store?: string;
-  members: boolean;
-}
+import type { CliClients } from '../context.ts';
+import { storeFlag, USAGE_EXIT, withHelp } from '../help.ts';
+import type { CliIo } from '../io.ts';
 
 export function registerHistory(
   program: Command,
@@ -23,59 +9,28 @@ export function registerHistory(
   clients: CliClients,
   setExit: (code: number) => void,
 ) {
-  program
+  const command = program
     .command('history')
     .description(
       'a user’s or group’s timeline across every snapshot of a site: when it appeared, changed and went',
     )
     .requiredOption('--site <id>', 'the site')
     .option('--user <emailOrId>', 'the user: key, e-mail (any letter case) or provider id')
-    .option('--group <name>', 'the group: name (any letter case) or key')
-    .option('--store <uri>', 'read this store instead of the config file’s')
-    .option('--no-members', 'group history: read only groups files, not who joined and left')
-    .action(async (_options, command: Command) => {
-      const options = command.optsWithGlobals<HistoryOptions>();
-      const subject = subjectOf(options);
-      const context = await createContext(options.config, io, clients);
-      const site = selectSite(context.loaded.config, options.site, context.configName);
-      const result = await siteHistory(
-        site.id,
-        subject,
-        { members: options.members },
-        context.store(options.store),
-      );
-      if (options.json) {
-        if (result.status === 'found') io.stdout.write(toJson(result.history));
-        else io.stdout.write(toJson(result));
-      } else if (result.status === 'found') printHistory(io, result.history);
-      else {
-        io.stderr.write(`${result.reason}\n`);
-        if (
-          options.debug &&
-          result.status === 'failed' &&
-          result.error instanceof Error &&
-          result.error.stack
-        )
-          io.stderr.write(`${result.error.stack}\n`);
-      }
-      setExit(
-        result.status === 'found'
-          ? exitCodes.ok
-          : result.status === 'missing'
-            ? exitCodes.usage
-            : exitCodes.siteFailed,
-      );
-    });
-}
-
-/** Exactly one of `--user` and `--group`, not empty. */
-function subjectOf(options: HistoryOptions): HistorySubject {
-  const { user, group } = options;
-  if ((user === undefined) === (group === undefined))
-    throw new ConfigError(
-      'history: give exactly one of --user EMAIL_OR_ID and --group NAME (see rollcall history --help).',
-    );
-  const [flag, value] = user === undefined ? ['--group', group ?? ''] : ['--user', user];
-  if (value.trim() === '') throw new ConfigError(`history: ${flag} is empty.`);
-  return user === undefined ? { group: value } : { user: value };
+    .option('--group <name>', 'the group: name (any letter case) or key (give --user or --group)');
+  storeFlag(command, 'read').option(
+    '--no-members',
+    'group history: read only groups files, not who joined and left (default: read members too)',
+  );
+  withHelp(command, {
+    example: 'rollcall history --site acme --user jane.doe@acme.com',
+    exitCodes: [
+      [0, 'the user or group was found'],
+      [1, 'the store could not be read'],
+      USAGE_EXIT,
+      [2, 'the site has no snapshot, or no run has the user or group'],
+    ],
+  }).action(async (_options, command: Command) => {
+    const { historyAction } = await import('../actions/history.ts');
+    await historyAction(command, io, clients, setExit);
+  });
 }

@@ -1,28 +1,8 @@
 import type { Command } from 'commander';
-import { selectSite } from '../../functions/export/prepare-sites.ts';
-import type { StepResult } from '../../functions/restore/apply-plan.ts';
-import { ONLY_ADDS } from '../../functions/restore/cannot-restore.ts';
-import { DEFAULT_MAX_USERS, type RestoreOutcome, restoreSite } from '../../functions/restore/restore-site.ts';
-import { systemClock } from '../../functions/shared/clock.ts';
-import { ConfigError, RollcallError } from '../../functions/shared/errors.ts';
-import { TOOL_VERSION } from '../../functions/shared/tool-version.ts';
-import { type CliClients, createContext } from '../context.ts';
-import { toJson } from '../format.ts';
-import { type CliIo, exitCodes } from '../io.ts';
-import { collect, type GlobalOptions, parseRunId } from '../options.ts';
-
-interface RestoreOptions extends GlobalOptions {
-  site: string;
-  from: string;
-  user: string[];
-  group: string[];
-  deletedSince?: string;
-  memberships?: boolean;
-  apply?: boolean;
-  max?: string;
-  invitedBy?: string;
-  store?: string;
-}
+import { DEFAULT_MAX_USERS } from '../../functions/restore/max-users.ts';
+import type { CliClients } from '../context.ts';
+import { collect, runFlagHelp, storeFlag, USAGE_EXIT, withHelp } from '../help.ts';
+import type { CliIo } from '../io.ts';
 
 export function registerRestore(
   program: Command,
@@ -30,144 +10,48 @@ export function registerRestore(
   clients: CliClients,
   setExit: (code: number) => void,
 ) {
-  program
+  const command = program
     .command('restore')
     .description(
       'put deleted users, groups and lost memberships back from a snapshot: a dry run unless --apply',
     )
     .requiredOption('--site <id>', 'the site')
-    .requiredOption('--from <runId>', 'the snapshot to restore from, e.g. 20261121T020000Z')
-    .option('--user <emailOrId>', 'restore this user (repeatable)', collect, [])
-    .option('--group <name>', 'restore this group and its members who still exist (repeatable)', collect, [])
+    .requiredOption('--from <run>', runFlagHelp('the snapshot to restore from'))
+    .option('--user <emailOrId>', 'restore this user (repeatable; default: none)', collect, [])
     .option(
-      '--deleted-since <runId>',
-      'restore everything present in that run’s snapshot and missing from the site now',
+      '--group <name>',
+      'restore this group and its members who still exist (repeatable; default: none)',
+      collect,
+      [],
     )
-    .option('--memberships', 'add back the memberships that users who still exist have lost')
+    .option(
+      '--deleted-since <run>',
+      runFlagHelp(
+        'restore everything in that run’s snapshot that a later snapshot shows deleted or the site lacks now (default: none)',
+      ),
+    )
+    .option('--memberships', 'add back the memberships that users who still exist have lost (default: off)')
     .option('--apply', 'execute the plan (default: a dry run that changes nothing)')
     .option('--max <n>', `with --apply, create at most this many users (default ${DEFAULT_MAX_USERS})`)
     .option(
       '--invited-by <email>',
       'the sender of re-invitations (default: the site’s restore.invitedByEmail)',
-    )
-    .option('--store <uri>', 'read this store instead of the config file’s')
-    .action(async (_options, command: Command) => {
-      const options = command.optsWithGlobals<RestoreOptions>();
-      const context = await createContext(options.config, io, clients);
-      const site = selectSite(context.loaded.config, options.site, context.configName);
-      const fromRunId = parseRunId(options.from, '--from');
-      const deletedSinceRunId =
-        options.deletedSince === undefined ? undefined : parseRunId(options.deletedSince, '--deleted-since');
-      if (
-        options.user.length === 0 &&
-        options.group.length === 0 &&
-        !deletedSinceRunId &&
-        !options.memberships
-      ) {
-        throw new ConfigError(
-          'restore needs a selection: --user, --group, --deleted-since RUN or --memberships (any together).',
-        );
-      }
-      const actorEmail = options.invitedBy ?? site.restore.invitedByEmail;
-      let outcome: RestoreOutcome;
-      try {
-        outcome = await context.inConfigFile(
-          restoreSite(
-            site,
-            {
-              fromRunId,
-              users: options.user,
-              groups: options.group,
-              ...(deletedSinceRunId === undefined ? {} : { deletedSinceRunId }),
-              memberships: options.memberships === true,
-              apply: options.apply === true,
-              ...(options.max === undefined ? {} : { maxUsers: parseMax(options.max) }),
-              ...(actorEmail === undefined ? {} : { actorEmail }),
-            },
-            {
-              store: context.store(options.store),
-              clock: clients.clock ?? systemClock,
-              credentialSources: context.credentialSources,
-              toolVersion: TOOL_VERSION,
-              ...(clients.fetch === undefined ? {} : { fetch: clients.fetch }),
-              ...(clients.sleep === undefined ? {} : { sleep: clients.sleep }),
-            },
-          ),
-        );
-      } catch (error) {
-        if (error instanceof ConfigError || !(error instanceof RollcallError)) throw error;
-        io.stderr.write(`rollcall: ${error.message}\n`);
-        setExit(exitCodes.siteFailed);
-        return;
-      }
-      if (options.json) io.stdout.write(toJson(outcome));
-      else printRestore(io, outcome);
-      setExit(outcome.status === 'complete' ? exitCodes.ok : exitCodes.siteFailed);
-    });
-}
-
-function parseMax(value: string): number {
-  const max = Number(value);
-  if (!Number.isInteger(max) || max < 0)
-    throw new ConfigError(`--max: "${value}" is not a whole number of users.`);
-  return max;
-}
-
-const MARKS: Record<StepResult['status'], string> = {
-  done: 'done',
-  exists: 'already there',
-  validated: 'ok',
-  rejected: 'REFUSED',
-  failed: 'FAILED',
-  'not-attempted': 'not attempted',
-};
-
-function printRestore(io: CliIo, outcome: RestoreOutcome): void {
-  const { plan, results } = outcome;
-  const out = (line = '') => io.stdout.write(`${line}\n`);
-  const mode =
-    outcome.mode === 'apply'
-      ? 'APPLY'
-      : outcome.validation === 'server'
-        ? 'DRY RUN — every call validated by the site (test_mode=true), nothing changed'
-        : 'DRY RUN — checked against the live site by rollcall, nothing sent';
-  out(`rollcall restore · site ${outcome.site} · from run ${outcome.fromRunId} · ${mode}`);
-  out(`into ${outcome.origin}`);
-  out();
-  if (plan.steps.length === 0) {
-    out('Nothing to restore: everything selected exists on the site as it was in the snapshot.');
-  } else {
-    const { counts } = plan;
-    out(
-      `Plan: ${counts.groupsToCreate} group(s) to create, ${counts.usersToCreate} user(s) to create, ${counts.usersToEnable} to enable, ${counts.membershipsToAdd} membership(s) to add.`,
     );
-    const width = String(plan.steps.length).length;
-    for (const result of results) {
-      const detail = 'detail' in result && result.detail ? ` — ${result.detail}` : '';
-      out(
-        `  ${String(result.number).padStart(width)}. ${result.summary}  [${MARKS[result.status]}${detail}]`,
-      );
-    }
-  }
-  if (plan.skipped.length > 0) {
-    out();
-    out('Not in the plan:');
-    for (const { subject, reason } of plan.skipped) out(`  ${subject}: ${reason}`);
-  }
-  out();
-  out('What a restore cannot put back:');
-  for (const item of plan.cannotRestore) out(`  - ${item}`);
-  out(ONLY_ADDS);
-  out();
-  if (outcome.mode === 'dry-run') {
-    if (plan.steps.length > 0) out('Nothing was changed. Run again with --apply to execute this plan.');
-  } else {
-    const done = results.filter((result) => result.status === 'done' || result.status === 'exists').length;
-    out(`Applied ${done} of ${plan.steps.length} step(s). Record: ${outcome.record ?? '(none)'}`);
-    if (outcome.status === 'partial') {
-      out(
-        'Some steps did not complete; fix the cause and run the same command again: it plans only what is still missing.',
-      );
-    }
-  }
+  storeFlag(command, 'read, and record the restore in,');
+  withHelp(command, {
+    example:
+      'rollcall restore --site acme --from previous --deleted-since previous --invited-by it-admin@example.com',
+    exitCodes: [
+      [0, 'the plan was made (dry run) or every step was applied'],
+      [
+        1,
+        'a step failed, the snapshot is incomplete or does not match its manifest, or the site could not be read',
+      ],
+      USAGE_EXIT,
+      [2, 'no selection, or the site has no such run (the message lists the runs it has)'],
+    ],
+  }).action(async (_options, command: Command) => {
+    const { restoreAction } = await import('../actions/restore.ts');
+    await restoreAction(command, io, clients, setExit);
+  });
 }

@@ -1,20 +1,7 @@
 import type { Command } from 'commander';
-import { selectSite } from '../../functions/export/prepare-sites.ts';
-import { MAX_LINK_SECONDS, type ShareResult, shareReportLinks } from '../../functions/reports/share-links.ts';
-import { systemClock } from '../../functions/shared/clock.ts';
-import { ConfigError } from '../../functions/shared/errors.ts';
-import { canShareLinks } from '../../functions/store/port.ts';
-import { type CliClients, createContext } from '../context.ts';
-import { formatBytes, toJson } from '../format.ts';
-import { type CliIo, exitCodes } from '../io.ts';
-import { type GlobalOptions, parseExpires, parseRunId } from '../options.ts';
-
-interface ShareOptions extends GlobalOptions {
-  site: string;
-  run: string;
-  expires: string;
-  store?: string;
-}
+import type { CliClients } from '../context.ts';
+import { runFlagHelp, USAGE_EXIT, withHelp } from '../help.ts';
+import type { CliIo } from '../io.ts';
 
 export function registerShare(
   program: Command,
@@ -22,67 +9,28 @@ export function registerShare(
   clients: CliClients,
   setExit: (code: number) => void,
 ) {
-  program
+  const command = program
     .command('share')
     .description(
       'print time-limited download links (presigned S3 URLs) to the report files of one audited run, for people without access to the store',
     )
     .requiredOption('--site <id>', 'the site')
-    .requiredOption('--run <runId>', 'the audited run, e.g. 20261122T020000Z, or "latest"')
+    .requiredOption('--run <run>', runFlagHelp('the audited run'))
     .option('--expires <duration>', 'how long the links work: 30m, 24h, 7d (at most 7d)', '24h')
-    .option('--store <uri>', 'read this s3:// store instead of the config file’s')
-    .action(async (_options, command: Command) => {
-      const options = command.optsWithGlobals<ShareOptions>();
-      const context = await createContext(options.config, io, clients);
-      const site = selectSite(context.loaded.config, options.site, context.configName);
-      const run = options.run === 'latest' ? 'latest' : parseRunId(options.run, '--run');
-      const expiresInSeconds = parseExpires(options.expires, '--expires', MAX_LINK_SECONDS);
-      const store = context.store(options.store);
-      if (!canShareLinks(store)) {
-        const [origin, uri] =
-          options.store === undefined
-            ? [`the store of ${context.configName}`, context.loaded.config.store]
-            : ['--store', options.store];
-        throw new ConfigError(
-          `share needs an S3 store; ${origin} is "${uri}", a local directory that has no download links to give. Pass --store s3://<bucket>[/<prefix>] where the reports are, or send the files in that directory yourself.`,
-        );
-      }
-      const result = await shareReportLinks(
-        store,
-        { site: site.id, run, expiresInSeconds },
-        clients.clock ?? systemClock,
-      );
-      if (result.status === 'missing') {
-        io.stderr.write(`rollcall: ${result.reason}\n`);
-        setExit(exitCodes.usage);
-        return;
-      }
-      if (options.json) {
-        const { status: _status, ...document } = result;
-        io.stdout.write(toJson(document));
-      } else printLinks(io, result, options.expires.trim());
-      setExit(exitCodes.ok);
-    });
-}
-
-function printLinks(io: CliIo, result: Extract<ShareResult, { status: 'shared' }>, expires: string): void {
-  io.stdout.write(
-    `rollcall share · site ${result.site} · run ${result.runId} · links expire ${result.expiresAt} (${expires} from now)\n\n`,
-  );
-  const sizes = result.links.map((link) => formatBytes(link.bytes));
-  const nameWidth = Math.max(...result.links.map((link) => link.name.length));
-  const sizeWidth = Math.max(...sizes.map((size) => size.length));
-  result.links.forEach((link, index) => {
-    io.stdout.write(
-      `${link.name.padEnd(nameWidth)}  ${(sizes[index] ?? '').padStart(sizeWidth)}  ${link.url}\n`,
+    .option(
+      '--store <uri>',
+      'read this s3://BUCKET/PREFIX store instead of the config file’s (default: the config’s "store")',
     );
+  withHelp(command, {
+    example: 'rollcall share --site acme --run latest --expires 7d',
+    exitCodes: [
+      [0, 'the links were printed'],
+      [1, 'the store could not be read'],
+      USAGE_EXIT,
+      [2, 'the store is not S3, or the run has no reports (the message says which runs have them)'],
+    ],
+  }).action(async (_options, command: Command) => {
+    const { shareAction } = await import('../actions/share.ts');
+    await shareAction(command, io, clients, setExit);
   });
-  io.stdout.write(
-    `\nAnyone holding a link can download that file until ${result.expiresAt}: send the links only to the people who should read the reports.\n` +
-      'The links stop working earlier if the credentials that signed them expire or are revoked first: temporary, SSO and role credentials often last only hours.\n',
-  );
-  if (result.credentialsExpireAt !== undefined && result.credentialsExpireAt < result.expiresAt)
-    io.stderr.write(
-      `WARNING: the credentials that signed these links expire at ${result.credentialsExpireAt}, before the links do; the links stop working then. To make links that last until ${result.expiresAt}, run share again with credentials valid until then, or ask for a shorter --expires.\n`,
-    );
 }

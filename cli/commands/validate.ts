@@ -1,11 +1,7 @@
 import type { Command } from 'commander';
-import { selectSites } from '../../functions/export/prepare-sites.ts';
-import { validateSites } from '../../functions/export/validate-sites.ts';
-import { TOOL_VERSION } from '../../functions/shared/tool-version.ts';
-import { type CliClients, createContext } from '../context.ts';
-import { toJson } from '../format.ts';
-import { type CliIo, exitCodes } from '../io.ts';
-import type { GlobalOptions } from '../options.ts';
+import type { CliClients } from '../context.ts';
+import { siteListOption, storeFlag, USAGE_EXIT, withHelp } from '../help.ts';
+import type { CliIo } from '../io.ts';
 
 export function registerValidate(
   program: Command,
@@ -13,35 +9,20 @@ export function registerValidate(
   clients: CliClients,
   setExit: (code: number) => void,
 ) {
-  program
+  const command = program
     .command('validate')
     .description('check the config file and each site’s credentials with one cheap API call; exports nothing')
-    .action(async (_options, command: Command) => {
-      const options = command.optsWithGlobals<GlobalOptions>();
-      const context = await createContext(options.config, io, clients);
-      const sites = selectSites(context.loaded.config, [], context.configName);
-      // An unusable store URI is a config mistake too; the store is only built, nothing is written.
-      context.store();
-      const results = await context.inConfigFile(
-        validateSites(sites, context.credentialSources, {
-          ...(clients.fetch === undefined ? {} : { fetch: clients.fetch }),
-          toolVersion: TOOL_VERSION,
-          ...(clients.sleep === undefined ? {} : { sleep: clients.sleep }),
-        }),
-      );
-      const ok = results.every((result) => result.status === 'ok');
-      if (options.json) {
-        io.stdout.write(toJson({ config: context.loaded.path, ok, sites: results }));
-      } else {
-        io.stdout.write(
-          `${context.configName}: config is valid (${sites.length} site${sites.length === 1 ? '' : 's'})\n`,
-        );
-        for (const result of results) {
-          if (result.status === 'ok')
-            io.stdout.write(`${result.site}: ok — credentials accepted by ${result.provider}\n`);
-          else io.stderr.write(`${result.site}: FAILED — ${result.reason}\n`);
-        }
-      }
-      setExit(ok ? exitCodes.ok : exitCodes.siteFailed);
-    });
+    .addOption(siteListOption('check only this site'));
+  storeFlag(command, 'check');
+  withHelp(command, {
+    example: 'rollcall validate --site acme',
+    exitCodes: [
+      [0, 'the config is valid and every selected site accepted its credentials'],
+      [1, 'a site refused its credentials or could not be reached'],
+      USAGE_EXIT,
+    ],
+  }).action(async (_options, command: Command) => {
+    const { validateAction } = await import('../actions/validate.ts');
+    await validateAction(command, io, clients, setExit);
+  });
 }

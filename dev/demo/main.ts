@@ -15,9 +15,10 @@ import { reportFiles, reportRunPrefix } from '../../functions/reports/layout.ts'
 import { runIdFor } from '../../functions/snapshot/layout.ts';
 import { createStore, s3ClientOptions } from '../../functions/store/create-store.ts';
 import type { ObjectStore } from '../../functions/store/port.ts';
-import { ADMINISTRATORS, startPeriscopeV1Emulator } from '../emulators/periscope-v1/index.ts';
+import { startPeriscopeV1Emulator } from '../emulators/periscope-v1/index.ts';
 import { startLocalS3 } from '../local-s3.ts';
 import { applyOvernightChanges } from './overnight-changes.ts';
+import { demoAuditSettings, demoSiteOptions } from './scenario.ts';
 
 const root = resolve(import.meta.dirname, '../..');
 const demoDir = join(root, '.rollcall', 'demo');
@@ -36,9 +37,7 @@ const yesterday = new Date(today.getTime() - DAY_MS);
 await rm(demoDir, { recursive: true, force: true });
 await mkdir(demoDir, { recursive: true });
 const emulator = await startPeriscopeV1Emulator({
-  users: 2500,
-  groups: 40,
-  seed: 1,
+  ...demoSiteOptions,
   referenceDate: yesterday.toISOString(),
 });
 const s3 = await startLocalS3({ directory: join(demoDir, 's3'), bucket });
@@ -108,10 +107,8 @@ try {
   await Promise.all([emulator.close(), s3.stop()]);
 }
 
-/** The demo site, with one standing exception and one that has expired, as an auditor would see them. */
+/** The demo site, with the demo's audit settings. */
 function demoConfig() {
-  const noTwoFactor = emulator.state.users().filter((user) => !user.tfa_enabled);
-  const [serviceAccount, contractor] = noTwoFactor.filter((user) => !user.groups.includes(ADMINISTRATORS));
   return {
     store: `s3://${bucket}/archive`,
     sites: [
@@ -120,32 +117,7 @@ function demoConfig() {
         provider: 'periscope-v1',
         baseUrl: emulator.url,
         credentials: { env: credentialsVariable },
-        audit: {
-          exceptions: [
-            ...(serviceAccount
-              ? [
-                  {
-                    user: serviceAccount.email,
-                    rule: 'mfa-missing',
-                    reason: 'API-only reporting account, no interactive login',
-                    owner: 'it-security@rollcall-demo.example',
-                    expires: `${today.getUTCFullYear() + 1}-03-31`,
-                  },
-                ]
-              : []),
-            ...(contractor
-              ? [
-                  {
-                    user: contractor.email,
-                    rule: 'mfa-missing',
-                    reason: 'contractor onboarding, hardware key on order',
-                    owner: 'it-security@rollcall-demo.example',
-                    expires: new Date(today.getTime() - 10 * DAY_MS).toISOString().slice(0, 10),
-                  },
-                ]
-              : []),
-          ],
-        },
+        audit: demoAuditSettings(emulator.state, today),
       },
     ],
   };

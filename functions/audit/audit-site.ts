@@ -1,4 +1,5 @@
 import type { SiteConfig } from '../config/schema.ts';
+import { withChurnBaseline } from '../diff/churn-baseline.ts';
 import { type SiteFailure, siteFailure } from '../export/site-failure.ts';
 import { ChangesOutput } from '../reports/changes-output.ts';
 import { FindingsOutput } from '../reports/findings-output.ts';
@@ -6,7 +7,8 @@ import type { ReportModel } from '../reports/report-model.ts';
 import { SpillDir } from '../reports/spill.ts';
 import { failsBySeverity, type Summary } from '../reports/summary.ts';
 import { type WrittenReports, writeReports } from '../reports/write-reports.ts';
-import type { Capabilities } from '../shared/model.ts';
+import { type Clock, systemClock } from '../shared/clock.ts';
+import type { Capabilities, PrivilegeEvidence } from '../shared/model.ts';
 import { listRuns, previousCompleteRun, type StoredRun } from '../snapshot/list-runs.ts';
 import type { Manifest } from '../snapshot/manifest.ts';
 import {
@@ -22,7 +24,8 @@ import {
 import type { ObjectStore } from '../store/port.ts';
 import { auditWalk } from './audit-walk.ts';
 import { firstSeenRun } from './first-seen.ts';
-import { recentHistory } from './history.ts';
+import { churnBaselineOf, HISTORY_RUNS, recentHistory } from './history.ts';
+import { privilegeOf, unmatchedPrivilegedGroupWarnings } from './privileged.ts';
 import { describeRuns, missingRunReason, noCompleteRunReason } from './run-messages.ts';
 
 /** What the audit needs to know of the provider that wrote a snapshot. */
@@ -41,6 +44,8 @@ export interface AuditDeps {
    * none. Undefined for an unknown provider.
    */
   readonly providerFacts?: (provider: string) => ProviderFacts | undefined;
+  /** When the reports are written, for their "generated at" (default: the system clock). */
+  readonly clock?: Clock;
   /** Where the audit's temporary spill files go (default: the system's temporary folder). */
   readonly spillDirectory?: string;
   /**
@@ -169,6 +174,12 @@ async function auditRun(
     collect(readGroupFields(store, prefix)),
     previousRun ? collect(readGroupFields(store, runPrefixOf(previousRun.manifestKey))) : undefined,
   ]);
+  const privilege = privilegeOf({
+    evidence: provider.capabilities.privilege,
+    configuredNames: settings.privilegedGroups,
+    groups,
+    providerName: provider.name,
+  });
   const findings = new FindingsOutput(spill, site.id, runId);
   const changes = previousRun ? new ChangesOutput(spill, site.id, previousRun.runId, runId) : undefined;
   const walk = auditWalk({
@@ -196,7 +207,7 @@ async function auditRun(
         }
       : {}),
     setup: {
-      groupNames: new Map(groups.map((group) => [group.key, group.name])),
+      privilege,
       capabilities: provider.capabilities,
       providerName: provider.name,
       settings,
@@ -211,10 +222,18 @@ async function auditRun(
   if (warnings.length > 0 && !options.allowIncomplete) return { reason: refusal(warnings) };
   // A file that cannot even be parsed stops the audit, --allow-incomplete or not.
   if (walked.status === 'rejected') throw walked.reason;
-  const { rules, diff } = walked.value;
+  const { rules, administrators } = walked.value;
 
   const audit = findings.report(rules);
   const history = await recentHistory(store, site.id, runs, runId);
+  // The fixed threshold, then the site's own recent churn (from the summaries of its last nights):
+  // the judged verdict goes to summary.json, the report and the alarm. diff.json stays what the
+  // two snapshots say with the fixed threshold, as `rollcall diff` of any two runs says it.
+  const walkedDiff = walked.value.diff;
+  const judged = walkedDiff && {
+    ...walkedDiff,
+    verdict: withChurnBaseline(walkedDiff.verdict, churnBaselineOf(history)),
+  };
   const model: ReportModel = {
     tool: { name: 'rollcall', version: deps.toolVersion },
     site: site.id,
@@ -222,9 +241,12 @@ async function auditRun(
     providerName: provider.name,
     runId,
     scheduledAt: manifest.scheduledAt,
-    warnings: warnings.map(
-      (warning) => `${warning} It was audited only because --allow-incomplete was given.`,
-    ),
+    generatedAt: (deps.clock ?? systemClock).now().toISOString(),
+    ...(manifest.origin === undefined ? {} : { origin: manifest.origin }),
+    warnings: [
+      ...warnings.map((warning) => `${warning} It was audited only because --allow-incomplete was given.`),
+      ...unmatchedPrivilegedGroupWarnings(site.id, privilege.unmatchedNames),
+    ],
     evidence: {
       manifestLocation: store.locate(run.manifestKey),
       status: manifest.status,
@@ -238,11 +260,20 @@ async function auditRun(
       snapshotToolVersion: manifest.tool.version,
     },
     thresholds: settings,
+    privilege: {
+      shownBy: provider.capabilities.privilege.shownBy,
+      evidence: provider.capabilities.privilege,
+      administrators,
+      groups: groups.filter((group) => privilege.isPrivilegedGroup(group.key)).map((group) => group.name),
+      ...(privilege.unavailableReason === undefined
+        ? {}
+        : { unavailableReason: privilege.unavailableReason }),
+    },
     audit,
     ...(previousRun ? { previousRunId: previousRun.runId } : {}),
-    ...(changes && diff ? { diff: changes.report(diff) } : {}),
+    ...(changes && judged ? { diff: changes.report(judged) } : {}),
     history: [
-      ...history,
+      ...history.slice(-(HISTORY_RUNS - 1)),
       {
         runId,
         scheduledAt: manifest.scheduledAt,
@@ -253,7 +284,10 @@ async function auditRun(
   };
   return {
     model,
-    outputs: { findings, ...(changes && diff ? { changes: { output: changes, outcome: diff } } : {}) },
+    outputs: {
+      findings,
+      ...(changes && walkedDiff ? { changes: { output: changes, outcome: walkedDiff } } : {}),
+    },
   };
 }
 
@@ -264,12 +298,27 @@ async function auditRun(
 function providerFactsOf(siteId: string, manifest: Manifest, deps: AuditDeps): ProviderFacts | Error {
   const fallback = deps.providerFacts?.(manifest.provider);
   const name = manifest.providerName ?? fallback?.name;
-  const capabilities = manifest.capabilities ?? fallback?.capabilities;
+  const recorded = manifest.capabilities;
+  const capabilities: Capabilities | undefined =
+    recorded === undefined
+      ? fallback?.capabilities
+      : {
+          ...recorded,
+          privilege: recorded.privilege ?? fallback?.capabilities.privilege ?? noPrivilegeEvidence,
+        };
   if (name !== undefined && capabilities !== undefined) return { name, capabilities };
   return new Error(
     `run ${manifest.runId} of site ${siteId} was written by an unknown provider "${manifest.provider}"`,
   );
 }
+
+/** A provider nothing is known of shows administrators only through configured groups. */
+const noPrivilegeEvidence: PrivilegeEvidence = {
+  shownBy: 'nothing rollcall recorded',
+  groupNames: [],
+  groupFlag: false,
+  userFlag: false,
+};
 
 function refusal(warnings: readonly string[]): string {
   return `${warnings.join(' ')} Audit it anyway with --allow-incomplete.`;

@@ -43,6 +43,8 @@ export interface AuditWalkInput {
 
 export interface AuditWalkResult {
   readonly rules: readonly RuleOutcome[];
+  /** Users found administering the site. */
+  readonly administrators: number;
   readonly diff?: DiffOutcome;
 }
 
@@ -63,7 +65,7 @@ export async function auditWalk(input: AuditWalkInput): Promise<AuditWalkResult>
   const seenAt = firstSeen?.at;
 
   // One history object for every user: the rules read it during `audit` and keep nothing of it.
-  const history: { previousGroups?: readonly string[]; firstSeenAt?: string } = {};
+  const history: { previousGroups?: readonly string[]; previousAdmin?: boolean; firstSeenAt?: string } = {};
   await walkByKey(sides, (step) => {
     const nowLine = step[0];
     const beforeLine = previous ? step[1] : undefined;
@@ -74,6 +76,7 @@ export async function auditWalk(input: AuditWalkInput): Promise<AuditWalkResult>
         : now;
     if (now !== undefined) {
       history.previousGroups = before?.groups;
+      history.previousAdmin = before?.admin;
       history.firstSeenAt =
         seenAt !== undefined && seenSide >= 0 && step[seenSide] !== undefined ? seenAt : undefined;
       auditor.audit(now, history);
@@ -81,5 +84,6 @@ export async function auditWalk(input: AuditWalkInput): Promise<AuditWalkResult>
     differ?.step(before, now);
   });
   const rules = auditor.outcomes();
-  return differ ? { rules, diff: differ.finish() } : { rules };
+  const administrators = auditor.administrators();
+  return differ ? { rules, administrators, diff: differ.finish() } : { rules, administrators };
 }

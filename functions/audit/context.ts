@@ -1,7 +1,7 @@
 import type { AuditSettings } from '../config/schema.ts';
 import type { Capabilities } from '../shared/model.ts';
 import type { AuditSetup } from './model.ts';
-import { type PrivilegedGroups, privilegedGroups } from './privileged.ts';
+import type { Privilege } from './privileged.ts';
 
 /** What every rule needs, worked out once per audit rather than once per user. */
 export interface AuditContext {
@@ -9,7 +9,7 @@ export interface AuditContext {
   readonly capabilities: Capabilities;
   readonly settings: AuditSettings;
   readonly scheduledAtMs: number;
-  readonly privileged: PrivilegedGroups;
+  readonly privileged: Privilege;
   /** Whether a previous complete snapshot exists (each user's own groups there come with the user). */
   readonly hasPrevious: boolean;
 }
@@ -23,7 +23,7 @@ export function auditContext(input: AuditSetup): AuditContext {
     capabilities: input.capabilities,
     settings: input.settings,
     scheduledAtMs,
-    privileged: privilegedGroups(input.settings.privilegedGroups, input.groupNames),
+    privileged: input.privilege,
     hasPrevious: input.hasPrevious,
   };
 }

@@ -92,6 +92,9 @@ async function auditOnce(
     ...(result.previousRunId === undefined ? {} : { previousRunId: result.previousRunId }),
     verdict,
     verdictReasons: verdict === 'suspect' ? [...(summary.verdict?.reasons ?? [])] : [],
+    highSeverityChanges: (summary.highSeverityChanges ?? []).map(
+      (change) => `HIGH: ${change.detail} Restore it and its members: ${change.restoreCommand}`,
+    ),
     failsBySeverity: { high: fails.high, medium: fails.medium, low: fails.low },
     reportKey: `${reportRunPrefix(result.site, result.runId)}${reportFiles.html}`,
     reportLocation: result.reports.html,

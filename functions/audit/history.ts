@@ -1,6 +1,8 @@
+import { churnBaseline } from '../diff/churn-baseline.ts';
+import type { ChurnBaseline } from '../diff/model.ts';
 import { reportFiles, reportRunPrefix } from '../reports/layout.ts';
 import type { HistoryPoint } from '../reports/report-model.ts';
-import { type SeverityCounts, summarySchema } from '../reports/summary.ts';
+import { type Summary, summarySchema } from '../reports/summary.ts';
 import { mapWithConcurrency } from '../shared/concurrency.ts';
 import type { StoredRun } from '../snapshot/list-runs.ts';
 import { readManifestAt } from '../snapshot/read-snapshot.ts';
@@ -24,23 +26,42 @@ export async function recentHistory(
   const points = await mapWithConcurrency(earlier.slice(-HISTORY_RUNS * 2), 8, async (run) => {
     const manifest = await readManifestAt(store, run.manifestKey).catch(() => undefined);
     if (manifest?.status !== 'complete') return undefined;
+    const summary = await readSummary(store, site, run.runId);
+    const verdict = summary?.verdict;
     return {
       runId: run.runId,
       scheduledAt: manifest.scheduledAt,
       users: manifest.counts.users,
-      failsBySeverity: await readFails(store, site, run.runId),
+      failsBySeverity: summary?.findings.failsBySeverity ?? null,
+      ...(verdict
+        ? {
+            churn: {
+              runId: run.runId,
+              removedUsers: verdict.removedUsers,
+              lostMemberships: verdict.lostMemberships,
+              suspect: verdict.status === 'suspect',
+            },
+          }
+        : {}),
     } satisfies HistoryPoint;
   });
-  return points.filter((point) => point !== undefined).slice(-(HISTORY_RUNS - 1));
+  // 30 earlier runs: the churn baseline's nights; the chart shows the last 29 of them and this one.
+  return points.filter((point) => point !== undefined).slice(-HISTORY_RUNS);
 }
 
-async function readFails(store: ObjectStore, site: string, runId: string): Promise<SeverityCounts | null> {
+/** The run's summary.json: small, so reading 30 of them is cheap where 30 snapshots would not be. */
+async function readSummary(store: ObjectStore, site: string, runId: string): Promise<Summary | null> {
   try {
     const bytes = await store.get(`${reportRunPrefix(site, runId)}${reportFiles.summary}`);
     if (!bytes) return null;
     const parsed = summarySchema.safeParse(JSON.parse(bytes.toString('utf8')));
-    return parsed.success ? parsed.data.findings.failsBySeverity : null;
+    return parsed.success ? parsed.data : null;
   } catch {
     return null;
   }
+}
+
+/** The site's normal churn from its recent nights (see churn-baseline.ts): nights never compared have none. */
+export function churnBaselineOf(history: readonly HistoryPoint[]): ChurnBaseline {
+  return churnBaseline(history.flatMap((point) => (point.churn ? [point.churn] : [])));
 }

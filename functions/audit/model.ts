@@ -1,5 +1,6 @@
 import type { AuditSettings, auditRuleIds } from '../config/schema.ts';
 import type { Capabilities, UserFields } from '../shared/model.ts';
+import type { Privilege } from './privileged.ts';
 
 export type AuditRuleId = (typeof auditRuleIds)[number];
 
@@ -29,6 +30,8 @@ export interface Finding {
   readonly status: FindingStatus;
   readonly userKey: string;
   readonly email?: string;
+  /** The person's name ("Ada Lovelace"), when the source has one: reports name people, not keys. */
+  readonly name?: string;
   /** One sentence for people: what was found and the numbers behind it. */
   readonly detail: string;
   readonly exception?: AppliedException;
@@ -56,8 +59,8 @@ export type AuditedUser = UserFields;
 
 /** What the audit of one snapshot needs besides its users: worked out once, before the walk. */
 export interface AuditSetup {
-  /** Group key → group name, for the privileged groups (matched by name or key). */
-  readonly groupNames: ReadonlyMap<string, string>;
+  /** Who administers the site (see privileged.ts), decided once over the snapshot's groups. */
+  readonly privilege: Privilege;
   /** Whether there is a previous complete snapshot to compare memberships with. */
   readonly hasPrevious: boolean;
   readonly capabilities: Capabilities;
@@ -72,6 +75,8 @@ export interface AuditSetup {
 export interface UserHistory {
   /** The user's group keys in the previous complete snapshot; absent when the user was not in it. */
   readonly previousGroups?: readonly string[];
+  /** Whether the source marked the user an administrator in the previous complete snapshot. */
+  readonly previousAdmin?: boolean;
   /**
    * When the user was first seen in the store (ISO time of the snapshot first-seen.ts picked), for
    * "never logged in" where the provider has no created date. Absent: first seen in this snapshot.

@@ -36,6 +36,8 @@ export interface UserAuditor {
   audit(user: AuditedUser, history: UserHistory): void;
   /** How each rule went so far, in `auditRuleIds` order. */
   outcomes(): RuleOutcome[];
+  /** Users found administering the site so far (see privileged.ts). */
+  administrators(): number;
 }
 
 /**
@@ -49,10 +51,13 @@ export function userAuditor(setup: AuditSetup, sink: FindingSink): UserAuditor {
   const exceptionFor = exceptionLookup(setup.settings.exceptions, context.scheduledAtMs);
   const runs = auditRuleIds.map((id) => ruleRun(rules[id], context));
   const available = runs.filter((run) => run.counts.available);
+  let administrators = 0;
   return {
     audit(user, history) {
+      if (context.privileged.isPrivilegedUser(user)) administrators++;
       for (const run of available) judge(run, user, history, context, exceptionFor, sink);
     },
+    administrators: () => administrators,
     outcomes: () =>
       runs.map(({ counts, unavailableReason }) =>
         // The reason last, as summary.json has always listed it.
@@ -139,6 +144,15 @@ function finding(
     user.email === undefined
       ? { rule, severity, status, userKey: user.key, detail }
       : { rule, severity, status, userKey: user.key, email: user.email, detail };
+  const name = personName(user);
+  if (name !== '') row.name = name;
   if (exception !== undefined) row.exception = exception;
   return row;
+}
+
+/** "Ada Lovelace": first and last name, whichever the source has. */
+export function personName(user: Pick<AuditedUser, 'firstName' | 'lastName'>): string {
+  const first = user.firstName?.trim() ?? '';
+  const last = user.lastName?.trim() ?? '';
+  return first === '' ? last : last === '' ? first : `${first} ${last}`;
 }

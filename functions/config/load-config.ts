@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import type { z } from 'zod';
 import { ConfigError } from '../shared/errors.ts';
+import { describeJsonError, didYouMean, knownKeysAt } from './config-hints.ts';
 import { configSchema, type RollcallConfig } from './schema.ts';
 
 export interface LoadedConfig {
@@ -22,7 +23,9 @@ export async function loadConfigFile(path: string, cwd: string): Promise<LoadedC
     const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : 'cannot be read';
     throw new ConfigError(`${path}: ${reason}. Pass the config file with --config.`, { cause: error });
   }
-  return { config: parseConfig(text, path), path: absolute, directory: dirname(absolute) };
+  // Editors on Windows save UTF-8 with a byte order mark, which JSON.parse refuses.
+  const withoutBom = text.startsWith('\uFEFF') ? text.slice(1) : text;
+  return { config: parseConfig(withoutBom, path), path: absolute, directory: dirname(absolute) };
 }
 
 export function parseConfig(text: string, fileName: string): RollcallConfig {
@@ -30,19 +33,25 @@ export function parseConfig(text: string, fileName: string): RollcallConfig {
   try {
     json = JSON.parse(text);
   } catch (error) {
-    throw new ConfigError(`${fileName}: not valid JSON (${(error as Error).message}).`);
+    throw new ConfigError(`${fileName}: not valid JSON: ${describeJsonError(error, text)}.`);
   }
   const parsed = configSchema.safeParse(json);
-  if (!parsed.success) throw new ConfigError(describeIssues(fileName, parsed.error, json));
+  if (!parsed.success) throw new ConfigError(describeIssues(fileName, parsed.error, json, configSchema));
   return parsed.data;
 }
 
 /** `rollcall.config.json: sites[0].provider: unknown provider "x"; expected one of …` */
-export function describeIssues(fileName: string, error: z.ZodError, input?: unknown): string {
+/** With `schema`, an unknown key that is a typo of one the schema knows gets "did you mean". */
+export function describeIssues(
+  fileName: string,
+  error: z.ZodError,
+  input?: unknown,
+  schema?: z.ZodType,
+): string {
   return error.issues
     .map((issue) => {
       const present = valueAt(input, issue.path) !== undefined;
-      return `${fileName}: ${describePath(issue.path, input)}: ${present ? describeIssue(issue) : 'is required'}`;
+      return `${fileName}: ${describePath(issue.path, input)}: ${present ? describeIssue(issue) : 'is required'}${schema === undefined ? '' : suggestion(issue, schema)}`;
     })
     .join('\n');
 }
@@ -74,6 +83,17 @@ function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
     node = node && typeof node === 'object' ? (node as Record<PropertyKey, unknown>)[part] : undefined;
   }
   return node;
+}
+
+/** `; did you mean "baseUrl"?` after an unknown key that is a typo of a known one. */
+function suggestion(issue: z.core.$ZodIssue, schema: z.ZodType): string {
+  if (issue.code !== 'unrecognized_keys') return '';
+  const known = knownKeysAt(schema, issue.path);
+  const hints = issue.keys.flatMap((key) => {
+    const meant = didYouMean(key, known);
+    return meant === undefined ? [] : [`"${meant}"`];
+  });
+  return hints.length === 0 ? '' : `; did you mean ${hints.join(', ')}?`;
 }
 
 function describeIssue(issue: z.core.$ZodIssue): string {

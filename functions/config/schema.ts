@@ -53,7 +53,7 @@ export const auditSettingsSchema = z.strictObject({
   inactiveDays: z.number().int().positive().default(45),
   neverLoggedInGraceDays: z.number().int().nonnegative().default(14),
   passwordMaxAgeDays: z.number().int().positive().default(90),
-  privilegedGroups: z.array(z.string().min(1)).default(['Administrators']),
+  privilegedGroups: z.array(z.string().min(1)).default([]),
   massChangeThreshold: z
     .strictObject({
       percent: z.number().positive().max(100).default(5),
@@ -71,6 +71,16 @@ export const httpSettingsSchema = z.strictObject({
   concurrency: z.number().int().min(1).max(32).default(8),
   timeoutSeconds: z.number().positive().max(300).default(30),
   maxRetries: z.number().int().min(0).max(10).default(5),
+  /**
+   * The largest response body rollcall reads from the site, in bytes (default 64 MiB): a larger
+   * or endless one fails that site, cut off at the cap, instead of exhausting memory.
+   */
+  maxResponseBytes: z
+    .number()
+    .int()
+    .min(1024)
+    .max(256 * 1024 * 1024)
+    .default(64 * 1024 * 1024),
 });
 
 export const siteSchema = z.strictObject({

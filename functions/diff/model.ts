@@ -64,7 +64,28 @@ export interface MassChangeVerdict {
   readonly lostMembershipsThreshold: number;
   /** One sentence per threshold reached, for people and alarms. */
   readonly reasons: readonly string[];
+  /** The site's own recent churn the verdict was also judged against (see churn-baseline.ts). */
+  readonly baseline?: ChurnBaseline;
 }
+
+/** Where tonight counts as "far above" the site's usual night, and what that is. */
+export interface ChurnLimit {
+  readonly median: number;
+  /** Median absolute deviation from the median. */
+  readonly mad: number;
+  /** Suspect above this. */
+  readonly limit: number;
+}
+
+/** The site's normal churn; `applies` is false until enough nights are known. */
+export type ChurnBaseline =
+  | { readonly nights: number; readonly applies: false }
+  | {
+      readonly nights: number;
+      readonly applies: true;
+      readonly removedUsers: ChurnLimit;
+      readonly lostMemberships: ChurnLimit;
+    };
 
 export interface SnapshotDiff {
   readonly fromRunId: string;

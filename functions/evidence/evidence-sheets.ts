@@ -146,7 +146,12 @@ export function changeRow(csvRow: readonly string[]): WorkbookCell[] {
   return csvRow.slice(3).map((cell) => (cell === '' ? undefined : cell));
 }
 
-export function accessReviewRow(user: UserFields, groupKey: string, groupName: string): WorkbookCell[] {
+/** `groupKey` is undefined for a user the source itself marks an administrator. */
+export function accessReviewRow(
+  user: UserFields,
+  groupKey: string | undefined,
+  groupName: string,
+): WorkbookCell[] {
   return [
     user.key,
     fullName(user),

@@ -13,8 +13,10 @@ import { type HandlerError, isHandlerError, siteFailedError } from '../lambda/er
 import { type EvidenceOutput, evidenceEventSchema, parseEvent } from '../lambda/events.ts';
 import { logFailure } from '../lambda/observability.ts';
 import { coldStart, defaultShellDeps, type ShellDeps } from '../lambda/shell.ts';
+import { adapterFor, isProviderId } from '../providers/registry.ts';
 import { reportFiles, reportRunPrefix } from '../reports/layout.ts';
 import { type Clock, systemClock } from '../shared/clock.ts';
+import type { PrivilegeEvidence } from '../shared/model.ts';
 import { TOOL_VERSION } from '../shared/tool-version.ts';
 import { writeEvidence } from './write-evidence.ts';
 
@@ -43,6 +45,7 @@ export function createEvidenceHandler(deps: EvidenceHandlerDeps): EvidenceHandle
           settings: config.audit,
           toolVersion: TOOL_VERSION,
           clock: deps.clock,
+          privilegeFallback: registryPrivilege,
         });
         deps.logger.info('evidence written', { evidence: evidenceLocation });
         return {
@@ -63,6 +66,14 @@ export const handler: EvidenceHandler = createEvidenceHandler({
   ...defaultShellDeps(process.env),
   clock: systemClock,
 });
+
+/**
+ * How a provider shows administrators, for manifests written before they recorded it: the one file
+ * under evidence/ that reads the registry, as the audit's handler does.
+ */
+function registryPrivilege(provider: string): PrivilegeEvidence | undefined {
+  return isProviderId(provider) ? adapterFor(provider).capabilities.privilege : undefined;
+}
 
 function asEvidenceError(error: unknown, site: SiteConfig | undefined): HandlerError {
   if (isHandlerError(error)) return error;

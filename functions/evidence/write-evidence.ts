@@ -1,11 +1,11 @@
 import { PassThrough } from 'node:stream';
 import type { Severity } from '../audit/model.ts';
-import { type PrivilegedGroups, privilegedGroups } from '../audit/privileged.ts';
+import { type Privilege, privilegeOf } from '../audit/privileged.ts';
 import type { AuditSettings, SiteConfig } from '../config/schema.ts';
 import { reportFiles, reportRunPrefix } from '../reports/layout.ts';
 import type { Clock } from '../shared/clock.ts';
 import { RollcallError } from '../shared/errors.ts';
-import type { GroupFields } from '../shared/model.ts';
+import type { GroupFields, PrivilegeEvidence } from '../shared/model.ts';
 import { snapshotRunPrefix } from '../snapshot/layout.ts';
 import type { Manifest } from '../snapshot/manifest.ts';
 import { manifestKeyOf, readGroupFields, readManifestAt, readUserFields } from '../snapshot/read-snapshot.ts';
@@ -38,7 +38,20 @@ export interface EvidenceInput {
   readonly clock: Clock;
   /** Rows per sheet before it continues on a second one; tests make it small. */
   readonly rowLimit?: number;
+  /**
+   * How the provider shows administrators, for a manifest written before it recorded that: the
+   * shell looks it up in its provider registry, as the audit does.
+   */
+  readonly privilegeFallback?: (provider: string) => PrivilegeEvidence | undefined;
 }
+
+/** A provider nothing is known of shows administrators only through configured groups (as the audit has it). */
+const noPrivilegeEvidence: PrivilegeEvidence = {
+  shownBy: 'nothing rollcall recorded',
+  groupNames: [],
+  groupFlag: false,
+  userFlag: false,
+};
 
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 const NEEDS_ATTENTION_ORDER: readonly Severity[] = ['high', 'medium', 'low'];
@@ -59,7 +72,15 @@ export async function writeEvidence(input: EvidenceInput): Promise<string> {
   const groups: GroupFields[] = [];
   for await (const group of readGroupFields(store, snapshotPrefix)) groups.push(group);
   const groupNames = new Map(groups.map((group) => [group.key, group.name]));
-  const privileged = privilegedGroups(input.settings.privilegedGroups, groupNames);
+  const providerName = manifest.providerName ?? manifest.provider;
+  // The audit's own decision (audit/privileged.ts), from the same inputs the audit gave it.
+  const privileged = privilegeOf({
+    evidence:
+      manifest.capabilities?.privilege ?? input.privilegeFallback?.(manifest.provider) ?? noPrivilegeEvidence,
+    configuredNames: input.settings.privilegedGroups,
+    groups,
+    providerName,
+  });
   const nameOf = (key: string) => groupNames.get(key) ?? key;
 
   const key = `${reportsPrefix}${reportFiles.evidence}`;
@@ -89,7 +110,7 @@ export async function writeEvidence(input: EvidenceInput): Promise<string> {
     );
     await fill(
       workbook.sheet(evidenceSheets.groups, groupColumns),
-      groups.map((group) => groupRow(group, privileged.among([group.key]).length > 0)),
+      groups.map((group) => groupRow(group, privileged.isPrivilegedGroup(group.key))),
     );
     await fill(
       workbook.sheet(evidenceSheets.memberships, membershipColumns),
@@ -101,7 +122,7 @@ export async function writeEvidence(input: EvidenceInput): Promise<string> {
     );
     await fill(
       workbook.sheet(evidenceSheets.accessReview, accessReviewColumns),
-      accessReviewRows(store, snapshotPrefix, privileged),
+      accessReviewRows(store, snapshotPrefix, privileged, providerName),
     );
     await workbook.close();
   } catch (error) {
@@ -147,13 +168,20 @@ async function* membershipRows(
   }
 }
 
-/** One row per user and privileged group: what a reviewer keeps or revokes. */
+/**
+ * One row per user and privileged group, and one for a user the source itself marks an
+ * administrator (LumApps): what a reviewer keeps or revokes.
+ */
 async function* accessReviewRows(
   store: ObjectStore,
   snapshotPrefix: string,
-  privileged: PrivilegedGroups,
+  privileged: Privilege,
+  providerName: string,
 ): AsyncGenerator<WorkbookCell[]> {
   for await (const user of readUserFields(store, snapshotPrefix)) {
+    if (privileged.flaggedBySource(user)) {
+      yield accessReviewRow(user, undefined, `${providerName} administrator`);
+    }
     for (const group of new Set(privileged.among(user.groups))) {
       yield accessReviewRow(user, group, privileged.nameOf(group));
     }
@@ -211,7 +239,7 @@ export function evidenceWriter(
   store: ObjectStore,
   toolVersion: string,
   clock: Clock,
-  rowLimit?: number,
+  options: Pick<EvidenceInput, 'rowLimit' | 'privilegeFallback'> = {},
 ): (site: SiteConfig, runId: string) => Promise<string> {
   return (site, runId) =>
     writeEvidence({
@@ -221,6 +249,6 @@ export function evidenceWriter(
       settings: site.audit,
       toolVersion,
       clock,
-      ...(rowLimit === undefined ? {} : { rowLimit }),
+      ...options,
     });
 }

@@ -25,11 +25,13 @@ export function connectSite<Credentials>(
       ...(deps.fetch === undefined ? {} : { fetch: deps.fetch }),
       timeoutMs: site.http.timeoutSeconds * 1000,
       maxRetries: site.http.maxRetries,
+      maxResponseBytes: site.http.maxResponseBytes,
       ...(site.http.requestsPerSecond === undefined
         ? {}
         : { requestsPerSecond: site.http.requestsPerSecond }),
       ...(deps.sleep === undefined ? {} : { sleep: deps.sleep }),
       secrets: adapter.secretsOf(credentials),
+      ...(adapter.rateLimited === undefined ? {} : { rateLimited: adapter.rateLimited }),
       userAgent: `rollcall/${deps.toolVersion}`,
     }),
   });

@@ -107,6 +107,7 @@ async function exportOnce(
     retries,
     alreadyComplete: result.alreadyComplete,
     latestMoved: result.latestMoved,
+    ...(result.latestWarning === undefined ? {} : { latestWarning: result.latestWarning }),
     manifest: result.manifestLocation,
     seconds: result.seconds,
   });

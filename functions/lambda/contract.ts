@@ -51,6 +51,11 @@ export const metricNames = {
 export const errorNames = {
   /** The site or the store may answer on a later attempt: retried with back-off. */
   transient: 'RollcallTransientError',
+  /**
+   * Another execution holds the run's lease (it is writing the same run): retried after the
+   * lease's lifetime, when that execution has finished and the run is complete (a no-op then).
+   */
+  runBusy: 'RollcallRunBusy',
   /** The site refused or answered nonsense (auth, disabled API, protocol, a bug): not retried. */
   siteFailed: 'RollcallSiteFailed',
   /** The run could not be audited (missing, refused as incomplete or tampered, or failed). */

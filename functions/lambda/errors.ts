@@ -26,6 +26,12 @@ export class RollcallTransientError extends Error {
   }
 }
 
+/** Another execution is writing the same run (it holds the run's lease). */
+export class RollcallRunBusy extends Error {
+  override readonly name = errorNames.runBusy;
+  readonly failure = 'busy';
+}
+
 export class RollcallSiteFailed extends Error {
   override readonly name = errorNames.siteFailed;
   constructor(
@@ -56,9 +62,15 @@ export class RollcallBadEvent extends Error {
   override readonly name = errorNames.badEvent;
 }
 
-/** The error a failed site export is thrown as: transient kinds are retried, the others are not. */
-export function siteFailedError(failure: SiteFailure): RollcallTransientError | RollcallSiteFailed {
+/**
+ * The error a failed site export is thrown as: transient kinds are retried, a busy run later,
+ * the others are not.
+ */
+export function siteFailedError(
+  failure: SiteFailure,
+): RollcallTransientError | RollcallRunBusy | RollcallSiteFailed {
   const options = failure.error === undefined ? undefined : { cause: failure.error };
+  if (failure.failure === 'busy') return new RollcallRunBusy(failure.reason, options);
   return transientFailureKinds.includes(failure.failure)
     ? new RollcallTransientError(failure.failure, failure.reason, options)
     : new RollcallSiteFailed(failure.failure, failure.reason, options);
@@ -66,6 +78,7 @@ export function siteFailedError(failure: SiteFailure): RollcallTransientError | 
 
 export type HandlerError =
   | RollcallTransientError
+  | RollcallRunBusy
   | RollcallSiteFailed
   | RollcallAuditFailed
   | RollcallConfigError
@@ -75,6 +88,7 @@ export type HandlerError =
 export function isHandlerError(error: unknown): error is HandlerError {
   return (
     error instanceof RollcallTransientError ||
+    error instanceof RollcallRunBusy ||
     error instanceof RollcallSiteFailed ||
     error instanceof RollcallAuditFailed ||
     error instanceof RollcallConfigError ||

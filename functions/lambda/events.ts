@@ -50,6 +50,11 @@ export const auditOutputSchema = z.object({
   verdict: z.enum(['ok', 'suspect']),
   /** Why the verdict is `suspect`, one sentence each; empty when it is `ok`. */
   verdictReasons: z.array(z.string()),
+  /**
+   * High-severity changes, one line each, in the run-complete notification: a group removed with
+   * its members and the exact `rollcall restore` command that brings them back.
+   */
+  highSeverityChanges: z.array(z.string()),
   /** FAIL findings per severity. */
   failsBySeverity: z.object({ high: count, medium: count, low: count }),
   /** report.html's key relative to the store's root. */

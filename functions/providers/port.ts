@@ -56,5 +56,10 @@ export interface ProviderAdapter<Credentials = unknown> {
   originOf?(credentials: Credentials, baseUrl: string): string;
   /** The credential values that must never appear in an error or log (keys, secrets, tokens). */
   secretsOf(credentials: Credentials): readonly string[];
+  /**
+   * The provider's documented rate-limit answer when it is not a 429 (LumApps: 400 with the
+   * reason `RATE_LIMIT_EXCEEDED`): the HTTP client waits and retries it like a 429.
+   */
+  readonly rateLimited?: (status: number, body: unknown) => boolean;
   connect(options: ConnectOptions<Credentials>): Connector;
 }

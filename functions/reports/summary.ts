@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { type AuditRuleId, findingStatuses, type Severity, severities } from '../audit/model.ts';
 import { auditRuleIds } from '../config/schema.ts';
+import { removedGroupsWithMembers } from './accidental-changes.ts';
 import type { FindingFigures } from './html/figures.ts';
 import type { ReportModel } from './report-model.ts';
 
@@ -20,6 +21,17 @@ const ruleOutcomeSchema = z.strictObject({
   excepted: count,
   outOfScope: count,
 });
+
+const churnLimitSchema = z.strictObject({ median: z.number(), mad: z.number(), limit: count });
+const churnBaselineSchema = z.union([
+  z.strictObject({ nights: count, applies: z.literal(false) }),
+  z.strictObject({
+    nights: count,
+    applies: z.literal(true),
+    removedUsers: churnLimitSchema,
+    lostMemberships: churnLimitSchema,
+  }),
+]);
 
 /**
  * summary.json: what a dashboard, an alarm or the next audit (for its history chart) needs
@@ -69,8 +81,36 @@ export const summarySchema = z.strictObject({
       lostMemberships: count,
       lostMembershipsThreshold: count,
       reasons: z.array(z.string()),
+      /** Absent in summaries written before the site's own churn was compared. */
+      baseline: churnBaselineSchema.optional(),
     })
     .nullable(),
+  /**
+   * Changes that look like accidents, high severity: groups removed while they had members, each
+   * with the restore command that brings it back. Absent in summaries written before it.
+   */
+  highSeverityChanges: z
+    .array(
+      z.strictObject({
+        kind: z.literal('group-removed-with-members'),
+        severity: z.literal('high'),
+        groupKey: z.string(),
+        groupName: z.string(),
+        members: count,
+        detail: z.string(),
+        restoreCommand: z.string(),
+      }),
+    )
+    .optional(),
+  /** Absent in summaries written before administrators were counted. */
+  privilege: z
+    .strictObject({
+      shownBy: z.string(),
+      administrators: count,
+      groups: z.array(z.string()),
+      unavailableReason: z.string().optional(),
+    })
+    .optional(),
   thresholds: z.unknown(),
 });
 export type Summary = z.infer<typeof summarySchema>;
@@ -131,6 +171,15 @@ export function summaryOf(model: ReportModel): Summary {
         }
       : null,
     verdict: diff ? { ...diff.verdict, reasons: [...diff.verdict.reasons] } : null,
+    highSeverityChanges: diff ? removedGroupsWithMembers(model.site, diff) : [],
+    privilege: {
+      shownBy: model.privilege.shownBy,
+      administrators: model.privilege.administrators,
+      groups: [...model.privilege.groups],
+      ...(model.privilege.unavailableReason === undefined
+        ? {}
+        : { unavailableReason: model.privilege.unavailableReason }),
+    },
     thresholds: model.thresholds,
   };
 }

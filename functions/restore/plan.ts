@@ -11,10 +11,15 @@ export interface RestoreSelection {
   /** Name (any case) or key of groups in the snapshot. */
   readonly groups: readonly string[];
   /**
-   * Everything present in this reference (the keys of a snapshot's users and groups) that is
-   * missing from the site now.
+   * Everything present in this reference (the keys of a snapshot's users and groups) that later
+   * snapshots show deleted (`deleted`), or that is missing from the site now. Selected users and
+   * groups that exist on the site get back the memberships they lack.
    */
-  readonly deletedSince?: { readonly users: ReadonlySet<string>; readonly groups: ReadonlySet<string> };
+  readonly deletedSince?: {
+    readonly users: ReadonlySet<string>;
+    readonly groups: ReadonlySet<string>;
+    readonly deleted: { readonly users: ReadonlySet<string>; readonly groups: ReadonlySet<string> };
+  };
   /** Re-add lost memberships of users who still exist (all of them, or the selected ones). */
   readonly memberships: boolean;
 }
@@ -41,6 +46,11 @@ export interface RestorePlan {
   /** Selectors that name nothing in the snapshot. */
   readonly unmatched: readonly string[];
   readonly cannotRestore: readonly string[];
+  /**
+   * The snapshot keys `--deleted-since` selected (with it only). Kept in the restore's record, so
+   * a rerun after an interruption still selects what this run re-created.
+   */
+  readonly deletedSince?: { readonly users: readonly string[]; readonly groups: readonly string[] };
   readonly counts: {
     readonly groupsToCreate: number;
     readonly usersToCreate: number;
@@ -74,13 +84,22 @@ export function buildRestorePlan(input: PlanInput): RestorePlan {
     else unmatched.push(`group ${selector}`);
   }
   const reference = selection.deletedSince;
+  const deletedUsers = new Set<string>();
+  const deletedGroups = new Set<string>();
   if (reference) {
     for (const user of snapshot.users) {
-      if (reference.users.has(user.key) && isGone(user, live.user(user), capabilities))
+      if (!reference.users.has(user.key)) continue;
+      if (reference.deleted.users.has(user.key) || isGone(user, live.user(user), capabilities)) {
         chosenUsers.set(user.key, user);
+        deletedUsers.add(user.key);
+      }
     }
     for (const group of snapshot.groups) {
-      if (reference.groups.has(group.key) && !live.group(group)) chosenGroups.set(group.key, group);
+      if (!reference.groups.has(group.key)) continue;
+      if (reference.deleted.groups.has(group.key) || !live.group(group)) {
+        chosenGroups.set(group.key, group);
+        deletedGroups.add(group.key);
+      }
     }
   }
 
@@ -184,6 +203,9 @@ export function buildRestorePlan(input: PlanInput): RestorePlan {
     skipped,
     unmatched,
     cannotRestore: [...NOTHING_RESTORES, ...capabilities.cannotRestore],
+    ...(reference === undefined
+      ? {}
+      : { deletedSince: { users: [...deletedUsers].sort(), groups: [...deletedGroups].sort() } }),
     counts: {
       groupsToCreate: groupSteps.length,
       usersToCreate: userSteps.filter((step) => step.kind === 'create-user').length,

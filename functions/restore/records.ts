@@ -1,6 +1,14 @@
+import type { Clock } from '../shared/clock.ts';
+import { siteWorkPrefix } from '../snapshot/layout.ts';
+import type { LeaseOptions } from '../store/lease.ts';
 import type { ObjectStore } from '../store/port.ts';
 import type { StepResult } from './apply-plan.ts';
 import type { RestorePlan } from './plan.ts';
+
+/** `restores/site=<site>/`: every applied restore of the site. */
+export function siteRestoresPrefix(site: string): string {
+  return `restores/site=${site}/`;
+}
 
 /** `restores/site=<site>/<timestamp>/`: one folder per applied restore. */
 export function restoreRecordPrefix(site: string, startedAt: Date): string {
@@ -9,7 +17,30 @@ export function restoreRecordPrefix(site: string, startedAt: Date): string {
     .replace(/\.\d{3}Z$/, 'Z')
     .replaceAll('-', '')
     .replaceAll(':', '');
-  return `restores/site=${site}/${stamp}/`;
+  return `${siteRestoresPrefix(site)}${stamp}/`;
+}
+
+/**
+ * The lease an applied restore holds on its site (`work/site=<site>/restore/lease.json`): two
+ * restores of one site never plan or write at the same time, so their records never interleave.
+ */
+export function restoreLease(
+  deps: {
+    readonly store: ObjectStore;
+    readonly clock: Clock;
+    readonly sleep?: (ms: number) => Promise<void>;
+  },
+  site: string,
+): LeaseOptions {
+  return {
+    store: deps.store,
+    key: `${siteWorkPrefix(site)}restore/lease.json`,
+    clock: deps.clock,
+    site,
+    subject: `site ${site}`,
+    purpose: 'restore',
+    ...(deps.sleep === undefined ? {} : { sleep: deps.sleep }),
+  };
 }
 
 export interface RestoreRecordHeader {
@@ -46,6 +77,7 @@ export class RestoreRecord {
       ...this.header,
       steps: plan.steps.map(({ number, summary, step }) => ({ number, kind: step.kind, summary })),
       skipped: plan.skipped,
+      ...(plan.deletedSince === undefined ? {} : { deletedSinceKeys: plan.deletedSince }),
       counts: plan.counts,
       cannotRestore: plan.cannotRestore,
     });

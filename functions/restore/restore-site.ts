@@ -11,20 +11,29 @@ import { snapshotRunPrefix } from '../snapshot/layout.ts';
 import { listRuns } from '../snapshot/list-runs.ts';
 import type { Manifest } from '../snapshot/manifest.ts';
 import { manifestKeyOf, readGroups, readUsers, verifySnapshot } from '../snapshot/read-snapshot.ts';
+import { withLease } from '../store/lease.ts';
 import type { ObjectStore } from '../store/port.ts';
 import { applyPlan, type StepResult } from './apply-plan.ts';
+import {
+  type DeletedInSnapshots,
+  deletedInEarlierRestores,
+  deletedInLaterSnapshots,
+} from './deleted-since.ts';
+import { DEFAULT_MAX_USERS } from './max-users.ts';
 import { buildRestorePlan, type RestorePlan } from './plan.ts';
 import type { RestoreCapabilities } from './port.ts';
-import { RestoreRecord, resultStatus } from './records.ts';
+import { RestoreRecord, restoreLease, resultStatus } from './records.ts';
 
-/** More users than this are created only when `maxUsers` says so: a typo should not invite a company. */
-export const DEFAULT_MAX_USERS = 50;
+export { DEFAULT_MAX_USERS };
 
 export interface RestoreRequest {
   readonly fromRunId: string;
   readonly users: readonly string[];
   readonly groups: readonly string[];
-  /** Everything present in this run's snapshot and missing from the site now. */
+  /**
+   * Everything present in this run's snapshot that a later snapshot shows deleted, that an earlier
+   * restore with the same selection found deleted, or that is missing from the site now.
+   */
   readonly deletedSinceRunId?: string;
   readonly memberships: boolean;
   /** Execute the plan; without it, a dry run. */
@@ -68,6 +77,16 @@ export async function restoreSite(
   request: RestoreRequest,
   deps: RestoreDeps,
 ): Promise<RestoreOutcome> {
+  // One applied restore of a site at a time, from its plan to its last write and record.
+  if (!request.apply) return planAndRestore(site, request, deps);
+  return withLease(restoreLease(deps, site.id), () => planAndRestore(site, request, deps));
+}
+
+async function planAndRestore(
+  site: SiteConfig,
+  request: RestoreRequest,
+  deps: RestoreDeps,
+): Promise<RestoreOutcome> {
   const snapshot = await loadRestoreSnapshot(deps.store, site.id, request.fromRunId);
   const reference =
     request.deletedSinceRunId === undefined
@@ -92,6 +111,20 @@ export async function restoreSite(
       `site ${site.id}: rollcall cannot restore into ${prepared.adapter.displayName} yet.`,
     );
 
+  const deleted =
+    reference === undefined || request.deletedSinceRunId === undefined
+      ? undefined
+      : union(
+          await deletedInLaterSnapshots(
+            deps.store,
+            site.id,
+            request.deletedSinceRunId,
+            reference,
+            writer.capabilities.enablesUsers,
+          ),
+          await deletedInEarlierRestores(deps.store, site.id, request.fromRunId, request.deletedSinceRunId),
+        );
+
   // Read whole: a plan matches snapshot users against live ones by e-mail and by id.
   const live = await readLiveSite(connector);
   const unfinished = Object.entries(live.listings).filter(([, listing]) => !listing.complete);
@@ -109,12 +142,13 @@ export async function restoreSite(
       users: request.users,
       groups: request.groups,
       memberships: request.memberships,
-      ...(reference === undefined
+      ...(reference === undefined || deleted === undefined
         ? {}
         : {
             deletedSince: {
               users: new Set(reference.users.map((user) => user.key)),
               groups: new Set(reference.groups.map((group) => group.key)),
+              deleted,
             },
           }),
     },
@@ -183,6 +217,10 @@ export async function restoreSite(
     status: resultStatus(results),
     ...(record === undefined ? {} : { record: record.location }),
   };
+}
+
+function union(a: DeletedInSnapshots, b: DeletedInSnapshots): DeletedInSnapshots {
+  return { users: new Set([...a.users, ...b.users]), groups: new Set([...a.groups, ...b.groups]) };
 }
 
 interface RestoreSnapshot {

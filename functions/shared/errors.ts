@@ -18,7 +18,8 @@ export type SiteFailureKind =
   | 'server' // persistent 5xx or 429 after retries
   | 'protocol' // a response that does not match the documented shape
   | 'credentials' // the secret store could not be read
-  | 'store'; // the snapshot could not be written
+  | 'store' // the snapshot could not be written
+  | 'busy'; // another export or restore holds the lease on the same run or site
 
 /** One site could not be exported: exit code 1, other sites carry on. */
 export class SiteError extends RollcallError {

@@ -1,3 +1,4 @@
+import type { Traffic } from './http/traffic.ts';
 import type { CanonicalGroup, CanonicalUser, Capabilities } from './model.ts';
 
 /**
@@ -17,6 +18,8 @@ export interface ListingReport {
   readonly uniqueRecords: number;
   readonly duplicatesDropped: number;
   readonly retries: number;
+  /** Every different total the API reported, in order of first appearance, when there was more than one. */
+  readonly reportedTotals?: readonly number[];
   readonly complete: boolean;
   /** Why the listing is not complete, for people. */
   readonly reason?: string;
@@ -125,6 +128,8 @@ export interface KeySorter {
 export interface ProviderExport {
   readonly groups: CanonicalGroup[];
   readonly listings: Readonly<Record<string, ListingReport>>;
+  /** What each listing's requests cost and what their bodies hid, by listing name. */
+  readonly traffic?: Readonly<Record<string, Traffic>>;
   /** What the users came to (from `UserSink.close()`). */
   readonly users: UsersSummary;
 }

@@ -21,6 +21,11 @@ export const canonicalUserSchema = z.strictObject({
   passwordUpdatedAt: isoUtc.nullable().optional(),
   mfaEnabled: z.boolean().nullable().optional(),
   createdAt: isoUtc.nullable().optional(),
+  /**
+   * Whether the source's own record marks the user an administrator (LumApps' `isSuperAdmin`);
+   * absent where the source shows administration through groups only.
+   */
+  admin: z.boolean().optional(),
   raw: z.unknown(),
 });
 export type CanonicalUser = z.infer<typeof canonicalUserSchema>;
@@ -36,6 +41,11 @@ export const canonicalGroupSchema = z.strictObject({
   access: z.string().optional(),
   description: z.string().optional(),
   memberCount: z.number().int().nonnegative(),
+  /**
+   * Whether membership confers administration by the group's own rights (a Periscope v2 role whose
+   * privileges manage the site); absent where the source's groups carry no rights.
+   */
+  admin: z.boolean().optional(),
   raw: z.unknown(),
 });
 export type CanonicalGroup = z.infer<typeof canonicalGroupSchema>;
@@ -58,4 +68,21 @@ export interface Capabilities {
   readonly passwordUpdated: boolean;
   readonly createdAt: boolean;
   readonly status: boolean;
+  /** How the source shows who administers the site. */
+  readonly privilege: PrivilegeEvidence;
+}
+
+/**
+ * How a source shows administrators in what rollcall reads, declared by its adapter and recorded
+ * in the manifest. `audit.privilegedGroups` adds group names to it; `audit/privileged.ts` decides.
+ */
+export interface PrivilegeEvidence {
+  /** For people: "members of the group \"Administrators\"". */
+  readonly shownBy: string;
+  /** Group names that confer administration on this source, matched ignoring case. */
+  readonly groupNames: readonly string[];
+  /** The connector sets `admin: true` on groups whose own rights grant administration. */
+  readonly groupFlag: boolean;
+  /** The connector sets `admin: true` on users the source marks as administrators. */
+  readonly userFlag: boolean;
 }

@@ -32,6 +32,15 @@ export function snapshotRunPrefix(site: string, runId: string): string {
   return `${siteSnapshotsPrefix(site)}date=${datePartitionOf(runId)}/run=${runId}/`;
 }
 
+/** `work/site=<site>/`: what unfinished runs and restores of the site keep (leases). */
+export function siteWorkPrefix(site: string): string {
+  return `work/site=${site}/`;
+}
+
+export function runLeaseKey(site: string, runId: string): string {
+  return `${siteWorkPrefix(site)}run=${runId}/lease.json`;
+}
+
 export function latestPointerKey(site: string): string {
   return `${siteSnapshotsPrefix(site)}latest.json`;
 }

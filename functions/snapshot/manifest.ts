@@ -8,6 +8,15 @@ const listingSourceSchema = z.strictObject({
   uniqueRecords: z.number().int().nonnegative(),
   duplicatesDropped: z.number().int().nonnegative(),
   retries: z.number().int().nonnegative(),
+  // Optional from here to `complete`: manifests written before these were recorded lack them.
+  rateLimitWaits: z.number().int().nonnegative().optional(),
+  slowestRequestMs: z.number().int().nonnegative().optional(),
+  /** Every different total the API reported during the listing, in order; more than one is drift. */
+  reportedTotals: z.array(z.number().int().nonnegative()).optional(),
+  /** Records whose bytes were not valid UTF-8 (kept with U+FFFD where the bytes were). */
+  invalidUtf8Records: z.number().int().nonnegative().optional(),
+  /** Records with a key twice in one JSON object (kept as parsed: the last value wins). */
+  duplicateKeyRecords: z.number().int().nonnegative().optional(),
   complete: z.boolean(),
   reason: z.string().optional(),
   /** What a complete listing still wants a person to know (e.g. a role that came back without an id). */
@@ -40,6 +49,15 @@ export const manifestSchema = z.strictObject({
       passwordUpdated: z.boolean(),
       createdAt: z.boolean(),
       status: z.boolean(),
+      /** How the source shows administrators; absent in manifests written before it was recorded. */
+      privilege: z
+        .strictObject({
+          shownBy: z.string(),
+          groupNames: z.array(z.string()),
+          groupFlag: z.boolean(),
+          userFlag: z.boolean(),
+        })
+        .optional(),
     })
     .optional(),
   /** Which site of the provider was read (e.g. `periscope site "acme" at https://…`); restore checks it. */

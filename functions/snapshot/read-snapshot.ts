@@ -236,7 +236,10 @@ export function surelyUserFields(value: unknown): value is UserFields {
     optionalTime(record.lastLoginAt) &&
     optionalTime(record.passwordUpdatedAt) &&
     optionalTime(record.createdAt) &&
-    (record.mfaEnabled === undefined || record.mfaEnabled === null || typeof record.mfaEnabled === 'boolean')
+    (record.mfaEnabled === undefined ||
+      record.mfaEnabled === null ||
+      typeof record.mfaEnabled === 'boolean') &&
+    (record.admin === undefined || typeof record.admin === 'boolean')
   );
 }
 

@@ -3,23 +3,18 @@ import * as z from 'zod';
 import type { Clock } from '../shared/clock.ts';
 import { RollcallError, SiteError } from '../shared/errors.ts';
 import type { ExportObserver, ExportTarget, ListingReport, ProviderExport } from '../shared/export-model.ts';
+import type { Traffic } from '../shared/http/traffic.ts';
 import type { CanonicalGroup, Capabilities } from '../shared/model.ts';
 import type { ObjectStore } from '../store/port.ts';
 import { describeCause, StoreError } from '../store/store-error.ts';
+import { advanceLatest } from './advance-latest.ts';
 import { groupsCsv } from './csv.ts';
 import { openExportTarget } from './export-target.ts';
 import { putHashed } from './hashed-put.ts';
 import { gzipJsonLines } from './jsonl.ts';
-import { latestPointerKey, runIdFor, snapshotFiles, snapshotRunPrefix } from './layout.ts';
-import {
-  type LatestPointer,
-  latestPointerSchema,
-  MANIFEST_SCHEMA_VERSION,
-  type Manifest,
-  type ManifestFile,
-  manifestSchema,
-} from './manifest.ts';
-import { manifestKeyOf, readManifestAt } from './read-snapshot.ts';
+import { runIdFor, snapshotFiles, snapshotRunPrefix } from './layout.ts';
+import { MANIFEST_SCHEMA_VERSION, type Manifest, type ManifestFile, manifestSchema } from './manifest.ts';
+import { manifestKeyOf, readManifestAt, verifySnapshot } from './read-snapshot.ts';
 import type { SortedUserFiles } from './sorted-user-files.ts';
 import type { SpillSettings } from './spill/spill-directory.ts';
 
@@ -41,6 +36,11 @@ export interface WriteSnapshotInput {
   /** Where the users are sorted when they do not arrive in key order. */
   readonly spill: SpillSettings;
   readonly observer?: ExportObserver;
+  /**
+   * Called right before the manifest is written: throws when this writer may no longer write the
+   * run (its lease was taken over), so a manifest never describes another writer's files.
+   */
+  readonly confirmWriter?: () => Promise<void>;
   /** Lists the site into the target: a connector's `exportAll`. Its users go to the target's sink. */
   exportInto(target: ExportTarget): Promise<ProviderExport>;
 }
@@ -50,18 +50,19 @@ export interface WriteSnapshotResult {
   readonly manifestKey: string;
   /** True when latest.json now points at this run. */
   readonly latestMoved: boolean;
+  /** Why latest.json did not move although the run is complete, or what it replaced. */
+  readonly latestWarning?: string;
 }
 
 const CONTENT_TYPES = { gzip: 'application/gzip', csv: 'text/csv; charset=utf-8', json: 'application/json' };
-const RUN_ID = /^\d{8}T\d{6}Z$/;
 
 /**
  * Lists a site and writes the run's snapshot (DESIGN.md "Storage layout"). The users' files are
  * written while the listing pages (straight through when the API pages in key order, else
  * through an external merge sort spilled to local disk); each file is streamed through a SHA-256
  * so the manifest records the hash of exactly the stored bytes. Then the groups' files, then
- * manifest.json; then, for a complete run only, latest.json — unless a newer run is already the
- * latest, so a retried older run never moves it backwards. Whatever happens, the spill is removed,
+ * manifest.json; then, for a complete run only, latest.json by compare-and-swap, only forward (see
+ * advanceLatest). Whatever happens, the spill is removed,
  * and a failure leaves none of the users' files in the store.
  */
 export async function writeSnapshot(input: WriteSnapshotInput): Promise<WriteSnapshotResult> {
@@ -132,12 +133,13 @@ async function storeExport(
   ]);
   const files = FILE_ORDER.map((name) => written.find((file) => file.name === name) as ManifestFile);
   const manifest = buildManifest(input, data, problems, counts, files);
+  await input.confirmWriter?.();
   await storeStep(site, () =>
     store.put(manifestKey, `${JSON.stringify(manifest, null, 2)}\n`, { contentType: CONTENT_TYPES.json }),
   );
 
-  const latestMoved = manifest.status === 'complete' && (await moveLatest(store, site, runId, manifestKey));
-  return { manifest, manifestKey, latestMoved };
+  if (manifest.status !== 'complete') return { manifest, manifestKey, latestMoved: false };
+  return { manifest, manifestKey, ...(await pointLatestAt(store, site, runId, manifestKey, input.clock)) };
 }
 
 /** Each group key's name for the users' CSVs; a key the groups listing did not return stays a key. */
@@ -155,19 +157,41 @@ function closedUsers(users: SortedUserFiles | undefined, site: string): SortedUs
 }
 
 /**
- * A run whose snapshot is complete is never written again: a retried run (same scheduled time,
- * same keys) ends here, before the API is asked for anything. Points latest.json at it, in case
- * the first attempt stopped between its manifest and the pointer.
+ * A run whose snapshot is complete and whose files still match its manifest is never written
+ * again: a retried run (same scheduled time, same keys) ends here, before the API is asked for
+ * anything. Points latest.json at it, in case the first attempt stopped between its manifest and
+ * the pointer. A complete manifest whose files do not match is not reused: the run is written
+ * again.
  */
 export async function reuseCompleteSnapshot(
   store: ObjectStore,
   site: string,
   runId: string,
+  clock: Clock,
 ): Promise<WriteSnapshotResult | undefined> {
   const manifestKey = manifestKeyOf(site, runId);
   const existing = await storeStep(site, () => readManifestAt(store, manifestKey));
   if (existing?.status !== 'complete') return undefined;
-  return { manifest: existing, manifestKey, latestMoved: await moveLatest(store, site, runId, manifestKey) };
+  const verification = await storeStep(site, () => verifySnapshot(store, manifestKey));
+  if (!verification.ok) return undefined;
+  return {
+    manifest: verification.manifest,
+    manifestKey,
+    ...(await pointLatestAt(store, site, runId, manifestKey, clock)),
+  };
+}
+
+async function pointLatestAt(
+  store: ObjectStore,
+  site: string,
+  runId: string,
+  manifestKey: string,
+  clock: Clock,
+): Promise<Pick<WriteSnapshotResult, 'latestMoved' | 'latestWarning'>> {
+  const { moved, warning } = await storeStep(site, () =>
+    advanceLatest(store, site, runId, manifestKey, clock),
+  );
+  return { latestMoved: moved, ...(warning === undefined ? {} : { latestWarning: warning }) };
 }
 
 function completenessProblems(listings: Readonly<Record<string, ListingReport>>): string[] {
@@ -188,6 +212,11 @@ function completenessProblems(listings: Readonly<Record<string, ListingReport>>)
   return problems;
 }
 
+function manifestCapabilities(capabilities: Capabilities): NonNullable<Manifest['capabilities']> {
+  const { privilege } = capabilities;
+  return { ...capabilities, privilege: { ...privilege, groupNames: [...privilege.groupNames] } };
+}
+
 function buildManifest(
   input: WriteSnapshotInput,
   data: ProviderExport,
@@ -201,7 +230,7 @@ function buildManifest(
     site: input.site,
     provider: input.provider,
     ...(input.providerName === undefined ? {} : { providerName: input.providerName }),
-    ...(input.capabilities === undefined ? {} : { capabilities: { ...input.capabilities } }),
+    ...(input.capabilities === undefined ? {} : { capabilities: manifestCapabilities(input.capabilities) }),
     ...(input.origin === undefined ? {} : { origin: input.origin }),
     runId: input.runId,
     scheduledAt: input.scheduledAt.toISOString(),
@@ -211,7 +240,10 @@ function buildManifest(
     ...(problems.length === 0 ? {} : { reason: problems.join('; ') }),
     counts,
     source: Object.fromEntries(
-      Object.entries(data.listings).map(([name, listing]) => [name, sourceEntry(listing)]),
+      Object.entries(data.listings).map(([name, listing]) => [
+        name,
+        sourceEntry(listing, data.traffic?.[name]),
+      ]),
     ),
     files,
   };
@@ -226,19 +258,44 @@ function buildManifest(
 }
 
 /** Copies only the manifest's fields, so extra properties on a report cannot break the strict schema. */
-function sourceEntry(listing: ListingReport): Manifest['source'][string] {
+function sourceEntry(listing: ListingReport, traffic: Traffic | undefined): Manifest['source'][string] {
+  const warnings = [...(listing.warnings ?? []), ...anomalyWarnings(traffic)];
   return {
     pages: listing.pages,
     reportedTotal: listing.reportedTotal,
     uniqueRecords: listing.uniqueRecords,
     duplicatesDropped: listing.duplicatesDropped,
     retries: listing.retries,
+    ...(traffic === undefined
+      ? {}
+      : { rateLimitWaits: traffic.rateLimitWaits, slowestRequestMs: Math.round(traffic.slowestRequestMs) }),
+    ...(listing.reportedTotals === undefined ? {} : { reportedTotals: [...listing.reportedTotals] }),
+    ...(traffic === undefined || traffic.invalidUtf8Records === 0
+      ? {}
+      : { invalidUtf8Records: traffic.invalidUtf8Records }),
+    ...(traffic === undefined || traffic.duplicateKeyRecords === 0
+      ? {}
+      : { duplicateKeyRecords: traffic.duplicateKeyRecords }),
     complete: listing.complete,
     ...(listing.reason === undefined ? {} : { reason: listing.reason }),
-    ...(listing.warnings === undefined || listing.warnings.length === 0
-      ? {}
-      : { warnings: [...listing.warnings] }),
+    ...(warnings.length === 0 ? {} : { warnings }),
   };
+}
+
+/** What a listing's bodies hid, for people: the records are kept as parsed. */
+function anomalyWarnings(traffic: Traffic | undefined): string[] {
+  const warnings: string[] = [];
+  if (traffic !== undefined && traffic.invalidUtf8Records > 0) {
+    warnings.push(
+      `${traffic.invalidUtf8Records} record(s) held bytes that are not UTF-8; they are kept with U+FFFD in their place.`,
+    );
+  }
+  if (traffic !== undefined && traffic.duplicateKeyRecords > 0) {
+    warnings.push(
+      `${traffic.duplicateKeyRecords} record(s) gave a JSON key twice; they are kept as parsed, with the last value of each.`,
+    );
+  }
+  return warnings;
 }
 
 interface DataFileSpec {
@@ -276,34 +333,6 @@ async function writeDataFiles(
     }
     return result.value;
   });
-}
-
-/** Points latest.json at this run unless a newer run is already there. Returns whether it moved. */
-async function moveLatest(
-  store: ObjectStore,
-  site: string,
-  runId: string,
-  manifestKey: string,
-): Promise<boolean> {
-  const key = latestPointerKey(site);
-  const current = await storeStep(site, () => store.get(key));
-  const pointer = current && parsePointer(current);
-  if (pointer && pointer.runId > runId) return false;
-  const next: LatestPointer = { runId, key: manifestKey };
-  await storeStep(site, () =>
-    store.put(key, `${JSON.stringify(next, null, 2)}\n`, { contentType: CONTENT_TYPES.json }),
-  );
-  return true;
-}
-
-/** An unreadable pointer is replaced rather than trusted: this run is known to be complete. */
-function parsePointer(bytes: Buffer): LatestPointer | undefined {
-  try {
-    const parsed = latestPointerSchema.safeParse(JSON.parse(bytes.toString('utf8')));
-    return parsed.success && RUN_ID.test(parsed.data.runId) ? parsed.data : undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 /** Runs a store call; any failure becomes the site's `store` error, naming the site and keeping the cause. */

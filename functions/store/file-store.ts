@@ -1,12 +1,21 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { createWriteStream, type Dirent } from 'node:fs';
-import { mkdir, open, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
-import { dirname, isAbsolute, join } from 'node:path';
+import { mkdir, open, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { basename, dirname, isAbsolute, join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { assertValidKey, assertValidPrefix, TEMPORARY_NAME_MARKER } from './object-key.ts';
-import type { ObjectBody, ObjectStore } from './port.ts';
+import type { ObjectBody, ObjectStore, TaggedObject, WriteCondition } from './port.ts';
 import { describeCause, StoreError } from './store-error.ts';
+
+/**
+ * A conditional write holds its key's lock file for a few milliseconds (read, compare, rename).
+ * A lock file older than this was left by a process that died inside that window and is removed.
+ */
+const KEY_LOCK_STALE_MS = 10_000;
+/** How long a conditional write waits for its key's lock before it reports the store as stuck. */
+const KEY_LOCK_WAIT_MS = 30_000;
 
 /**
  * A `file://` store: each key is a file under `root`, `/` in keys becoming directories, so the
@@ -50,6 +59,82 @@ export class FileStore implements ObjectStore {
       if (isNoSuchFile(cause)) return undefined;
       throw new StoreError(`could not read ${path}: ${describeCause(cause)}`, { cause });
     }
+  }
+
+  async getTagged(key: string): Promise<TaggedObject | undefined> {
+    const body = await this.get(key);
+    return body === undefined ? undefined : { body, etag: contentTag(body) };
+  }
+
+  /**
+   * Compare-and-swap on one file: under the key's lock file (created exclusively, `wx`), read
+   * the current content, compare its tag, then write a temporary file and rename it into place.
+   * Readers never take the lock: they see the old file or the new one, never a mix. Holds for
+   * processes sharing one local file system; not for network file systems whose exclusive create
+   * or rename is not atomic.
+   */
+  async putIf(
+    key: string,
+    body: string | Uint8Array,
+    condition: WriteCondition,
+  ): Promise<string | undefined> {
+    const path = this.locate(key);
+    const lock = join(dirname(path), `${TEMPORARY_NAME_MARKER}lock-${basename(path)}`);
+    try {
+      await mkdir(dirname(path), { recursive: true });
+      await acquireKeyLock(lock);
+    } catch (cause) {
+      throw new StoreError(`could not write ${path}: ${describeCause(cause)}`, { cause });
+    }
+    try {
+      const current = await this.get(key);
+      const holds =
+        'ifMatch' in condition
+          ? current !== undefined && contentTag(current) === condition.ifMatch
+          : current === undefined;
+      if (!holds) return undefined;
+      await this.put(key, body);
+      return contentTag(typeof body === 'string' ? Buffer.from(body) : body);
+    } finally {
+      await rm(lock, { force: true }).catch(() => undefined);
+    }
+  }
+
+  /**
+   * Deletes temporary files (`.rollcall-tmp-*`: writes and key locks) under `prefix` that were
+   * last modified before `before`: a writer that crashed left them. A live write keeps touching
+   * its file, so a cut-off well in the past never removes one in flight.
+   */
+  async removeAbandonedWrites(prefix: string, before: Date): Promise<number> {
+    assertValidPrefix(prefix);
+    const directoryKey = prefix.slice(0, prefix.lastIndexOf('/') + 1);
+    return this.sweep(join(this.root, ...directoryKey.split('/').filter(Boolean)), before.getTime());
+  }
+
+  private async sweep(directory: string, cutoffMs: number): Promise<number> {
+    let entries: Dirent[];
+    try {
+      entries = await readdir(directory, { withFileTypes: true });
+    } catch (cause) {
+      if (isNoSuchFile(cause)) return 0;
+      throw new StoreError(`could not list ${directory}: ${describeCause(cause)}`, { cause });
+    }
+    let removed = 0;
+    for (const entry of entries) {
+      const path = join(directory, entry.name);
+      if (entry.isDirectory()) removed += await this.sweep(path, cutoffMs);
+      else if (entry.name.startsWith(TEMPORARY_NAME_MARKER)) {
+        const modified = await stat(path).then(
+          (info) => info.mtimeMs,
+          () => Number.POSITIVE_INFINITY,
+        );
+        if (modified < cutoffMs) {
+          await rm(path, { force: true });
+          removed++;
+        }
+      }
+    }
+    return removed;
   }
 
   async openRead(key: string): Promise<Readable | undefined> {
@@ -100,6 +185,42 @@ export class FileStore implements ObjectStore {
       if (isDirectory) yield* this.walk(key, prefix);
       else yield key;
     }
+  }
+}
+
+/** A file's entity tag: the SHA-256 of its content, so equal tags mean equal bytes. */
+function contentTag(content: Uint8Array): string {
+  return `"${createHash('sha256').update(content).digest('hex')}"`;
+}
+
+/** Creates the lock file exclusively, waiting while another writer holds it; removes a stale one. */
+async function acquireKeyLock(lock: string): Promise<void> {
+  const giveUpAt = Date.now() + KEY_LOCK_WAIT_MS;
+  for (;;) {
+    try {
+      await writeFile(lock, `${process.pid}\n`, { flag: 'wx' });
+      return;
+    } catch (error) {
+      if ((error as { code?: unknown }).code !== 'EEXIST') throw error;
+    }
+    const modified = await stat(lock).then(
+      (info) => info.mtimeMs,
+      () => undefined,
+    );
+    if (modified !== undefined && Date.now() - modified > KEY_LOCK_STALE_MS) {
+      // Moved aside first: of several processes removing it at once, one succeeds.
+      const aside = `${lock}-stale-${randomBytes(4).toString('hex')}`;
+      if (
+        await rename(lock, aside).then(
+          () => true,
+          () => false,
+        )
+      )
+        await rm(aside, { force: true });
+      continue;
+    }
+    if (Date.now() > giveUpAt) throw new Error(`${lock} has been held for over ${KEY_LOCK_WAIT_MS / 1000} s`);
+    await sleep(5 + Math.floor(Math.random() * 20));
   }
 }
 

@@ -2,6 +2,18 @@ import type { Readable } from 'node:stream';
 
 export type ObjectBody = string | Uint8Array | Readable;
 
+/** An object's bytes and its entity tag, the version a conditional write compares against. */
+export interface TaggedObject {
+  readonly body: Buffer;
+  readonly etag: string;
+}
+
+/**
+ * When a conditional write may land: `ifNoneMatch: '*'` only if the key does not exist yet,
+ * `ifMatch` only if the key still holds the version read with that tag.
+ */
+export type WriteCondition = { readonly ifNoneMatch: '*' } | { readonly ifMatch: string };
+
 /**
  * The one port every store adapter implements (file:// and s3://). Keys are relative to the
  * store's root and always use `/`; the adapter adds its own prefix.
@@ -17,6 +29,26 @@ export interface ObjectStore {
   openRead(key: string): Promise<Readable | undefined>;
   /** Every key under `prefix`, in ascending order. */
   list(prefix: string): AsyncIterable<string>;
+  /** The object's bytes with its tag, or `undefined` when there is no such key. */
+  getTagged(key: string): Promise<TaggedObject | undefined>;
+  /**
+   * Writes a small object only if `condition` holds when the write lands; two conditional writes
+   * of one key never both succeed on the same version. Returns the new tag, or `undefined` when
+   * the condition did not hold or another conditional write of the key was in flight: someone
+   * else got there first, so read again and decide again.
+   */
+  putIf(
+    key: string,
+    body: string | Uint8Array,
+    condition: WriteCondition,
+    options?: { contentType?: string },
+  ): Promise<string | undefined>;
+  /**
+   * Removes what writers that crashed left behind under `prefix` and last touched before
+   * `before` (the file store's temporary files). Stores whose half-written objects are never
+   * visible and expire by themselves (S3: incomplete multipart uploads, by lifecycle) omit it.
+   */
+  removeAbandonedWrites?(prefix: string, before: Date): Promise<number>;
 }
 
 /** An object and its size, as a listing that knows sizes returns it. */

@@ -3,12 +3,20 @@ import {
   GetObjectCommand,
   ListObjectsV2Command,
   type ListObjectsV2CommandOutput,
+  PutObjectCommand,
   type S3Client,
 } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { assertValidKey, assertValidPrefix } from './object-key.ts';
-import type { LinkSharingStore, ObjectBody, PresignGetOptions, StoredObject } from './port.ts';
+import type {
+  LinkSharingStore,
+  ObjectBody,
+  PresignGetOptions,
+  StoredObject,
+  TaggedObject,
+  WriteCondition,
+} from './port.ts';
 import { describeCause, StoreError } from './store-error.ts';
 
 export interface S3StoreOptions {
@@ -69,6 +77,50 @@ export class S3Store implements LinkSharingStore {
       return Buffer.concat(chunks);
     } catch (cause) {
       throw new StoreError(`could not read ${this.locate(key)}: ${describeCause(cause)}`, { cause });
+    }
+  }
+
+  async getTagged(key: string): Promise<TaggedObject | undefined> {
+    try {
+      const response = await this.client.send(
+        new GetObjectCommand({ Bucket: this.bucket, Key: this.objectKey(key) }),
+      );
+      const chunks: Buffer[] = [];
+      for await (const chunk of response.Body as Readable) chunks.push(chunk as Buffer);
+      return { body: Buffer.concat(chunks), etag: response.ETag ?? '' };
+    } catch (cause) {
+      if (isNoSuchKey(cause)) return undefined;
+      throw new StoreError(`could not read ${this.locate(key)}: ${describeCause(cause)}`, { cause });
+    }
+  }
+
+  /**
+   * One PutObject with S3's conditional-write headers (`If-None-Match: *`, `If-Match: <ETag>`).
+   * S3 answers 412 when the condition fails, 409 ConditionalRequestConflict when another
+   * conditional write of the key is in flight, and 404 for `If-Match` on a key that is gone:
+   * each means another writer got there first.
+   */
+  async putIf(
+    key: string,
+    body: string | Uint8Array,
+    condition: WriteCondition,
+    options?: { contentType?: string },
+  ): Promise<string | undefined> {
+    try {
+      const response = await this.client.send(
+        new PutObjectCommand({
+          Bucket: this.bucket,
+          Key: this.objectKey(key),
+          Body: body,
+          ...(options?.contentType ? { ContentType: options.contentType } : {}),
+          ...('ifMatch' in condition ? { IfMatch: condition.ifMatch } : { IfNoneMatch: '*' }),
+        }),
+      );
+      if (!response.ETag) throw new Error('the response has no ETag');
+      return response.ETag;
+    } catch (cause) {
+      if (lostConditionalWrite(cause)) return undefined;
+      throw new StoreError(`could not write ${this.locate(key)}: ${describeCause(cause)}`, { cause });
     }
   }
 
@@ -155,6 +207,12 @@ export class S3Store implements LinkSharingStore {
     assertValidKey(key);
     return `${this.keyPrefix}${key}`;
   }
+}
+
+function lostConditionalWrite(error: unknown): boolean {
+  const { name, $metadata } = error as { name?: string; $metadata?: { httpStatusCode?: number } };
+  const status = $metadata?.httpStatusCode;
+  return status === 412 || status === 409 || (status === 404 && name !== 'NoSuchBucket');
 }
 
 /** A missing object; a missing bucket is a configuration problem and stays an error. */

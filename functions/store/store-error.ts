@@ -1,3 +1,4 @@
+import { awsSetupProblem } from '../shared/aws-problem.ts';
 import { RollcallError } from '../shared/errors.ts';
 
 /**
@@ -8,8 +9,10 @@ export class StoreError extends RollcallError {
   override readonly name = 'StoreError';
 }
 
-/** The cause's own message, for the one-line summary a StoreError carries. */
+/** The cause's own message, for the one-line summary a StoreError carries; AWS set-up problems say what to set. */
 export function describeCause(cause: unknown): string {
+  const setup = awsSetupProblem(cause);
+  if (setup !== undefined) return setup;
   if (cause instanceof Error) {
     const code = (cause as { code?: unknown }).code;
     return typeof code === 'string' && !cause.message.includes(code)

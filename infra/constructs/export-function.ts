@@ -6,7 +6,7 @@ import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import type { SiteConfig } from '../../functions/config/schema.ts';
 import { EXPORT_HEAP_FLAGS, SITE_VARIABLE, STORE_VARIABLE } from '../../functions/lambda/contract.ts';
-import { siteSnapshotsPrefix } from '../../functions/snapshot/layout.ts';
+import { siteSnapshotsPrefix, siteWorkPrefix } from '../../functions/snapshot/layout.ts';
 import { RollcallFunction } from './rollcall-function.ts';
 import { grantArchivePrefixes, secretArns, storeUri } from './site-grants.ts';
 
@@ -21,7 +21,7 @@ export interface ExportFunctionProps {
 
 /**
  * One site's export: reads that site's secret and nothing else, writes only under the site's
- * snapshots. Sized from `npm run bench:export` at the largest supported site, 1,000,000 users:
+ * snapshots and its unfinished runs (`work/`, the run's lease). Sized from `npm run bench:export` at the largest supported site, 1,000,000 users:
  * at most 256 MB of memory under the export's heap limits, but a minute of CPU, so 1,024 MB
  * for its share of a vCPU; and /tmp for the sort's spill, which peaked at about 1.1 GB (all of
  * a site's users.jsonl and users.csv, uncompressed), so 2,048 MB.
@@ -46,8 +46,10 @@ export class ExportFunction extends Construct {
       logRetention: props.logRetention,
     });
     const snapshots = `${props.keyPrefix}${siteSnapshotsPrefix(site.id)}`;
+    // The run's lease lives under work/: conditional writes need s3:PutObject and s3:GetObject only.
+    const work = `${props.keyPrefix}${siteWorkPrefix(site.id)}`;
     const { role } = this.function;
-    grantArchivePrefixes(role, props.bucket, props.key, { read: [], write: [snapshots] });
+    grantArchivePrefixes(role, props.bucket, props.key, { read: [], write: [snapshots, work] });
     const secrets = secretArns(this, site.credentials);
     if (secrets.length > 0) {
       role.addToPrincipalPolicy(

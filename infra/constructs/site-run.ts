@@ -22,6 +22,12 @@ export interface SiteRunProps {
   readonly logRetention: logs.RetentionDays;
 }
 
+/**
+ * How long an execution that found another one writing the same run waits before it looks again:
+ * a run's lease lives 5 minutes unrenewed, and an export at most 15 minutes (3 waits).
+ */
+const BUSY_RUN_WAIT = Duration.minutes(5);
+
 /** Errors a retry can cure: the site or the archive was unreachable or overloaded for a while. */
 const TRANSIENT_ERRORS = [errorNames.transient];
 
@@ -80,6 +86,15 @@ export class SiteRun extends Construct {
       backoffRate: 2,
       maxAttempts: 3,
       jitterStrategy: sfn.JitterType.FULL,
+    });
+    // Two executions of one run (a Scheduler redelivery, a Step Functions retry, a manual start)
+    // never write it together: the second meets the run's lease and comes back once the first is
+    // done, when the run is complete and the export a no-op.
+    exportStep.addRetry({
+      errors: [errorNames.runBusy],
+      interval: BUSY_RUN_WAIT,
+      backoffRate: 1,
+      maxAttempts: 3,
     });
     exportStep.addRetry({
       errors: LAMBDA_SERVICE_ERRORS,

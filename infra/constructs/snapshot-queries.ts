@@ -6,7 +6,7 @@ import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { acknowledgeNag, acknowledgeWildcard } from '../acknowledge.ts';
-import { snapshotLinesColumns, snapshotViews, type ViewColumn } from '../snapshot-views.ts';
+import { FILE_LINES_TABLE, snapshotLinesColumns, snapshotViews, type ViewColumn } from '../snapshot-views.ts';
 
 export interface SnapshotQueriesProps {
   readonly bucket: s3.IBucket;
@@ -20,8 +20,9 @@ export interface SnapshotQueriesProps {
 
 /**
  * History in SQL: a Glue database whose table reads every snapshot line where the export wrote
- * it (partition projection on site and day, so no crawler and no partitions to maintain), the
- * views `users` and `groups` over it, and an Athena workgroup whose results are encrypted.
+ * it (partition projection on site and day, so no crawler and no partitions to maintain), a
+ * second table over the same files read as plain lines (for the manifests), the views `runs`,
+ * `users`, `groups` and `memberships` over them, and an Athena workgroup whose results are encrypted.
  */
 export class SnapshotQueries extends Construct {
   readonly databaseName: string;
@@ -60,30 +61,32 @@ export class SnapshotQueries extends Construct {
     });
 
     const location = `s3://${props.bucket.bucketName}/${props.keyPrefix}snapshots/`;
+    // Both tables read the run folders of one site and day: partition projection finds them.
+    const projection = {
+      'projection.enabled': 'true',
+      'projection.site.type': 'enum',
+      'projection.site.values': props.siteIds.join(','),
+      'projection.day.type': 'date',
+      'projection.day.format': 'yyyy-MM-dd',
+      'projection.day.range': `${props.firstDay ?? '2024-01-01'},NOW`,
+      'projection.day.interval': '1',
+      'projection.day.interval.unit': 'DAYS',
+      'storage.location.template': `${location}site=\${site}/date=\${day}/`,
+    };
+    const partitionKeys = [
+      { name: 'site', type: 'string' },
+      { name: 'day', type: 'string' },
+    ];
     const lines = new glue.CfnTable(this, 'SnapshotLines', {
       catalogId: Aws.ACCOUNT_ID,
       databaseName: this.databaseName,
       tableInput: {
         name: 'snapshot_lines',
         description:
-          'Every line of every users.jsonl.gz and groups.jsonl.gz; query the users and groups views instead.',
+          'Every line of every users.jsonl.gz and groups.jsonl.gz; query the runs, users, groups and memberships views instead.',
         tableType: 'EXTERNAL_TABLE',
-        partitionKeys: [
-          { name: 'site', type: 'string' },
-          { name: 'day', type: 'string' },
-        ],
-        parameters: {
-          classification: 'json',
-          'projection.enabled': 'true',
-          'projection.site.type': 'enum',
-          'projection.site.values': props.siteIds.join(','),
-          'projection.day.type': 'date',
-          'projection.day.format': 'yyyy-MM-dd',
-          'projection.day.range': `${props.firstDay ?? '2024-01-01'},NOW`,
-          'projection.day.interval': '1',
-          'projection.day.interval.unit': 'DAYS',
-          'storage.location.template': `${location}site=\${site}/date=\${day}/`,
-        },
+        partitionKeys,
+        parameters: { classification: 'json', ...projection },
         storageDescriptor: {
           location,
           inputFormat: 'org.apache.hadoop.mapred.TextInputFormat',
@@ -104,6 +107,32 @@ export class SnapshotQueries extends Construct {
         },
       },
     });
+    // The manifest is indented JSON, one field a line: read as text, its status line gives the
+    // run's status to the runs view.
+    const fileLines = new glue.CfnTable(this, 'SnapshotFileLines', {
+      catalogId: Aws.ACCOUNT_ID,
+      databaseName: this.databaseName,
+      tableInput: {
+        name: FILE_LINES_TABLE,
+        description:
+          'Every line of every file of every run folder, as text; the runs view reads the manifests from it.',
+        tableType: 'EXTERNAL_TABLE',
+        partitionKeys,
+        parameters: { classification: 'text', ...projection },
+        storageDescriptor: {
+          location,
+          inputFormat: 'org.apache.hadoop.mapred.TextInputFormat',
+          outputFormat: 'org.apache.hadoop.hive.ql.io.HiveIgnoreKeyTextOutputFormat',
+          serdeInfo: {
+            serializationLibrary: 'org.apache.hadoop.hive.serde2.lazy.LazySimpleSerDe',
+            // A separator no manifest line holds: each line is one value.
+            parameters: { 'field.delim': '\u0001', 'serialization.format': '\u0001' },
+          },
+          columns: [{ name: 'line', type: 'string' }],
+        },
+      },
+    });
+    fileLines.addResourceDependency(database);
     lines.addResourceDependency(database);
 
     for (const view of snapshotViews(this.databaseName)) {

@@ -201,6 +201,14 @@ describe('per site', () => {
       expect(states.Export.Retry).toContainEqual(
         expect.objectContaining({ ErrorEquals: ['RollcallTransientError'], BackoffRate: 2, MaxAttempts: 3 }),
       );
+      // Another execution of the same run holds its lease: look again after the lease's lifetime,
+      // for as long as an export can run (3 × 5 minutes), then the catch notifies.
+      expect(states.Export.Retry).toContainEqual({
+        ErrorEquals: ['RollcallRunBusy'],
+        IntervalSeconds: 300,
+        BackoffRate: 1,
+        MaxAttempts: 3,
+      });
       expect(states.Export.Catch).toEqual([
         { ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'NotifyFailed' },
       ]);
@@ -382,7 +390,8 @@ describe('least privilege', () => {
       .flatMap(({ statement }) => resourcesOf(statement).map((resource) => JSON.stringify(resource)));
     expect(objectResources.length).toBeGreaterThan(0);
     for (const resource of objectResources) {
-      if (resource.includes('/')) expect(resource).toContain('/rollcall/snapshots/site=acme/*');
+      // Its snapshots, and its unfinished runs' leases under work/.
+      if (resource.includes('/')) expect(resource).toMatch(/\/rollcall\/(snapshots|work)\/site=acme\/\*/);
     }
   });
 });
@@ -432,11 +441,51 @@ describe('auditors and SQL', () => {
         }),
       }),
     });
-    for (const view of ['users', 'groups']) {
-      stack.template.hasResourceProperties('AWS::Glue::Table', {
-        TableInput: Match.objectLike({ Name: view, TableType: 'VIRTUAL_VIEW' }),
-      });
+    stack.template.hasResourceProperties('AWS::Glue::Table', {
+      TableInput: Match.objectLike({
+        Name: 'snapshot_file_lines',
+        Parameters: Match.objectLike({
+          'projection.enabled': 'true',
+          'projection.site.values': 'acme,intranet',
+        }),
+        StorageDescriptor: Match.objectLike({ Columns: [{ Name: 'line', Type: 'string' }] }),
+      }),
+    });
+    interface ViewInput {
+      readonly Name: string;
+      readonly TableType: string;
+      readonly ViewOriginalText?: string;
+      readonly StorageDescriptor: { readonly Columns: readonly { readonly Name: string }[] };
     }
+    const views = Object.values(stack.resources('AWS::Glue::Table'))
+      .map((table) => (table as { Properties: { TableInput: ViewInput } }).Properties.TableInput)
+      .filter((input) => input.TableType === 'VIRTUAL_VIEW');
+    const viewColumns = (name: string) => {
+      const input = views.find((candidate) => candidate.Name === name);
+      const text = String(input?.ViewOriginalText ?? '');
+      const presto = JSON.parse(
+        Buffer.from(text.replace(/^\/\* Presto View: | \*\/$/g, ''), 'base64').toString(),
+      );
+      const glueColumns = input?.StorageDescriptor.Columns.map((column) => column.Name);
+      // What Athena shows and what Glue lists must be the same columns.
+      expect(presto.columns.map((column: { name: string }) => column.name)).toEqual(glueColumns);
+      return { columns: glueColumns as string[], sql: String(presto.originalSql) };
+    };
+    expect(views.map((input) => input.Name).sort()).toEqual(['groups', 'memberships', 'runs', 'users']);
+    // Every view carries the run's status, so a query can count only complete runs, each night once.
+    for (const name of ['runs', 'users', 'groups', 'memberships'])
+      expect(viewColumns(name).columns.slice(0, 5)).toEqual([
+        'site',
+        'day',
+        'run_id',
+        'run_status',
+        'last_complete_of_day',
+      ]);
+    expect(viewColumns('runs').sql).toContain(`"$path" LIKE '%/manifest.json'`);
+    // Group names come from the groups file of the same run, joined by key: right on every source.
+    const memberships = viewColumns('memberships');
+    expect(memberships.columns.slice(5)).toEqual(['user_key', 'user_email', 'group_key', 'group_name']);
+    expect(memberships.sql).toContain('g.run_id = u.run_id AND g."key" = m.group_key');
     stack.template.hasResourceProperties('AWS::Athena::WorkGroup', {
       WorkGroupConfiguration: Match.objectLike({
         EnforceWorkGroupConfiguration: true,

@@ -276,7 +276,9 @@ describe('rollcall audit', () => {
     );
     const malformed = await ws.run(['audit', '--run', 'yesterday']);
     expect(malformed.code).toBe(2);
-    expect(malformed.stderr).toContain('--run: "yesterday" is not a run id such as 20261122T020000Z');
+    expect(malformed.stderr).toContain(
+      '--run: "yesterday" is not a run: use latest, previous, a date like 2026-11-21 or a run id from `rollcall runs --site',
+    );
   });
 
   it('refuses an incomplete snapshot (exit 1) unless --allow-incomplete, and then every report says so first', async () => {
@@ -328,8 +330,20 @@ describe('rollcall audit', () => {
     const summary = await ws.summary();
     expect(summary.findings.failsBySeverity.high).toBeGreaterThan(0);
 
-    expect((await ws.run(['audit', '--fail-on', 'high'])).code).toBe(3);
-    expect((await ws.run(['audit', '--fail-on', 'low'])).code).toBe(3);
+    const high = await ws.run(['audit', '--fail-on', 'high']);
+    expect(high.code).toBe(3);
+    // The last line says why the command failed: how many findings reached the severity.
+    const { high: highFails, medium, low: lowFails } = summary.findings.failsBySeverity;
+    const count = (n: number) => n.toLocaleString('en-US');
+    expect(high.stderr).toBe(
+      `rollcall: exit 3 because of --fail-on high: ${count(highFails)} FAIL findings of severity high (acme: ${count(highFails)}).\n`,
+    );
+    const low = await ws.run(['audit', '--fail-on', 'low']);
+    expect(low.code).toBe(3);
+    const all = highFails + medium + lowFails;
+    expect(low.stderr).toBe(
+      `rollcall: exit 3 because of --fail-on low: ${count(all)} FAIL findings of any severity (acme: ${count(all)}).\n`,
+    );
     const bad = await ws.run(['audit', '--fail-on', 'severe']);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain("argument 'severe' is invalid. Allowed choices are high, medium, low.");

@@ -292,7 +292,13 @@ describe('rollcall export', () => {
       key: `${runFolder('good', '2026-11-22', '20261122T020000Z')}manifest.json`,
     });
     expect(await readLatest(ws.store, 'bad')).toBeUndefined();
-    expect(await keysUnder(ws.store, 'snapshots/site=bad/')).toEqual([]);
+    // The failed site's run holds only its failure record, which says why and holds no key.
+    const failureKey = `${runFolder('bad', '2026-11-22', '20261122T020000Z')}failure.json`;
+    expect(await keysUnder(ws.store, 'snapshots/site=bad/')).toEqual([failureKey]);
+    const record = JSON.parse(String(await ws.store.get(failureKey)));
+    expect(record).toMatchObject({ site: 'bad', runId: '20261122T020000Z', failure: 'auth' });
+    expect(record.reason).toMatch(/rejected the key \(403\)/);
+    for (const key of [wrongKey, site.apiKey]) expect(JSON.stringify(record)).not.toContain(key);
 
     const json = await ws.run(['--json', '--as-of', '2026-11-23T02:00:00Z']);
     expect(json.code).toBe(1);
@@ -316,7 +322,11 @@ describe('rollcall export', () => {
       expect(run.code).toBe(1);
       expect(run.stderr).toMatch(/^acme: FAILED — .*API is not enabled for this site/m);
       expect(run.stdout).toMatch(/acme\s+periscope-v1\s+FAILED/);
-      expect(await keysUnder(ws.store, '')).toEqual([]);
+      // The failure record, and the run's released lease (under work/, expired by lifecycle).
+      expect(await keysUnder(ws.store, '')).toEqual([
+        `${runFolder('acme', '2026-11-22', '20261122T020000Z')}failure.json`,
+        'work/site=acme/run=20261122T020000Z/lease.json',
+      ]);
       expectNoStack(run);
     });
 

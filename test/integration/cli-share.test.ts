@@ -302,7 +302,9 @@ describe('rollcall share: download links to a run’s reports in an S3 store', (
 
     const malformed = await cli(['share', '--site', 'acme', '--run', 'yesterday']);
     expect(malformed.code).toBe(2);
-    expect(malformed.stderr).toContain('--run: "yesterday" is not a run id');
+    expect(malformed.stderr).toContain(
+      '--run: "yesterday" is not a run: use latest, previous, a date like 2026-11-21 or a run id from `rollcall runs --site acme`.',
+    );
   });
 
   it('warns when the signing credentials expire before the links, and says when in --json', async () => {

@@ -46,6 +46,8 @@ describe('exportSite', () => {
       put: (key, body) => files.put(key, body),
       openRead: (key) => files.openRead(key),
       list: (prefix) => files.list(prefix),
+      getTagged: (key) => files.getTagged(key),
+      putIf: (key, body, condition) => files.putIf(key, body, condition),
       get: async (key) => {
         if (key.endsWith('manifest.json') && ++manifestReads > 1) throw new Error('the disk went away');
         return files.get(key);

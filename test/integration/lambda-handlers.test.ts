@@ -26,7 +26,7 @@ import { createLogger, createMetrics } from '../../functions/lambda/observabilit
 import { reportRunPrefix } from '../../functions/reports/layout.ts';
 import { summarySchema } from '../../functions/reports/summary.ts';
 import { systemClock } from '../../functions/shared/clock.ts';
-import { latestPointerKey } from '../../functions/snapshot/layout.ts';
+import { latestPointerKey, runLeaseKey } from '../../functions/snapshot/layout.ts';
 import { readLatest, readManifestAt } from '../../functions/snapshot/read-snapshot.ts';
 import type { ObjectStore } from '../../functions/store/port.ts';
 import {
@@ -97,8 +97,15 @@ interface Deployed {
   evidence(event: unknown): Promise<Invocation>;
 }
 
-/** `site` overrides the default site's settings; `env` replaces the whole environment. */
-function deploy(site: Record<string, unknown> = {}, env?: Record<string, string>): Deployed {
+/**
+ * `site` overrides the default site's settings; `env` replaces the whole environment; `sleep`
+ * replaces the export's waits (back-off, another execution's lease).
+ */
+function deploy(
+  site: Record<string, unknown> = {},
+  env?: Record<string, string>,
+  sleep?: (ms: number) => Promise<void>,
+): Deployed {
   const prefix = `lambda-${randomUUID()}`;
   const environment = env ?? {
     ROLLCALL_STORE: `s3://${s3.server.bucket}/${prefix}`,
@@ -118,6 +125,7 @@ function deploy(site: Record<string, unknown> = {}, env?: Record<string, string>
     clock: systemClock,
     logger: createLogger(),
     metrics: createMetrics(),
+    ...(sleep === undefined ? {} : { sleep }),
   });
   const auditHandler = createAuditHandler({
     env: environment,
@@ -321,6 +329,40 @@ describe('the export handler', () => {
     expect(run.printed).not.toContain((emulator.credentials as { apiKey: string }).apiKey);
   });
 
+  it('an execution that meets another one writing the same run fails as RollcallRunBusy, and its retry once that one is done is a no-op', async () => {
+    const lambda = deploy({}, undefined, async () => {});
+    const event = { site: SITE, scheduledAt: NIGHT_1 };
+    const since = new Date(Date.now() - 30_000).toISOString();
+    const until = new Date(Date.now() + 270_000).toISOString();
+    const otherLease = { holder: 'other-execution', purpose: 'export', acquiredAt: since, expiresAt: until };
+    const leaseKey = runLeaseKey(SITE, RUN_1);
+    const tag = await lambda.store.putIf(leaseKey, JSON.stringify({ ...otherLease, released: false }), {
+      ifNoneMatch: '*',
+    });
+
+    const busy = await lambda.exportRun(event);
+
+    expect(busy.error?.name).toBe('RollcallRunBusy');
+    expect(busy.error?.message).toBe(
+      `run ${RUN_1} of site ${SITE} is being written by another export since ${since}; try again when it has finished (if it has stopped, its lease expires at ${until}).`,
+    );
+    expect(countsOf(busy, ['ExportComplete'])).toEqual({ ExportComplete: 0 });
+    expect(await keysUnder(lambda.store, 'snapshots/')).toEqual([]);
+
+    // The other execution finishes the run and releases its lease; then the retry comes.
+    await lambda.store.putIf(leaseKey, JSON.stringify({ ...otherLease, released: true }), {
+      ifMatch: tag ?? '',
+    });
+    const finished = await lambda.exportRun(event);
+    expect(finished.error).toBeUndefined();
+    const requests = emulator.requestsByKind();
+    const retried = await lambda.exportRun(event);
+    expect(retried.error).toBeUndefined();
+    expect(retried.result).toEqual(finished.result);
+    expect(outcomeLine(retried, 'export finished')).toMatchObject({ alreadyComplete: true });
+    expect(emulator.requestsByKind()).toEqual(requests);
+  });
+
   it('a retried execution (the same payload again) returns the same run and keys and writes nothing new', async () => {
     const lambda = deploy();
     const event = { site: SITE, scheduledAt: NIGHT_1 };
@@ -405,7 +447,14 @@ describe('the export handler', () => {
       reason: run.error?.message,
     });
     expect(countsOf(run, ['ExportComplete'])).toEqual({ ExportComplete: 0 });
-    expect(await keysUnder(lambda.store)).toEqual([]);
+    // The failure record, for `rollcall runs` and whoever browses the archive, and the run's
+    // released lease (under work/, expired by lifecycle).
+    const failureKey = 'snapshots/site=acme/date=2026-11-22/run=20261122T020000Z/failure.json';
+    expect(await keysUnder(lambda.store, 'snapshots/')).toEqual([failureKey]);
+    expect(await keysUnder(lambda.store, 'work/')).toEqual([`work/site=${SITE}/run=${RUN_1}/lease.json`]);
+    const record = String(await lambda.store.get(failureKey));
+    expect(JSON.parse(record)).toMatchObject({ site: SITE, runId: RUN_1, failure: 'auth' });
+    expect(record).not.toContain(wrongKey);
   });
 
   it('a site that cannot be reached is a transient error, which the state machine retries', async () => {
@@ -441,6 +490,24 @@ describe('the export handler', () => {
       errorName: 'RollcallBadEvent',
       reason: otherSite.error?.message,
     });
+    expect(await keysUnder(lambda.store)).toEqual([]);
+  });
+
+  it('refuses an impossible scheduled time, and one more than a day ahead, before reading anything', async () => {
+    const lambda = deploy();
+
+    const impossible = await lambda.exportRun({ site: SITE, scheduledAt: '2026-02-30T02:00:00Z' });
+    const farAhead = await lambda.exportRun({ site: SITE, scheduledAt: '9999-12-31T23:59:59Z' });
+
+    // zod's ISO check knows the calendar: 30 February is not a time.
+    expect(impossible.error?.name).toBe('RollcallBadEvent');
+    expect(impossible.error?.message).toBe(
+      'export event: scheduledAt: must be an ISO-8601 time such as 2026-11-22T02:00:00Z',
+    );
+    expect(farAhead.error?.name).toBe('RollcallConfigError');
+    expect(farAhead.error?.message).toMatch(
+      /^the scheduled time 9999-12-31T23:59:59\.000Z is more than a day ahead of now \(.*\); a run may be scheduled at most 24 hours ahead\.$/,
+    );
     expect(await keysUnder(lambda.store)).toEqual([]);
   });
 
@@ -496,6 +563,7 @@ describe('the audit handler', () => {
       runId: RUN_1,
       verdict: 'ok',
       verdictReasons: [],
+      highSeverityChanges: [],
       failsBySeverity: fails,
       reportKey: `${reportRunPrefix(SITE, RUN_1)}report.html`,
       reportLocation: `s3://${s3.server.bucket}/${lambda.prefix}/${reportRunPrefix(SITE, RUN_1)}report.html`,
@@ -537,6 +605,28 @@ describe('the audit handler', () => {
     expect(summary.verdict).toMatchObject({ status: 'suspect', removedUsers: 30 });
     expect(output.verdictReasons).toEqual(summary.verdict?.reasons);
     expect(countsOf(run, ['MassChangeSuspect'])).toEqual({ MassChangeSuspect: 1 });
+  });
+
+  it('tells the run-complete notification of a group removed with its members, and how to restore it', async () => {
+    const site = await startPeriscopeV1Emulator({ users: 120, groups: 5, seed: 5 });
+    cleanups.push(() => site.close());
+    secretSays('rollcall/regrouped', { site: site.site, apiKey: site.apiKey });
+    const lambda = deploy({ baseUrl: site.url, credentials: { secretId: 'rollcall/regrouped' } });
+    await lambda.audit((await lambda.exportRun({ site: SITE, scheduledAt: NIGHT_1 })).result);
+    const group = site.state
+      .groups()
+      .find((candidate) => !['All Users', 'Administrators'].includes(candidate.name));
+    if (!group) throw new Error('the emulator site needs a group of its own');
+    const members = site.state.users().filter((user) => user.groups.includes(group.name)).length;
+    expect(members).toBeGreaterThan(0);
+    site.state.removeGroup(group.name);
+
+    const run = await lambda.audit((await lambda.exportRun({ site: SITE, scheduledAt: NIGHT_2 })).result);
+
+    const output = auditOutputSchema.parse(run.result);
+    expect(output.highSeverityChanges).toEqual([
+      `HIGH: Group "${group.name}" was removed while it had ${members} ${members === 1 ? 'member' : 'members'}. Restore it and its members: rollcall restore --site ${SITE} --from ${RUN_1} --group '${group.name.replaceAll("'", "'\\''")}' --apply`,
+    ]);
   });
 
   it('throws RollcallAuditFailed for a run that does not exist, and RollcallBadEvent for a malformed run id', async () => {

@@ -117,6 +117,7 @@ describe('lumapps connector against the emulator', () => {
       passwordUpdated: false,
       createdAt: true,
       status: true,
+      privilege: expect.objectContaining({ userFlag: true, groupFlag: false, groupNames: [] }),
     });
   });
 

@@ -436,7 +436,7 @@ describe('lumapps restore writer against the emulator', () => {
     expect(site.state.feedCount).toBe(snapshot.groups.length);
   });
 
-  it('never repeats a create the site failed: a 503 may have been applied, a 429 was not', async () => {
+  it('never repeats a create the site failed: a 503 may have been applied; a rate-limited one was not, so it is sent again', async () => {
     const site = await emulator({ faults: { serverErrors: { route: 'write', count: 1, status: 503 } } });
     const connector = connect(site);
     const writer = writerOf(connector);
@@ -451,11 +451,19 @@ describe('lumapps restore writer against the emulator', () => {
     });
     site.setFaults({ rateLimit: { route: 'write', count: 1, retryAfterSeconds: 0 } });
     const limited = await writer.perform({ kind: 'create-group', group }, contextFor(snapshot));
-    expect(limited).toEqual({
+    expect(limited).toMatchObject({ status: 'done' });
+    expect(site.writes.map((request) => request.status)).toEqual([503, 429, 200]);
+    expect(site.state.feedCount).toBe(snapshot.groups.length);
+
+    site.state.removeFeed((limited as { liveKey: string }).liveKey);
+    site.setFaults({ quotaExceeded: { route: 'write', count: Number.POSITIVE_INFINITY } });
+    const exhausted = await writer.perform({ kind: 'create-group', group }, contextFor(snapshot));
+    expect(exhausted).toEqual({
       status: 'rejected',
-      detail: expect.stringMatching(/HTTP 429\), so nothing was created/),
+      detail: expect.stringMatching(
+        /kept rate-limiting the request \(.*HTTP 400 \(rate limited\).*\), so nothing was created/,
+      ),
     });
-    expect(site.writes.map((request) => request.status)).toEqual([503, 429]);
     expect(site.state.feedCount).toBe(snapshot.groups.length - 1);
   });
 

@@ -111,6 +111,12 @@ describe('periscope-v1 connector against the emulator', () => {
       passwordUpdated: true,
       createdAt: false,
       status: false,
+      privilege: {
+        shownBy: 'members of the group "Administrators"',
+        groupNames: ['Administrators'],
+        groupFlag: false,
+        userFlag: false,
+      },
     });
   });
 
@@ -357,6 +363,7 @@ describe('periscope-v1 connector against the emulator', () => {
       expect(result.listings.users).toEqual({
         pages: Math.ceil(collected / 100),
         reportedTotal: reported,
+        reportedTotals: [300, reported],
         uniqueRecords: collected,
         duplicatesDropped: 0,
         retries: 0,
@@ -365,10 +372,20 @@ describe('periscope-v1 connector against the emulator', () => {
       });
     });
 
-    it('drift behind the cursor only: the count adds up and so does the data', async () => {
+    // Users added ahead of the cursor are read and the count adds up, but a server that drops users
+    // and lowers its total to match looks the same up to here: only the changed total tells.
+    it('drift ahead of the cursor only: the count adds up, the changed total still makes it drift', async () => {
       const site = await emulator({ users: 300, seed: 9, faults: { drift: { afterPage: 1, add: 3 } } });
       const result = await readLiveSite(connect(site));
-      expect(result.listings.users).toMatchObject({ complete: true, reportedTotal: 303, uniqueRecords: 303 });
+      expect(result.listings.users).toMatchObject({
+        complete: false,
+        reportedTotal: 303,
+        reportedTotals: [300, 303],
+        uniqueRecords: 303,
+      });
+      expect(result.listings.users?.reason).toBe(
+        "users: the API's reported total changed while rollcall paged through it (300 → 303): users were added or removed during the export.",
+      );
       expectMatchesGroundTruth(result, site);
     });
 

@@ -65,14 +65,23 @@ function expectedExport(site: Emulator): { users: CanonicalUser[]; groups: Canon
   const groups = roles.map((role) => {
     const key = keyOf.get(role.id) ?? role.id;
     const { id, ...withoutId } = role;
-    const rights = [...new Set(role.privileges.flatMap((p) => p.permissions))].sort();
+    // One "Type: rights" part per object type, types in order (the Admin role also has Site rights).
+    const types = [...new Set(role.privileges.map((p) => p.object_type))].sort();
+    const access = types
+      .map((type) => {
+        const rights = role.privileges.filter((p) => p.object_type === type).flatMap((p) => p.permissions);
+        return rights.length === 0 ? '' : `${type}: ${[...new Set(rights)].sort().join(', ')}`;
+      })
+      .filter((part) => part !== '')
+      .join('; ');
     return {
       key,
       ...(hidden(role) ? {} : { id }),
       name: role.name,
-      access: rights.length === 0 ? '' : `Dashboard: ${rights.join(', ')}`,
+      access,
       description: role.description,
       memberCount: members(key),
+      admin: role.privileges.some((privilege) => privilege.object_type === 'Site'),
       raw: {
         role: hidden(role) ? withoutId : role,
         dashboards: role.permissions.map((grant) => ({
@@ -117,7 +126,14 @@ describe('periscope-v2 adapter', () => {
       id: 'periscope-v2',
       displayName: 'Periscope Data (v2, RBAC)',
       defaultBaseUrl: 'https://app.periscopedata.com',
-      capabilities: { lastLogin: true, mfa: true, passwordUpdated: true, createdAt: false, status: false },
+      capabilities: {
+        lastLogin: true,
+        mfa: true,
+        passwordUpdated: true,
+        createdAt: false,
+        status: false,
+        privilege: expect.objectContaining({ groupNames: ['Admin'], groupFlag: true, userFlag: false }),
+      },
     });
     expect(periscopeV2.secretsOf({ site: 'acme', apiKey: 'k-1' })).toEqual(['k-1']);
   });

@@ -1,4 +1,5 @@
 import { Readable } from 'node:stream';
+import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FileStore } from '../../functions/store/file-store.ts';
 import { startTestS3, type TestS3 } from '../support/local-s3.ts';
@@ -56,5 +57,63 @@ describe('where objects live', () => {
       `s3://${s3.server.bucket}/archive/snapshots/x.json`,
     );
     expect(s3.store().locate('snapshots/x.json')).toBe(`s3://${s3.server.bucket}/snapshots/x.json`);
+  });
+});
+
+describe('S3 conditional writes through the test proxy (real SDK requests)', () => {
+  const bucket = () => s3.server.bucket;
+  const put = (key: string, body: string, condition: { IfNoneMatch?: string; IfMatch?: string }) =>
+    s3.client.send(new PutObjectCommand({ Bucket: bucket(), Key: key, Body: body, ...condition }));
+  const failure = (promise: Promise<unknown>) =>
+    promise.then(
+      () => 'written',
+      (error: { name?: string; $metadata?: { httpStatusCode?: number } }) =>
+        `${error.$metadata?.httpStatusCode} ${error.name}`,
+    );
+
+  it('answers as S3 does: 412 PreconditionFailed, 404 NoSuchKey for If-Match on a missing key, 409 ConditionalRequestConflict while another is in flight', async () => {
+    const key = 'proxy/semantics.json';
+    const created = await put(key, 'one', { IfNoneMatch: '*' });
+    expect(await failure(put(key, 'two', { IfNoneMatch: '*' }))).toBe('412 PreconditionFailed');
+    expect(await failure(put(key, 'two', { IfMatch: '"0123456789abcdef0123456789abcdef"' }))).toBe(
+      '412 PreconditionFailed',
+    );
+    expect(await failure(put('proxy/missing.json', 'x', { IfMatch: created.ETag as string }))).toBe(
+      '404 NoSuchKey',
+    );
+    s3.proxy.setPutDelay(() => 200);
+    try {
+      const racing = await Promise.all([
+        failure(put(key, 'three', { IfMatch: created.ETag as string })),
+        new Promise((resolve) => setTimeout(resolve, 50)).then(() =>
+          failure(put(key, 'four', { IfMatch: created.ETag as string })),
+        ),
+      ]);
+      expect(racing.sort()).toEqual(['409 ConditionalRequestConflict', 'written']);
+    } finally {
+      s3.proxy.setPutDelay(undefined);
+    }
+    const stored = await s3.client.send(new GetObjectCommand({ Bucket: bucket(), Key: key }));
+    expect(await stored.Body?.transformToString()).toBe('three');
+  });
+});
+
+describe('file store: writes a crash left behind', () => {
+  it('removes temporary files and key locks untouched since the cut-off, and keeps newer ones and real objects', async () => {
+    const store = new FileStore(`${files.path}/abandoned`);
+    await store.put('snapshots/site=acme/date=2026-11-22/run=20261122T020000Z/users.csv', 'kept');
+    const run = `${files.path}/abandoned/snapshots/site=acme/date=2026-11-22/run=20261122T020000Z`;
+    const { writeFile, utimes, readdir } = await import('node:fs/promises');
+    const old = new Date('2026-11-22T01:00:00Z');
+    for (const name of ['.rollcall-tmp-0123abcd', '.rollcall-tmp-lock-latest.json']) {
+      await writeFile(`${run}/${name}`, 'left by a crash');
+      await utimes(`${run}/${name}`, old, old);
+    }
+    await writeFile(`${run}/.rollcall-tmp-inflight`, 'being written now');
+
+    expect(await store.removeAbandonedWrites('snapshots/site=acme/', new Date('2026-11-22T02:00:00Z'))).toBe(
+      2,
+    );
+    expect((await readdir(run)).sort()).toEqual(['.rollcall-tmp-inflight', 'users.csv']);
   });
 });

@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
+import { acquireLease, type Lease, LeaseHeldError, LeaseLostError } from '../../functions/store/lease.ts';
 import type { ObjectStore } from '../../functions/store/port.ts';
 import { StoreError } from '../../functions/store/store-error.ts';
 
@@ -128,6 +129,107 @@ export function describeStoreContract(name: string, options: StoreContractOption
       expect(await store.get('failed/small.txt')).toBeUndefined();
       expect(await store.get('failed/large.bin')).toBeUndefined();
       expect(await listAll(store, '')).toEqual([]);
+    });
+
+    it('creates a key only while it is absent (If-None-Match: *), and tags what it wrote', async () => {
+      const store = await makeStore();
+      const tag = await store.putIf('cas/new.json', '{"n":1}', { ifNoneMatch: '*' });
+      expect(tag).toEqual(expect.any(String));
+      expect(await store.putIf('cas/new.json', '{"n":2}', { ifNoneMatch: '*' })).toBeUndefined();
+      expect(await store.getTagged('cas/new.json')).toEqual({ body: Buffer.from('{"n":1}'), etag: tag });
+      expect(await store.getTagged('cas/absent.json')).toBeUndefined();
+    });
+
+    it('replaces a key only while it holds the version read (If-Match), never a missing one', async () => {
+      const store = await makeStore();
+      const first = (await store.putIf('cas/pointer.json', 'one', { ifNoneMatch: '*' })) as string;
+      const second = await store.putIf('cas/pointer.json', 'two', { ifMatch: first });
+      expect(second).toEqual(expect.any(String));
+      expect(second).not.toBe(first);
+      // The first version's tag is stale now: a writer that read it lost.
+      expect(await store.putIf('cas/pointer.json', 'stale', { ifMatch: first })).toBeUndefined();
+      expect(await store.getTagged('cas/pointer.json')).toEqual({ body: Buffer.from('two'), etag: second });
+      expect(await store.putIf('cas/missing.json', 'x', { ifMatch: first })).toBeUndefined();
+      expect(await store.get('cas/missing.json')).toBeUndefined();
+    });
+
+    it('lets exactly one of many racing conditional writes of a key win', async () => {
+      const store = await makeStore();
+      const writers = Array.from({ length: 8 }, (_, index) => `writer ${index}`);
+      const created = await Promise.all(
+        writers.map((body) => store.putIf('cas/race.json', body, { ifNoneMatch: '*' })),
+      );
+      const creator = created.findIndex((tag) => tag !== undefined);
+      expect(created.filter((tag) => tag !== undefined)).toHaveLength(1);
+      expect((await store.get('cas/race.json'))?.toString()).toBe(writers[creator]);
+
+      const base = (await store.getTagged('cas/race.json'))?.etag as string;
+      const replaced = await Promise.all(
+        writers.map((body) => store.putIf('cas/race.json', `next ${body}`, { ifMatch: base })),
+      );
+      const replacer = replaced.findIndex((tag) => tag !== undefined);
+      expect(replaced.filter((tag) => tag !== undefined)).toHaveLength(1);
+      expect(await store.getTagged('cas/race.json')).toEqual({
+        body: Buffer.from(`next ${writers[replacer]}`),
+        etag: replaced[replacer],
+      });
+    });
+
+    it('hands a lease to one writer at a time, refuses another, and lets the next take it once released', async () => {
+      const store = await makeStore();
+      const clock = { now: () => new Date() };
+      const lease = (purpose: string) => ({
+        store,
+        key: 'work/site=acme/run=20261122T020000Z/lease.json',
+        clock,
+        site: 'acme',
+        subject: 'run 20261122T020000Z of site acme',
+        purpose,
+        waitMs: 0,
+      });
+      const taken = await Promise.allSettled(
+        ['first', 'second', 'third'].map((who) => acquireLease(lease(who))),
+      );
+      const holders = taken.filter((outcome) => outcome.status === 'fulfilled');
+      expect(holders).toHaveLength(1);
+      for (const outcome of taken.filter((each) => each.status === 'rejected')) {
+        expect(outcome.reason).toBeInstanceOf(LeaseHeldError);
+        expect(String(outcome.reason.message)).toMatch(
+          /^run 20261122T020000Z of site acme is being written by another (first|second|third) since \d{4}-.*Z; try again when it has finished \(if it has stopped, its lease expires at \d{4}-.*Z\)\.$/,
+        );
+      }
+      const held = (holders[0] as PromiseFulfilledResult<Lease>).value;
+      await held.confirm();
+      await held.release();
+      const next = await acquireLease(lease('next'));
+      await next.release();
+    });
+
+    it('takes over a lease whose holder stopped renewing it once it expires, and the old holder learns it lost', async () => {
+      const store = await makeStore();
+      let now = Date.parse('2026-11-22T02:00:00Z');
+      const clock = { now: () => new Date(now) };
+      const options = {
+        store,
+        key: 'work/site=acme/restore/lease.json',
+        clock,
+        site: 'acme',
+        subject: 'site acme',
+        purpose: 'restore',
+        ttlMs: 60_000,
+        waitMs: 0,
+      };
+      const crashed = await acquireLease(options);
+      now += 30_000;
+      await expect(acquireLease(options)).rejects.toBeInstanceOf(LeaseHeldError);
+      now += 31_000;
+      const successor = await acquireLease(options);
+      await expect(crashed.confirm()).rejects.toBeInstanceOf(LeaseLostError);
+      await crashed.release();
+      // The old holder's release did not free the successor's lease.
+      await expect(acquireLease(options)).rejects.toBeInstanceOf(LeaseHeldError);
+      await successor.confirm();
+      await successor.release();
     });
 
     it('rejects keys that are absolute or climb out of the store', async () => {

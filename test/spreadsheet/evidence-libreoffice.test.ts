@@ -132,10 +132,15 @@ describe('evidence.xlsx opened by LibreOffice', () => {
       'Reviewer',
       'Reviewed on',
     ]);
-    const admins = users.filter((user) =>
-      user.groups.includes(groups.find((g) => g.name === 'Administrators')?.key ?? ''),
+    // One row per administrator's privileged group, and one for the user the source flags.
+    const adminGroup = groups.find((group) => group.name === 'Administrators')?.key ?? '';
+    expect(rows.map((row) => [row[0], row[4], row[5]])).toEqual(
+      users.flatMap((user) => [
+        ...(user.admin ? [[user.key, '', 'LumApps administrator']] : []),
+        ...(user.groups.includes(adminGroup) ? [[user.key, adminGroup, 'Administrators']] : []),
+      ]),
     );
-    expect(rows.map((row) => row[0])).toEqual(admins.map((user) => user.key));
+    expect(rows.some((row) => row[5] === 'LumApps administrator')).toBe(true);
     for (const row of rows) expect(row.slice(-4)).toEqual(['', '', '', '']);
   });
 

@@ -11,7 +11,7 @@ export interface TestConnection<Credentials> {
 }
 
 /**
- * A connector as the export builds one, with back-off shortened to milliseconds so retry tests do
+ * A connector as the export builds one, with back-off and rate-limit waits shortened to milliseconds so retry tests do
  * not wait, and the adapter's own secrets scrubbed from errors.
  */
 export function connectForTest<Credentials>(
@@ -27,6 +27,7 @@ export function connectForTest<Credentials>(
       maxRetries: connection.maxRetries ?? 3,
       timeoutMs: 5_000,
       secrets: adapter.secretsOf(connection.credentials),
+      ...(adapter.rateLimited === undefined ? {} : { rateLimited: adapter.rateLimited, rateLimitWaitMs: 1 }),
       userAgent: 'rollcall/test',
       ...(connection.fetch === undefined ? {} : { fetch: connection.fetch }),
     }),

@@ -73,6 +73,8 @@ export function hostileUsers(night: 1 | 2): CanonicalUser[] {
       passwordUpdatedAt: '2026-06-01T00:00:00Z',
       mfaEnabled: number % 2 === 0,
       createdAt: '2025-01-02T03:04:05Z',
+      // LumApps marks an administrator on the user record.
+      ...(number === 7 ? { admin: true } : {}),
       raw: { id: id(number) },
     });
   }
@@ -117,7 +119,20 @@ export async function writeHostileRun(
       site: HOSTILE_SITE,
       provider: 'lumapps',
       providerName: 'LumApps',
-      capabilities: { lastLogin: true, mfa: true, passwordUpdated: true, createdAt: true, status: true },
+      capabilities: {
+        lastLogin: true,
+        mfa: true,
+        passwordUpdated: true,
+        createdAt: true,
+        status: true,
+        // As LumApps shows administrators: a flag on the user (one hostile user has it).
+        privilege: {
+          shownBy: "the user record's admin flag",
+          groupNames: [],
+          groupFlag: false,
+          userFlag: true,
+        },
+      },
       origin: 'LumApps site "acme; =evil" at https://sites.lumapps.example',
       runId: runIdFor(scheduledAt),
       scheduledAt,
@@ -157,7 +172,7 @@ export async function writeHostileRun(
       store,
       toolVersion: '0.1.0-test',
       spillDirectory: join(directory, 'spill'),
-      writeEvidence: evidenceWriter(store, '0.1.0-test', clock, rowLimit),
+      writeEvidence: evidenceWriter(store, '0.1.0-test', clock, rowLimit === undefined ? {} : { rowLimit }),
     },
   );
   return { store, audit };

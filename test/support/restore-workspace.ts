@@ -9,6 +9,8 @@ export const NIGHT = '2026-11-21T02:00:00Z';
 export const NIGHT_RUN = '20261121T020000Z';
 
 export interface RestoreWorkspace {
+  /** The workspace folder: the config, and the `backups` file store under it. */
+  readonly dir: string;
   /** Runs the rollcall CLI in the workspace, with the site's credentials in its environment. */
   run(argv: readonly string[]): Promise<CliRun>;
 }
@@ -43,6 +45,7 @@ export async function exportedWorkspace(
   };
   await writeFile(join(temp.path, 'rollcall.config.json'), JSON.stringify(config));
   const workspace: RestoreWorkspace = {
+    dir: temp.path,
     run: (argv) =>
       runRollcall(argv, { cwd: temp.path, env: { SITE_CREDENTIALS: JSON.stringify(site.credentials) } }),
   };

@@ -513,6 +513,8 @@ export function sampleReportModel(overrides: SampleReportOverrides = {}): Report
     providerName: 'Periscope Data (v1)',
     runId: sampleRunId,
     scheduledAt: sampleScheduledAt,
+    generatedAt: '2026-11-22T02:41:07.000Z',
+    origin: 'Periscope site "acme" at https://app.periscopedata.com',
     warnings: [],
     evidence: {
       manifestLocation: `s3://acme-rollcall-archive/snapshots/site=${sampleSite}/date=2026-11-22/run=${sampleRunId}/manifest.json`,
@@ -543,6 +545,17 @@ export function sampleReportModel(overrides: SampleReportOverrides = {}): Report
       snapshotToolVersion: '0.1.0',
     },
     thresholds: settings,
+    privilege: {
+      shownBy: 'members of the group "Administrators"',
+      evidence: {
+        shownBy: 'members of the group "Administrators"',
+        groupNames: ['Administrators'],
+        groupFlag: false,
+        userFlag: false,
+      },
+      administrators: users.filter((user) => user.groups.includes(sampleGroups.admins)).length,
+      groups: [sampleGroups.admins],
+    },
     audit: findingsReport(ruleOutcomes(findings, users.length), findings),
     previousRunId: samplePreviousRunId,
     diff: diffReport(diff),

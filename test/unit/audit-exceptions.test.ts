@@ -7,6 +7,7 @@ import {
   ago,
   auditUsers,
   DAY,
+  everyCapability,
   healthyUser,
   scheduledAt,
 } from '../support/audit-fixtures.ts';
@@ -146,7 +147,7 @@ describe('audit exceptions', () => {
 
   it('does nothing for a rule the provider cannot judge', () => {
     const result = audit([mfaOff('ana')], [exception()], {
-      capabilities: { lastLogin: true, mfa: false, passwordUpdated: true, createdAt: true, status: true },
+      capabilities: { ...everyCapability, mfa: false },
     });
     expect(mfaFindings(result)).toEqual([]);
     expect(mfaOutcome(result)).toMatchObject({ available: false, excepted: 0 });

@@ -30,7 +30,7 @@ describe('config', () => {
         inactiveDays: 45,
         neverLoggedInGraceDays: 14,
         passwordMaxAgeDays: 90,
-        privilegedGroups: ['Administrators'],
+        privilegedGroups: [],
         massChangeThreshold: { percent: 5, minimum: 5 },
         exceptions: [],
       },
@@ -151,6 +151,17 @@ describe('config', () => {
     expect(loaded.directory).toBe(directory);
     expect(loaded.config.sites).toHaveLength(1);
   });
+
+  it('reads a file saved with a byte order mark (as Windows editors do)', async () => {
+    const temporary = await makeTempDir('config');
+    onTestFinished(() => temporary.remove());
+    await writeFile(
+      join(temporary.path, 'bom.json'),
+      Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(configText())]),
+    );
+    const loaded = await loadConfigFile('bom.json', temporary.path);
+    expect(loaded.config.sites).toHaveLength(1);
+  });
 });
 
 describe('config files shipped in the repository', () => {
@@ -161,8 +172,55 @@ describe('config files shipped in the repository', () => {
     expect(loaded.config.sites.map((entry) => entry.id)).toEqual(['acme']);
   });
 
+  it('the example config shows every setting (credentials in the one form the stack can read)', async () => {
+    const example = JSON.parse(await readFile(join(root, 'rollcall.config.example.json'), 'utf8'));
+    // env and file credentials are the CLI's alternatives to secretId; a deployed site needs a secret.
+    const alternatives = ['sites[].credentials.env', 'sites[].credentials.file'];
+    const missing = [...settingPaths(configJsonSchema())].filter(
+      (path) => !valuePaths(example).has(path) && !alternatives.includes(path),
+    );
+    expect(missing).toEqual([]);
+  });
+
   it('the JSON Schema is up to date with the config schema (npm run schema regenerates it)', async () => {
     const committed = JSON.parse(await readFile(join(root, 'schema/rollcall.config.schema.json'), 'utf8'));
     expect(committed).toEqual(JSON.parse(JSON.stringify(configJsonSchema())));
   });
 });
+
+/** Every key path a JSON Schema describes, `sites[].http.concurrency` style. */
+function settingPaths(schema: Record<string, unknown>): Set<string> {
+  const paths = new Set<string>();
+  const definitions = (schema.$defs ?? schema.definitions ?? {}) as Record<string, Record<string, unknown>>;
+  const visit = (node: Record<string, unknown> | undefined, prefix: string, depth: number): void => {
+    if (node === undefined || depth > 20) return;
+    if (typeof node.$ref === 'string') {
+      visit(definitions[node.$ref.split('/').pop() ?? ''], prefix, depth + 1);
+      return;
+    }
+    for (const key of ['anyOf', 'oneOf', 'allOf'])
+      for (const branch of (node[key] ?? []) as Record<string, unknown>[]) visit(branch, prefix, depth + 1);
+    if (node.items) visit(node.items as Record<string, unknown>, `${prefix}[]`, depth + 1);
+    for (const [key, inner] of Object.entries(
+      (node.properties ?? {}) as Record<string, Record<string, unknown>>,
+    )) {
+      const path = prefix === '' ? key : `${prefix}.${key}`;
+      paths.add(path);
+      visit(inner, path, depth + 1);
+    }
+  };
+  visit(schema, '', 0);
+  return paths;
+}
+
+/** Every key path a JSON document has, in the same style. */
+function valuePaths(value: unknown, prefix = '', paths = new Set<string>()): Set<string> {
+  if (Array.isArray(value)) for (const item of value) valuePaths(item, `${prefix}[]`, paths);
+  else if (value !== null && typeof value === 'object')
+    for (const [key, inner] of Object.entries(value)) {
+      const path = prefix === '' ? key : `${prefix}.${key}`;
+      paths.add(path);
+      valuePaths(inner, path, paths);
+    }
+  return paths;
+}

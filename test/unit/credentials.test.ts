@@ -6,7 +6,7 @@ import {
   SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, onTestFinished } from 'vitest';
 import * as z from 'zod';
 import { resolveCredentials } from '../../functions/credentials/resolve-credentials.ts';
 import { createSecretsManagerReader } from '../../functions/credentials/secrets-manager.ts';
@@ -95,9 +95,31 @@ describe('credentials', () => {
       resolveCredentials('acme', { env: 'ACME' }, periscopeV1.credentialsSchema, sources({ ACME: sent })),
     );
     expect(error.message).toBe(
-      'site acme: credentials from environment variable ACME: "site": the site name (as in dashboard URLs .../app/<site>) has no spaces or colons; "apiKey" is missing or not a string; unknown field "api_key".',
+      'site acme: credentials from environment variable ACME: "site": the site name (as in dashboard URLs .../app/<site>) has no spaces or colons; "apiKey" is missing or not a string; an unknown field, the 2nd (its name is not shown: it could be a secret pasted in the wrong place).',
     );
     expect(error.message).not.toContain(apiKey);
+  });
+
+  it('never prints a field name, which could be a secret pasted as a key', async () => {
+    const sent = JSON.stringify({ site: 'acme_site', apiKey, [apiKey]: true });
+    const error = await failure(
+      resolveCredentials('acme', { env: 'ACME' }, periscopeV1.credentialsSchema, sources({ ACME: sent })),
+    );
+    expect(error.message).toBe(
+      'site acme: credentials from environment variable ACME: an unknown field, the 3rd (its name is not shown: it could be a secret pasted in the wrong place).',
+    );
+    expect(error.message).not.toContain(apiKey);
+  });
+
+  it('reads a credentials file saved with a byte order mark', async () => {
+    const temporary = await makeTempDir('credentials');
+    onTestFinished(() => temporary.remove());
+    await writeFile(join(temporary.path, 'acme.json'), `\uFEFF${secretJson}`);
+    const credentials = await resolveCredentials('acme', { file: 'acme.json' }, schema, {
+      env: {},
+      configDirectory: temporary.path,
+    });
+    expect(credentials).toEqual({ site: 'acme_site', apiKey });
   });
 
   describe('from Secrets Manager', () => {
@@ -143,7 +165,7 @@ describe('credentials', () => {
       expect(error).toBeInstanceOf(SiteError);
       expect((error as SiteError).kind).toBe('credentials');
       expect(error.message).toContain(
-        'could not read secret rollcall/acme from Secrets Manager (AccessDeniedException)',
+        'site acme: could not read secret rollcall/acme from Secrets Manager: access denied: the AWS identity running rollcall may not read it',
       );
     });
   });

@@ -362,6 +362,30 @@ describe('createHttpClient', () => {
     }
   });
 
+  it('hands back a body with every echoed secret redacted, in any JSON spelling', async () => {
+    const secret = 'k3y/with"quote';
+    const raw =
+      (text: string): Handler =>
+      (_req, res) => {
+        res.writeHead(400, { 'content-type': 'application/json' });
+        res.end(text);
+      };
+    const server = await startServer(
+      json(400, { message: `bad partner acme:${secret}`, [secret]: [secret] }),
+      raw('{"message": "k3y\\/with\\"quote"}'),
+      raw('{"message": "\\u006b3y/with\\u0022quote"}'),
+      json(200, { users: [{ email: 'ann@example.com' }] }),
+    );
+    const send = () => client({ secrets: [secret] }).send({ url: server.url });
+    expect((await send()).body).toEqual({
+      message: 'bad partner acme:[redacted]',
+      '[redacted]': ['[redacted]'],
+    });
+    expect((await send()).body).toEqual({ message: '[redacted]' });
+    expect((await send()).body).toEqual({ message: '[redacted]' });
+    expect((await send()).body).toEqual({ users: [{ email: 'ann@example.com' }] });
+  });
+
   it('keeps query strings (cursors are emails) out of error messages', async () => {
     const server = await startServer(json(503, {}));
     const error = await failure(

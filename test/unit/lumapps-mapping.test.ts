@@ -40,6 +40,13 @@ const hidden = {
 const map = (record: unknown) => toCanonicalUser(userRecordSchema.parse(record), record);
 
 describe('lumapps mapping', () => {
+  it('reads an administrator from the platform, site or staff flags on the user record', () => {
+    expect(map({ id: 'u1', isSuperAdmin: true }).admin).toBe(true);
+    expect(map({ id: 'u1', instancesSuperAdmin: ['instance-1'] }).admin).toBe(true);
+    expect(map({ id: 'u1', isGod: true }).admin).toBe(true);
+    expect(map({ id: 'u1', isSuperAdmin: false, instancesSuperAdmin: [], isGod: null }).admin).toBe(false);
+  });
+
   it('maps a user to the canonical model, keyed by id, and keeps the record verbatim in raw', () => {
     const user = map(hidden);
     expect(user).toEqual({
@@ -52,6 +59,7 @@ describe('lumapps mapping', () => {
       status: 'active',
       groups: ['6000000000000001', '6000000000000002'],
       createdAt: '2019-03-12T11:48:55.684Z',
+      admin: false,
       raw: hidden,
     });
     expect(user.raw).toBe(hidden);

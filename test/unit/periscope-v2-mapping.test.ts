@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   accessSummary,
+  grantsAdministration,
   toCanonicalGroup,
   toCanonicalUser,
 } from '../../functions/providers/periscope-v2/mapping.ts';
@@ -112,6 +113,18 @@ describe('periscope-v2 mapping', () => {
     expect(accessSummary(undefined)).toBeUndefined();
   });
 
+  it('reads a role as administering the site when its rights are over the site, its users or roles', () => {
+    const rights = (object_type: string, permissions: string[]) => [{ object_type, permissions }];
+    expect(grantsAdministration(rights('Site', ['manage_settings']))).toBe(true);
+    expect(grantsAdministration(rights('Users', ['read_users']))).toBe(true);
+    expect(grantsAdministration(rights('Dashboard', ['manage_dashboards']))).toBe(true);
+    expect(grantsAdministration(rights('Dashboard', ['create_dashboards', 'archive_dashboards']))).toBe(
+      false,
+    );
+    expect(grantsAdministration(rights('Site', []))).toBe(false);
+    expect(grantsAdministration(undefined)).toBe(false);
+  });
+
   it('maps a role with its dashboard grants named from the dashboards listing', () => {
     const names = new Map<string, string | null>([['268359', 'Revenue, "EMEA"']]);
     const group = toCanonicalGroup(roleRecordSchema.parse(admin), admin, names, 3);
@@ -122,6 +135,8 @@ describe('periscope-v2 mapping', () => {
       access: 'Dashboard: create_dashboards, read_dashboards',
       description: 'testing',
       memberCount: 3,
+      // Dashboard rights only: "Admin" is an administrator by its name (the adapter declares it).
+      admin: false,
       raw: {
         role: admin,
         dashboards: [
@@ -139,6 +154,7 @@ describe('periscope-v2 mapping', () => {
       access: '',
       description: '',
       memberCount: 0,
+      admin: false,
       raw: { role: everyone, dashboards: [] },
     });
   });

@@ -206,7 +206,7 @@ describe('report.html: sections', () => {
   it('shows an unavailable rule as UNAVAILABLE with its reason, not as passing', () => {
     const byRule = section(renderReportHtml(firstSnapshot()), 'findings-by-rule');
     expect(byRule).toContain(
-      '<td colspan="6" class="unavailable"><strong>UNAVAILABLE</strong> — there is no earlier complete snapshot to compare with</td>',
+      '<td colspan="6" class="unavailable"><strong>Not audited (UNAVAILABLE)</strong> — there is no earlier complete snapshot to compare with</td>',
     );
     const row = /<tr data-rule="privileged-grant">[\s\S]*?<\/tr>/.exec(byRule)?.[0] ?? '';
     expect(row).not.toMatch(/class="num"/);
@@ -354,7 +354,10 @@ describe('report.html: a large site', () => {
     expect(metric(html, 'fail')).toBe(String((97_500 - 9_750 + 2_500).toLocaleString('en-US')));
     expect(table).toContain('Findings, highest severity first');
     // Every row listed is a high-severity grant, in key order: they outrank every medium finding.
-    const rows = table.match(/<tr data-status="FAIL"><td><code>privileged-grant<\/code>/g) ?? [];
+    const rows =
+      table.match(
+        /<tr data-status="FAIL"><td>New administrator <code class="muted">privileged-grant<\/code>/g,
+      ) ?? [];
     expect(rows).toHaveLength(2_000);
     expect(table).toContain('<td dir="ltr">admin.000000@acme.example</td>');
     expect(table).not.toContain('admin.002000@acme.example');
@@ -370,7 +373,7 @@ describe('report.html: a large site', () => {
     const attention = section(html, 'attention');
     expect(html.indexOf('<section id="attention"')).toBeLessThan(html.indexOf('<section id="headline"'));
     expect(attention).toContain('New administrators');
-    expect(attention).toContain('admin.000000@acme.example');
+    expect(attention).toContain('Admin.0@acme.example');
     expect(attention).toContain('more not listed here');
   });
 
@@ -388,7 +391,7 @@ describe('report.html: what needs attention', () => {
       (finding) => finding.severity === 'high' && finding.status === 'FAIL',
     );
     expect(high.length).toBeGreaterThan(0);
-    for (const finding of high) expect(attention).toContain(escapeHtml(finding.userKey));
+    for (const finding of high) expect(attention).toContain(escapeHtml(finding.email ?? finding.userKey));
     const calm = renderReportHtml({
       ...model,
       audit: findingsReport(
@@ -396,6 +399,77 @@ describe('report.html: what needs attention', () => {
         model.audit.shown.findings.filter((finding) => finding.severity !== 'high'),
       ),
     });
-    expect(section(calm, 'attention')).toContain('No high-severity findings');
+    expect(section(calm, 'attention')).toContain('Nothing of high severity');
+  });
+});
+
+describe('report.html: in people’s words', () => {
+  const model = sampleReportModel();
+  const diff = model.diff;
+  if (!diff) throw new Error('the sample model has a diff');
+  const removed = { key: 'g-field-ops', name: "Field Ops — O'Brien's team", memberCount: 173 };
+  const html = renderReportHtml({
+    ...model,
+    diff: {
+      ...diff,
+      groups: { ...diff.groups, removed: [...diff.groups.removed, removed] },
+      users: {
+        ...diff.users,
+        changed: {
+          total: diff.users.changed.total + 1,
+          first: [
+            ...diff.users.changed.first,
+            {
+              key: 'u-1',
+              email: 'ada@acme.example',
+              changes: [{ field: 'mfaEnabled', before: true, after: false }],
+            },
+          ],
+        },
+      },
+    },
+  });
+  const attention = section(html, 'attention');
+
+  it('leads with new administrators, then administrators without two-factor, then groups removed with members', () => {
+    const order = ['attention-grants', 'attention-mfa', 'attention-groups'].map((id) =>
+      attention.indexOf(`id="${id}"`),
+    );
+    expect(order.every((at) => at > 0)).toBe(true);
+    expect([...order].sort((a, b) => a - b)).toEqual(order);
+    expect(attention).toContain('Members it had');
+    expect(attention).toContain(
+      escapeHtml(
+        `rollcall restore --site ${model.site} --from ${diff.fromRunId} --group 'g-field-ops' --apply`,
+      ),
+    );
+  });
+
+  it('names each person by name and e-mail', () => {
+    const grant = model.audit.shown.findings.find(
+      (finding) => finding.rule === 'privileged-grant' && finding.status === 'FAIL',
+    );
+    expect(grant?.email).toBeDefined();
+    expect(attention).toContain(escapeHtml(grant?.email ?? ''));
+    expect(attention).toContain('<th scope="col">Name</th><th scope="col">E-mail</th>');
+  });
+
+  it('says when it was generated and which site it read', () => {
+    const header = html.slice(html.indexOf('<header class="report">'), html.indexOf('</header>'));
+    expect(header).toContain('Report generated (UTC)');
+    expect(header).toContain('2026-11-22T02:41:07Z');
+    expect(header).toContain(escapeHtml(model.origin ?? 'missing'));
+  });
+
+  it('never shows the code’s field or setting names', () => {
+    for (const name of [
+      'mfaEnabled',
+      'inactiveDays',
+      'lastLoginAt',
+      'passwordMaxAgeDays',
+      'privilegedGroups',
+    ])
+      expect(html).not.toContain(name);
+    expect(section(html, 'changes')).toContain('two-factor authentication');
   });
 });

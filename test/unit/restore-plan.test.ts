@@ -43,7 +43,11 @@ function plan(live: PlanInput['live'], selection: Partial<PlanInput['selection']
   });
 }
 
-const everything = { users: new Set(['ann', 'bob', 'cid']), groups: new Set(['g1', 'g2']) };
+const everything = {
+  users: new Set(['ann', 'bob', 'cid']),
+  groups: new Set(['g1', 'g2']),
+  deleted: { users: new Set<string>(), groups: new Set<string>() },
+};
 
 describe('restore plan', () => {
   it('creates groups first, then users with their groups, then lost memberships of the group', () => {

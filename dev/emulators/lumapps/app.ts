@@ -1,5 +1,5 @@
 import type { EmulatorApp, EmulatorRequest, ListingPageHook } from '../shared/fault-server.ts';
-import type { DriftFault, RouteKind } from '../shared/faults.ts';
+import { type CountedFault, Counter, type DriftFault, type RouteKind } from '../shared/faults.ts';
 import type { Reply } from '../shared/http.ts';
 import { createRng } from '../shared/prng.ts';
 import type { EmptyMoreFault, RouteContext } from './routes/context.ts';
@@ -59,6 +59,7 @@ function bearer(request: EmulatorRequest): string | undefined {
 export class LumAppsApp implements EmulatorApp {
   readonly name = 'lumapps emulator';
   private emptyMoreFault: EmptyMoreFault | undefined;
+  private quotaExceeded: Counter | undefined;
   private readonly pagesServed = { 'users-list': 0, 'groups-list': 0 };
 
   constructor(private readonly settings: AppSettings) {}
@@ -71,6 +72,11 @@ export class LumAppsApp implements EmulatorApp {
     this.emptyMoreFault = fault;
     this.pagesServed['users-list'] = 0;
     this.pagesServed['groups-list'] = 0;
+  }
+
+  /** Replaces the quota fault and restarts its count. */
+  setQuotaExceeded(fault: CountedFault | undefined): void {
+    this.quotaExceeded = fault === undefined ? undefined : new Counter(fault);
   }
 
   kindOf(request: EmulatorRequest): RouteKind {
@@ -109,6 +115,9 @@ export class LumAppsApp implements EmulatorApp {
     const organization = request.headers['lumapps-organization-id'];
     if (typeof organization === 'string' && organization !== this.settings.organizationId) {
       return apiError(403, 'The token does not belong to this organization.');
+    }
+    if (this.quotaExceeded?.fires(route.kind)) {
+      return apiError(400, 'Quota exceeded for quota metric requests per minute.', {}, 'RATE_LIMIT_EXCEEDED');
     }
     return route.run({
       request,

@@ -7,7 +7,7 @@
  */
 
 import { FaultingServer, type LoggedRequest } from '../shared/fault-server.ts';
-import { type EmulatorFaults, FaultPlan } from '../shared/faults.ts';
+import { type CountedFault, type EmulatorFaults, FaultPlan } from '../shared/faults.ts';
 import { LumAppsApp } from './app.ts';
 import { DEFAULT_REFERENCE_DATE, generateSiteData, parseReferenceDate, type SiteData } from './data.ts';
 import type { EmptyMoreFault } from './routes/context.ts';
@@ -31,6 +31,11 @@ export type { LumAppsWriteRequest, LumAppsWriteSummary } from './write-log.ts';
 export interface LumAppsFaults extends EmulatorFaults {
   /** A listing page that says `more: true` but holds no items. */
   emptyMore?: EmptyMoreFault;
+  /**
+   * The per-minute quota, as LumApps signals it: HTTP 400 whose error envelope gives the reason
+   * `RATE_LIMIT_EXCEEDED` (no Retry-After), on the matching requests.
+   */
+  quotaExceeded?: CountedFault;
 }
 
 export const DEFAULT_ORGANIZATION_ID = '4664706704080896';
@@ -178,9 +183,10 @@ export async function startLumAppsEmulator(options: LumAppsEmulatorOptions = {})
   });
   const server = new FaultingServer(app, (status, text) => apiError(status, text));
   const setFaults = (faults: LumAppsFaults): void => {
-    const { emptyMore, ...shared } = faults;
+    const { emptyMore, quotaExceeded, ...shared } = faults;
     const plan = new FaultPlan(shared);
     app.setEmptyMore(emptyMore);
+    app.setQuotaExceeded(quotaExceeded);
     server.faults = plan;
   };
   setFaults(options.faults ?? {});

@@ -152,7 +152,8 @@ export function generateUsers(ctx: GenerateUsersContext): PeriscopeV1User[] {
     }
 
     const extra = pickDistinct(others, pickGroupCount(rng), rng);
-    if (hasAdmins && (i === 0 || rng.chance(0.03))) extra.push(ADMINISTRATORS);
+    // User 1 never logged in, so has no two-factor: every site has an administrator without it.
+    if (hasAdmins && (i <= 1 || rng.chance(0.03))) extra.push(ADMINISTRATORS);
     extra.sort((a, b) => compareKeys(groupKey(a), groupKey(b)));
 
     const user: PeriscopeV1User = {

@@ -18,6 +18,9 @@ export const PERMISSION_NAMES: readonly string[] = [
   'email_reports',
 ];
 
+/** Site-wide rights of the "Admin" role: managing people, roles and settings. */
+export const SITE_ADMIN_PERMISSIONS: readonly string[] = ['manage_users', 'manage_roles', 'manage_settings'];
+
 /** What a dashboard grant allows, from least to most. */
 export const DASHBOARD_GRANTS: readonly (readonly string[])[] = [
   ['read_dashboards'],

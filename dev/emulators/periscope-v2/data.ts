@@ -8,7 +8,12 @@ import {
 import { ADMINISTRATORS, ALL_USERS } from '../periscope-v1/types.ts';
 import { createRng, pickDistinct, type Rng, shuffle } from '../shared/prng.ts';
 import { checkCount, compareCodeUnits, parseReferenceDate } from '../shared/site-options.ts';
-import { DASHBOARD_GRANTS, PERMISSION_NAMES, ROLE_DESCRIPTIONS } from './data-pools.ts';
+import {
+  DASHBOARD_GRANTS,
+  PERMISSION_NAMES,
+  ROLE_DESCRIPTIONS,
+  SITE_ADMIN_PERMISSIONS,
+} from './data-pools.ts';
 import {
   ADMIN,
   DASHBOARD,
@@ -122,7 +127,11 @@ export function generateRoles(
       description: everyone
         ? 'Every user of the site'
         : (ROLE_DESCRIPTIONS[index % ROLE_DESCRIPTIONS.length] ?? ''),
-      privileges: [{ object_type: DASHBOARD, permissions: privileges }],
+      privileges: [
+        { object_type: DASHBOARD, permissions: privileges },
+        // What makes "Admin" administer the site, not just its dashboards.
+        ...(name === ADMIN ? [{ object_type: 'Site', permissions: [...SITE_ADMIN_PERMISSIONS] }] : []),
+      ],
       permissions: granted
         .sort((a, b) => a.id - b.id)
         .map((dashboard) => ({

@@ -95,7 +95,8 @@ export type Interruption =
 const matches = (route: FaultRoute | undefined, kind: RouteKind): boolean =>
   route === undefined || route === 'any' || route === kind;
 
-class Counter {
+/** Counts the requests a fault matches and says which it fires on. */
+export class Counter {
   private seen = 0;
   constructor(private readonly fault: CountedFault) {}
 

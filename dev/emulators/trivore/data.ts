@@ -13,6 +13,11 @@ import { checkCount, compareCodeUnits, parseReferenceDate } from '../shared/site
 import type { TrivoreEmail, TrivoreGroup, TrivoreMfaMethod, TrivoreUser } from './types.ts';
 
 export const DEFAULT_NAMESPACE = 'acme';
+/**
+ * The group whose members administer the site (from 2 groups on). Trivore grants administration
+ * through roles its listings do not show, so a site names such a group in `audit.privilegedGroups`.
+ */
+export const ADMIN_GROUP = 'ID Administrators';
 const PARTNER_NAMESPACE = 'acme-partners';
 const DAY_MS = 86_400_000;
 
@@ -39,11 +44,13 @@ export function generateSiteData(options: GenerateOptions): TrivoreSiteData {
   const referenceMs = parseReferenceDate(options.referenceDate);
   const ids = new Set<string>();
   const groups = generateGroups(options.groups, rng, referenceMs, ids);
+  const adminGroup = groups.find((group) => group.name === ADMIN_GROUP);
   const users = generateUsers({
     count: options.users,
     rng,
     referenceMs,
-    groupIds: groups.map((group) => group.id),
+    groupIds: groups.filter((group) => group !== adminGroup).map((group) => group.id),
+    ...(adminGroup ? { adminGroupId: adminGroup.id } : {}),
     ids,
     usernames: new Set(),
   });
@@ -100,7 +107,7 @@ export function generateGroups(
   referenceMs: number,
   ids: Set<string>,
 ): TrivoreGroup[] {
-  const pool = [...AWKWARD_GROUP_NAMES, ...shuffle(GROUP_NAMES, rng)];
+  const pool = [...(count >= 2 ? [ADMIN_GROUP] : []), ...AWKWARD_GROUP_NAMES, ...shuffle(GROUP_NAMES, rng)];
   const groups: TrivoreGroup[] = [];
   for (let i = 0; i < count; i++) {
     const beyond = i - pool.length;
@@ -133,6 +140,8 @@ export interface GenerateUsersContext {
   readonly rng: Rng;
   readonly referenceMs: number;
   readonly groupIds: readonly string[];
+  /** The administrators' group: users 0 (TOTP) and 1 (no second factor) and a few others join it. */
+  readonly adminGroupId?: string;
   /** Ids already used by users or groups; new ones are added. */
   readonly ids: Set<string>;
   /** Lower-cased usernames already used; new ones are added. */
@@ -173,7 +182,10 @@ export function generateUsers(ctx: GenerateUsersContext): TrivoreUser[] {
       name: legalEntity
         ? { givenName: '', middleName: '', familyName: '' }
         : { givenName: given[0], middleName: middle, familyName: family[0] },
-      memberOf: pickDistinct(ctx.groupIds, pickGroupCount(rng), rng),
+      memberOf: [
+        ...pickDistinct(ctx.groupIds, pickGroupCount(rng), rng),
+        ...(ctx.adminGroupId !== undefined && (i <= 1 || rng.chance(0.03)) ? [ctx.adminGroupId] : []),
+      ],
       mfaMethod: i === 0 ? 'TOTP' : i === 1 ? 'NONE' : i === 2 ? 'SMS' : pickMfa(rng),
       locked: i === 4 || rng.chance(0.05),
       meta: meta(rng, referenceMs, i % 3),

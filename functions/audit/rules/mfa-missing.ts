@@ -1,5 +1,4 @@
 import { notReported } from '../context.ts';
-import { groupList } from '../privileged.ts';
 import { type AuditRule, fail, pass, unknown } from '../rule.ts';
 
 /**
@@ -11,10 +10,9 @@ export const mfaMissing: AuditRule = {
   unavailableReason: (context) => (context.capabilities.mfa ? undefined : notReported(context, 'mfaEnabled')),
   judge(user, context) {
     if (user.mfaEnabled === true) return pass;
-    const privileged = context.privileged.among(user.groups);
-    const severity = privileged.length > 0 ? 'high' : 'medium';
-    const membership =
-      privileged.length > 0 ? `; member of ${groupList(context.privileged, privileged)}` : '';
+    const privileged = context.privileged.describe(user);
+    const severity = privileged === '' ? 'medium' : 'high';
+    const membership = privileged === '' ? '' : `; ${privileged}`;
     if (user.mfaEnabled === false) return fail(severity, `two-factor authentication is off${membership}`);
     // The provider has the field, so an empty or missing value is a gap to look at, not a pass.
     const gap =

@@ -4,6 +4,7 @@ import { credentialsSchema, type LumAppsCredentials } from './credentials.ts';
 import { exportSite } from './export-site.ts';
 import { usersRoute } from './list-users.ts';
 import { fetchListingPage, listingParams } from './listing-page.ts';
+import { isLumAppsRateLimit } from './rate-limit.ts';
 import { createLumAppsRestoreWriter } from './restore-writer.ts';
 import { userIdSchema } from './schemas.ts';
 import { basicAuthorization } from './token.ts';
@@ -18,7 +19,20 @@ export const lumapps: ProviderAdapter<LumAppsCredentials> = {
   displayName: 'LumApps',
   // Each customer sits on a cell; this is the documented example, a site's baseUrl names its own.
   defaultBaseUrl: 'https://go-cell-001.api.lumapps.com',
-  capabilities: { lastLogin: false, mfa: false, passwordUpdated: false, createdAt: true, status: true },
+  capabilities: {
+    lastLogin: false,
+    mfa: false,
+    passwordUpdated: false,
+    createdAt: true,
+    status: true,
+    privilege: {
+      shownBy:
+        'users marked super administrator of the platform or of a site (isSuperAdmin, instancesSuperAdmin, isGod)',
+      groupNames: [],
+      groupFlag: false,
+      userFlag: true,
+    },
+  },
   credentialsSchema,
   // The Basic header is the secret in another spelling. The bearer token is obtained later; it
   // only ever travels in the Authorization header, which no message or error includes.
@@ -27,6 +41,7 @@ export const lumapps: ProviderAdapter<LumAppsCredentials> = {
     credentials.clientSecret,
     basicAuthorization(credentials).slice('Basic '.length),
   ],
+  rateLimited: isLumAppsRateLimit,
   connect({ baseUrl, credentials, http, concurrency }): Connector {
     const api = createLumAppsApi(baseUrl, credentials, http);
     return {

@@ -2,6 +2,7 @@ import { compareKeys } from '../../shared/model.ts';
 import type { ExportTarget, ListingReport, ProviderExport, UserSink } from '../port.ts';
 import { cursorListingReport } from '../shared/cursor-listing.ts';
 import { keptUsers } from '../shared/kept-records.ts';
+import { ListingTraffic } from '../shared/listing-traffic.ts';
 import { withWarnings } from '../shared/with-warnings.ts';
 import type { LumAppsApi } from './api.ts';
 import { checkUsers } from './check-users.ts';
@@ -88,9 +89,10 @@ export async function exportSite(
       await keys.dispose();
     }
   };
+  const traffic = new ListingTraffic();
   const [users, feeds] = await Promise.allSettled([
-    usersChain().catch(stopOnFailure),
-    listFeeds(scoped, observer, stop.signal).catch(stopOnFailure),
+    traffic.track('users', usersChain).catch(stopOnFailure),
+    traffic.track('groups', () => listFeeds(scoped, observer, stop.signal)).catch(stopOnFailure),
   ]);
   if (users.status === 'rejected' || feeds.status === 'rejected') throw stop.signal.reason;
 
@@ -110,5 +112,6 @@ export async function exportSite(
       ...(check === undefined ? {} : { usersCheck: check.report }),
       groups: withWarnings(feeds.value.report, dangling),
     },
+    traffic: traffic.figures(),
   };
 }

@@ -52,8 +52,19 @@ export function toCanonicalUser(record: UserRecord, raw: unknown): CanonicalUser
     status: userStatus(record.status),
     groups: [...new Set(groups)].sort(compareKeys),
     createdAt: record.createdAt ?? null,
+    admin: isAdministrator(record),
     raw: withoutSecrets(raw),
   };
+}
+
+/**
+ * Feeds carry no rights in LumApps; administration is on the user record: super administrator of
+ * the platform, of one or more sites (instances), or LumApps' own staff access.
+ */
+export function isAdministrator(record: UserRecord): boolean {
+  return (
+    record.isSuperAdmin === true || record.isGod === true || (record.instancesSuperAdmin ?? []).length > 0
+  );
 }
 
 /** A feed as a group, keyed by its id: memberships name feeds by id, and a name can change. */

@@ -151,10 +151,10 @@ export function createLumAppsRestoreWriter(api: LumAppsApi): RestoreWriter {
       if (error.kind === 'network' && error.code !== undefined && UNREACHED.has(error.code)) {
         throw failedRequest(api, error, `POST ${route}`);
       }
-      if (error.kind === 'status' && error.status === 429) {
+      if (error.kind === 'status' && error.rateLimited) {
         return {
           outcome: refusedLocally(
-            `${what}: LumApps rate-limited the request (HTTP 429), so nothing was created and it was not repeated. ` +
+            `${what}: LumApps kept rate-limiting the request (${error.message}), so nothing was created. ` +
               "Run the restore again later, or lower the site's requestsPerSecond.",
           ),
         };

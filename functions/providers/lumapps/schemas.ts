@@ -40,6 +40,12 @@ export const userRecordSchema = z.looseObject({
   isHidden: z.boolean().optional(),
   createdAt: timestamp.optional(),
   subscriptions: z.array(subscriptionSchema).optional(),
+  /** Administrator of the whole platform (LDISC `User`). */
+  isSuperAdmin: z.boolean().nullable().optional(),
+  /** LumApps staff access to every customer. */
+  isGod: z.boolean().nullable().optional(),
+  /** The sites (instances) the user administers. */
+  instancesSuperAdmin: z.array(z.unknown()).nullable().optional(),
 });
 export type UserRecord = z.infer<typeof userRecordSchema>;
 

@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import { SiteError } from '../../shared/errors.ts';
 import { HttpError } from '../../shared/http/errors.ts';
 import { formatIssuePath } from '../shared/issue-path.ts';
+import { tooLargeAdvice } from '../shared/too-large.ts';
 
 /** Who a message is about: the organisation and the cell it lives on. Never a secret. */
 export interface SiteLabel {
@@ -27,7 +28,7 @@ export function failedRequest(site: SiteLabel, error: unknown, what: string): Si
     case 'status':
       return new SiteError(
         'server',
-        error.status === 429
+        error.rateLimited
           ? `${site.label}: the API kept rate-limiting rollcall (${error.message}). Lower requestsPerSecond for this site or try later.`
           : `${site.label}: the API kept failing (${error.message}). LumApps may be having an outage; try later.`,
         { cause: error },
@@ -38,6 +39,8 @@ export function failedRequest(site: SiteLabel, error: unknown, what: string): Si
         `${site.label}: the API kept sending a body that is not valid JSON (${error.message}).`,
         { cause: error },
       );
+    case 'too-large':
+      return new SiteError('protocol', `${site.label}: ${tooLargeAdvice(error)}`, { cause: error });
   }
 }
 

@@ -26,7 +26,20 @@ export const periscopeV1: ProviderAdapter<PeriscopeV1Credentials> = {
   id: 'periscope-v1',
   displayName: 'Sisense for Cloud Data Teams (Periscope Data) User and Group Management API v1',
   defaultBaseUrl: 'https://app.periscopedata.com',
-  capabilities: { lastLogin: true, mfa: true, passwordUpdated: true, createdAt: false, status: false },
+  capabilities: {
+    lastLogin: true,
+    mfa: true,
+    passwordUpdated: true,
+    createdAt: false,
+    status: false,
+    // Every Periscope site has this built-in group; its members administer the site (S004).
+    privilege: {
+      shownBy: 'members of the group "Administrators"',
+      groupNames: ['Administrators'],
+      groupFlag: false,
+      userFlag: false,
+    },
+  },
   credentialsSchema: periscopeCredentialsSchema,
   originOf: (credentials, baseUrl) => `Periscope site "${credentials.site}" at ${baseUrl}`,
   secretsOf: (credentials) => [credentials.apiKey],

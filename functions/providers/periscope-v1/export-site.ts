@@ -2,6 +2,7 @@ import { compareKeys } from '../../shared/model.ts';
 import type { ExportTarget, ProviderExport } from '../port.ts';
 import { cursorListingReport } from '../shared/cursor-listing.ts';
 import { keptUsers } from '../shared/kept-records.ts';
+import { ListingTraffic } from '../shared/listing-traffic.ts';
 import { withWarnings } from '../shared/with-warnings.ts';
 import type { PeriscopeV1Api } from './api.ts';
 import { KeyOrderCheck } from './key-order.ts';
@@ -32,9 +33,12 @@ export async function exportSite(
   // Two records under one e-mail that differ in its spelling are two accounts, not one seen twice.
   const sink = target.openUsers({ sameUser: (kept, other) => kept.email === other.email });
   const order = new KeyOrderCheck();
+  const traffic = new ListingTraffic();
   const [users, groups] = await Promise.allSettled([
-    listUsers(scoped, sink, order, observer, stop.signal).catch(stopOnFailure),
-    listGroupsWithDetails(scoped, concurrency, observer, stop.signal).catch(stopOnFailure),
+    traffic.track('users', () => listUsers(scoped, sink, order, observer, stop.signal)).catch(stopOnFailure),
+    traffic
+      .track('groups', () => listGroupsWithDetails(scoped, concurrency, observer, stop.signal))
+      .catch(stopOnFailure),
   ]);
   if (users.status === 'rejected' || groups.status === 'rejected') throw stop.signal.reason;
 
@@ -51,5 +55,6 @@ export async function exportSite(
       groups: groups.value.groupsReport,
       groupDetails: groups.value.detailsReport,
     },
+    traffic: traffic.figures(),
   };
 }

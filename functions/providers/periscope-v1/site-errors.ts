@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import { SiteError } from '../../shared/errors.ts';
 import { HttpError } from '../../shared/http/errors.ts';
 import { formatIssuePath } from '../shared/issue-path.ts';
+import { tooLargeAdvice } from '../shared/too-large.ts';
 
 /** What the messages need of either Periscope API (v1 and v2 share them): the site and the host. */
 export interface PeriscopeSite {
@@ -30,7 +31,7 @@ export function failedRequest(api: PeriscopeSite, error: unknown): SiteError {
     case 'status':
       return new SiteError(
         'server',
-        error.status === 429
+        error.rateLimited
           ? `Periscope site "${api.site}": the API kept rate-limiting rollcall (${error.message}). Lower requestsPerSecond for this site or try later.`
           : `Periscope site "${api.site}": the API kept failing (${error.message}). Periscope may be having an outage; try later.`,
         { cause: error },
@@ -41,6 +42,10 @@ export function failedRequest(api: PeriscopeSite, error: unknown): SiteError {
         `Periscope site "${api.site}": the API kept sending a body that is not valid JSON (${error.message}).`,
         { cause: error },
       );
+    case 'too-large':
+      return new SiteError('protocol', `Periscope site "${api.site}": ${tooLargeAdvice(error)}`, {
+        cause: error,
+      });
   }
 }
 

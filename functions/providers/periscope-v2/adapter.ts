@@ -17,7 +17,21 @@ export const periscopeV2: ProviderAdapter<PeriscopeV2Credentials> = {
   id: 'periscope-v2',
   displayName: 'Periscope Data (v2, RBAC)',
   defaultBaseUrl: 'https://app.periscopedata.com',
-  capabilities: { lastLogin: true, mfa: true, passwordUpdated: true, createdAt: false, status: false },
+  capabilities: {
+    lastLogin: true,
+    mfa: true,
+    passwordUpdated: true,
+    createdAt: false,
+    status: false,
+    privilege: {
+      shownBy:
+        'members of the role "Admin" and of roles whose privileges manage the site, its users or its roles',
+      // The site's built-in administrators' role (the vendor's example id is "0000-admin-1111-id").
+      groupNames: ['Admin'],
+      groupFlag: true,
+      userFlag: false,
+    },
+  },
   // The same credentials as v1: one site name and one key for both APIs.
   credentialsSchema: periscopeCredentialsSchema,
   originOf: (credentials, baseUrl) => `Periscope site "${credentials.site}" at ${baseUrl}`,

@@ -2,6 +2,7 @@ import { compareKeys } from '../../shared/model.ts';
 import type { ExportTarget, ProviderExport } from '../port.ts';
 import { cursorListingReport } from '../shared/cursor-listing.ts';
 import { keptUsers } from '../shared/kept-records.ts';
+import { ListingTraffic } from '../shared/listing-traffic.ts';
 import { withWarnings } from '../shared/with-warnings.ts';
 import type { PeriscopeV2Api } from './api.ts';
 import { danglingGrantsWarning, unresolvedReferencesWarning } from './export-warnings.ts';
@@ -31,12 +32,20 @@ export async function exportSite(api: PeriscopeV2Api, target: ExportTarget): Pro
   const sink = target.openUsers({
     sameUser: (kept, other) => kept.email?.toLowerCase() === other.email?.toLowerCase(),
   });
-  const rolesListing = listRoles(scoped, observer, stop.signal).catch(stopOnFailure);
-  const dashboardsListing = listDashboards(scoped, observer, stop.signal).catch(stopOnFailure);
+  const traffic = new ListingTraffic();
+  const rolesListing = traffic
+    .track('roles', () => listRoles(scoped, observer, stop.signal))
+    .catch(stopOnFailure);
+  const dashboardsListing = traffic
+    .track('dashboards', () => listDashboards(scoped, observer, stop.signal))
+    .catch(stopOnFailure);
   const usersListing = rolesListing
     .then(async (roles) => {
       const directory = new RoleDirectory(roles.records.map((role) => role.record));
-      return { directory, paging: await listUsers(scoped, directory, sink, observer, stop.signal) };
+      const paging = await traffic.track('users', () =>
+        listUsers(scoped, directory, sink, observer, stop.signal),
+      );
+      return { directory, paging };
     })
     .catch(stopOnFailure);
   const [roles, dashboards, users] = await Promise.allSettled([
@@ -69,5 +78,6 @@ export async function exportSite(api: PeriscopeV2Api, target: ExportTarget): Pro
         ? withWarnings(dashboards.value.report, danglingGrantsWarning(roles.value.records, dashboardNames))
         : dashboards.value.report,
     },
+    traffic: traffic.figures(),
   };
 }

@@ -50,6 +50,22 @@ export function accessSummary(privileges: RoleRecord['privileges']): string | un
     .join('; ');
 }
 
+/** Object types whose rights are over the site itself or its people, not over dashboards. */
+const administeredTypes = new Set(['site', 'user', 'users', 'role', 'roles', 'settings']);
+
+/**
+ * Whether a role's role-wide privileges administer the site: rights over the site, its users or
+ * its roles, or any permission named `manage_…` or `…admin…`. The vendor's examples only show
+ * dashboard privileges; this reads any object type it does not know as not administrative.
+ */
+export function grantsAdministration(privileges: RoleRecord['privileges']): boolean {
+  return (privileges ?? []).some(
+    (privilege) =>
+      (administeredTypes.has(privilege.object_type.toLowerCase()) && privilege.permissions.length > 0) ||
+      privilege.permissions.some((permission) => /^manage_|admin/i.test(permission)),
+  );
+}
+
 /** One dashboard grant of a role, with the dashboard's name from the dashboards listing. */
 export interface RoleDashboard {
   readonly id: string;
@@ -87,6 +103,7 @@ export function toCanonicalGroup(
     ...(access === undefined ? {} : { access }),
     ...(role.description === undefined ? {} : { description: role.description ?? '' }),
     memberCount,
+    admin: grantsAdministration(role.privileges),
     raw: { role: raw, dashboards },
   };
 }

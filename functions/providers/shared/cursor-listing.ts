@@ -63,6 +63,8 @@ export interface CursorPaging {
   readonly recordsName: string;
   readonly pages: number;
   readonly reportedTotal: number | null;
+  /** Every different total the pages reported, in order of first appearance (at most 20). */
+  readonly reportedTotals: readonly number[];
   readonly retries: number;
   /** Why paging ended before the listing's end; absent when it reached the end. */
   readonly stopped?: string;
@@ -70,6 +72,8 @@ export interface CursorPaging {
 
 const count = (n: number): string => n.toLocaleString('en-US');
 const DEFAULT_MAX_PAGES_WITHOUT_TOTAL = 10_000;
+/** A server can send a new total on every page; the manifest keeps this many, enough to show drift. */
+const MAX_TOTALS_KEPT = 20;
 
 /**
  * Follows `next_page_start` to its end, handing each page's records to the destination, which
@@ -94,6 +98,7 @@ export async function pageCursorListing<T>(options: CursorPagingOptions<T>): Pro
   let retries = 0;
   let reportedTotal: number | null = null;
   let largestTotal: number | null = null;
+  const reportedTotals: number[] = [];
   let pageSize = options.pageSize;
 
   const ended = (stopped?: string): CursorPaging => ({
@@ -101,6 +106,7 @@ export async function pageCursorListing<T>(options: CursorPagingOptions<T>): Pro
     recordsName: what,
     pages,
     reportedTotal,
+    reportedTotals,
     retries,
     ...(stopped === undefined ? {} : { stopped }),
   });
@@ -138,7 +144,11 @@ export async function pageCursorListing<T>(options: CursorPagingOptions<T>): Pro
     pages += 1;
     retries += page.retries;
     reportedTotal = page.total;
-    if (page.total !== null) largestTotal = Math.max(largestTotal ?? 0, page.total);
+    if (page.total !== null) {
+      largestTotal = Math.max(largestTotal ?? 0, page.total);
+      if (!reportedTotals.includes(page.total) && reportedTotals.length < MAX_TOTALS_KEPT)
+        reportedTotals.push(page.total);
+    }
     // A server configured with smaller pages than the documented 100 must not trip the page cap.
     if (pages === 1 && page.next !== null && page.records.length > 0) {
       pageSize = Math.min(pageSize, page.records.length);
@@ -216,12 +226,21 @@ export function cursorListingReport(paging: CursorPaging, kept: KeptCounts): Lis
         `${listing} were probably added or removed during the export.`
       );
     }
+    if (paging.reportedTotals.length > 1) {
+      // The count can add up to the last total and still miss records: some left from pages not
+      // read yet while others joined pages already read.
+      return (
+        `${listing}: the API's reported total changed while rollcall paged through it ` +
+        `(${paging.reportedTotals.map(count).join(' → ')}): ${listing} were added or removed during the export.`
+      );
+    }
     return undefined;
   };
   const why = reason();
   return {
     pages,
     reportedTotal: paging.reportedTotal,
+    ...(paging.reportedTotals.length > 1 ? { reportedTotals: paging.reportedTotals } : {}),
     uniqueRecords: kept.uniqueRecords,
     duplicatesDropped: kept.duplicatesDropped,
     retries: paging.retries,

@@ -51,7 +51,21 @@ export function createTrivoreAdapter(
     displayName: 'Trivore ID',
     defaultBaseUrl: 'https://fi.trivoreid.com',
     // No last-login and no password-changed field in the API: those audits are UNAVAILABLE.
-    capabilities: { lastLogin: false, mfa: true, passwordUpdated: false, createdAt: true, status: true },
+    capabilities: {
+      lastLogin: false,
+      mfa: true,
+      passwordUpdated: false,
+      createdAt: true,
+      status: true,
+      // Trivore grants administration through roles, which its user and group listings do not carry
+      // (one request per user would): only the groups named in audit.privilegedGroups show it.
+      privilege: {
+        shownBy: 'roles, which its user and group listings do not carry',
+        groupNames: [],
+        groupFlag: false,
+        userFlag: false,
+      },
+    },
     credentialsSchema,
     // The Basic token is the secret in another spelling: scrubbed too, should it ever be quoted.
     originOf: (credentials, baseUrl) => `Trivore ID at ${baseUrl} (client ${credentials.clientId})`,

@@ -18,8 +18,6 @@ export interface TrivoreApi {
   /** Names the server and client in messages: the client id is not a secret, the secret is. */
   readonly label: string;
   get(path: string, query: Readonly<Record<string, string>>): Promise<HttpResponse>;
-  /** Replaces the secret (raw or as the Basic token) in text that came from the server. */
-  scrub(text: string): string;
   /** The same API whose requests are abandoned once `signal` aborts and wait for `limiter`. */
   scoped(signal: AbortSignal, limiter: Limiter): TrivoreApi;
 }
@@ -47,7 +45,6 @@ export function createTrivoreApi(
   const token = basicToken(credentials);
   const headers = { Authorization: `Basic ${token}`, Accept: 'application/json' };
   const host = new URL(base).host;
-  const secrets = [token, credentials.clientSecret].filter((secret) => secret.length > 0);
   const send = (url: URL): Promise<HttpResponse> =>
     http.send({ method: 'GET', url, headers, ...(scope === undefined ? {} : { signal: scope.signal }) });
   return {
@@ -58,7 +55,6 @@ export function createTrivoreApi(
       url.search = new URLSearchParams(query).toString();
       return scope === undefined ? send(url) : scope.limiter.run(() => send(url));
     },
-    scrub: (text) => secrets.reduce((result, secret) => result.split(secret).join('[redacted]'), text),
     scoped: (signal, limiter) => createTrivoreApi(baseUrl, credentials, http, { signal, limiter }),
   };
 }

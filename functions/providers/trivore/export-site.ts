@@ -1,5 +1,6 @@
 import { compareKeys } from '../../shared/model.ts';
 import type { ExportTarget, ProviderExport } from '../port.ts';
+import { ListingTraffic } from '../shared/listing-traffic.ts';
 import { withWarnings } from '../shared/with-warnings.ts';
 import type { TrivoreApi } from './api.ts';
 import { createLimiter } from './limiter.ts';
@@ -35,9 +36,12 @@ export async function exportSite(
   };
   const scoped = api.scoped(stop.signal, createLimiter(settings.concurrency));
   const sink = target.openUsers();
+  const traffic = new ListingTraffic();
   const [users, groups] = await Promise.allSettled([
-    listUsers(scoped, settings, sink, target.scratch, observer, stop.signal).catch(stopOnFailure),
-    listGroups(scoped, settings, observer, stop.signal).catch(stopOnFailure),
+    traffic
+      .track('users', () => listUsers(scoped, settings, sink, target.scratch, observer, stop.signal))
+      .catch(stopOnFailure),
+    traffic.track('groups', () => listGroups(scoped, settings, observer, stop.signal)).catch(stopOnFailure),
   ]);
   if (users.status === 'rejected' || groups.status === 'rejected') throw stop.signal.reason;
 
@@ -55,5 +59,6 @@ export async function exportSite(
     users: summary,
     groups: canonicalGroups,
     listings: { users: withWarnings(users.value, dangling), groups: groups.value.report },
+    traffic: traffic.figures(),
   };
 }

@@ -280,7 +280,7 @@ class TrivoreRestoreIo {
           return {
             status: 'done',
             liveKey: found,
-            detail: `created; the answer was lost (${this.api.scrub(error.message)}) and ${what} was found on the site afterwards`,
+            detail: `created; the answer was lost (${error.message}) and ${what} was found on the site afterwards`,
           };
         }
         continue;
@@ -303,7 +303,7 @@ class TrivoreRestoreIo {
     }
     return rejected(
       `${what} was not created: ${route} failed ${plural(POST_ATTEMPTS, 'time')} ` +
-        `(last: ${this.api.scrub(lost?.message ?? 'no answer')}) and it was not found on the site afterwards`,
+        `(last: ${lost?.message ?? 'no answer'}) and it was not found on the site afterwards`,
     );
   }
 
@@ -418,10 +418,10 @@ class TrivoreRestoreIo {
     return rejected(`${route} refused ${what} (${said})`);
   }
 
-  /** `HTTP 400: "Invalid user: …"`, with the server's own message scrubbed and cut to length. */
+  /** `HTTP 400: "Invalid user: …"`, with the server's own message (secrets already scrubbed by the HTTP client) cut to length. */
   private said(response: HttpResponse): string {
     const parsed = errorBodySchema.safeParse(response.body);
-    const text = parsed.success ? this.api.scrub(parsed.data.errorMessage.trim()) : '';
+    const text = parsed.success ? parsed.data.errorMessage.trim() : '';
     if (text === '') return `HTTP ${response.status}`;
     return `HTTP ${response.status}: "${text.length > 300 ? `${text.slice(0, 300)}…` : text}"`;
   }

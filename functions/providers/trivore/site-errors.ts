@@ -3,6 +3,7 @@ import { SiteError } from '../../shared/errors.ts';
 import type { HttpResponse } from '../../shared/http/client.ts';
 import { HttpError } from '../../shared/http/errors.ts';
 import { formatIssuePath } from '../shared/issue-path.ts';
+import { tooLargeAdvice } from '../shared/too-large.ts';
 import type { TrivoreApi } from './api.ts';
 import { errorBodySchema } from './schemas.ts';
 
@@ -25,7 +26,7 @@ export function failedRequest(api: TrivoreApi, error: unknown): SiteError {
     case 'status':
       return new SiteError(
         'server',
-        error.status === 429
+        error.rateLimited
           ? `${api.label}: the API kept rate-limiting rollcall (${error.message}). Lower requestsPerSecond or concurrency for this site, or try later.`
           : `${api.label}: the API kept failing (${error.message}). The server may be having an outage; try later.`,
         { cause: error },
@@ -36,14 +37,16 @@ export function failedRequest(api: TrivoreApi, error: unknown): SiteError {
         `${api.label}: the API kept sending a body that is not valid JSON (${error.message}).`,
         { cause: error },
       );
+    case 'too-large':
+      return new SiteError('protocol', `${api.label}: ${tooLargeAdvice(error)}`, { cause: error });
   }
 }
 
-/** The server's own `errorMessage`, cut to a readable length, without the secret. */
-function serverMessage(api: TrivoreApi, body: unknown): string | undefined {
+/** The server's own `errorMessage` (secrets already scrubbed by the HTTP client), cut to a readable length. */
+function serverMessage(body: unknown): string | undefined {
   const parsed = errorBodySchema.safeParse(body);
   if (!parsed.success) return undefined;
-  const text = api.scrub(parsed.data.errorMessage.trim());
+  const text = parsed.data.errorMessage.trim();
   if (text === '') return undefined;
   return text.length > 300 ? `${text.slice(0, 300)}…` : text;
 }
@@ -56,7 +59,7 @@ export function missingPermissionOf(message: string | undefined): string | undef
 /** A non-200 answer on `route` (`GET /api/rest/v1/user`), with the server's errorMessage in it. */
 export function unexpectedResponse(api: TrivoreApi, response: HttpResponse, route: string): SiteError {
   const { status } = response;
-  const said = serverMessage(api, response.body);
+  const said = serverMessage(response.body);
   const quoted = said === undefined ? `HTTP ${status}` : `HTTP ${status}: "${said}"`;
   if (status === 401) {
     return new SiteError(

@@ -33,7 +33,9 @@ bdi, td[dir] { white-space: pre-wrap; overflow-wrap: anywhere; }
 #warnings ul { margin: 0; padding-left: 20px; font-weight: 600; }
 
 header.report { border-bottom: 1px solid var(--line); padding-bottom: 12px; }
-header.report .kicker { margin: 20px 0 0; color: var(--muted); font-size: 0.85rem; letter-spacing: 0.04em; text-transform: uppercase; }
+header.report .kicker { margin: 12px 0 0; color: var(--muted); font-size: 0.85rem; letter-spacing: 0.04em; text-transform: uppercase; }
+header.report h1 { margin: 4px 0 6px; }
+header.report dl.facts { gap: 2px 24px; }
 nav.sections { display: flex; flex-wrap: wrap; gap: 4px 16px; margin-top: 10px; font-size: 0.9rem; }
 
 dl.facts { display: grid; grid-template-columns: repeat(auto-fill, minmax(260px, 1fr)); gap: 6px 24px; margin: 8px 0; }
@@ -51,6 +53,15 @@ dl.metrics div.alert dd { color: var(--high); }
 dl.metrics div.good dd { color: var(--ok); }
 dl.metrics div.suspect { border: 3px solid var(--high); background: var(--high); }
 dl.metrics div.suspect dt, dl.metrics div.suspect dd { color: #ffffff; text-transform: uppercase; }
+
+#attention h2 { margin-top: 10px; padding-bottom: 4px; }
+#attention h3 { margin: 8px 0 4px; }
+#attention .table-wrap { margin: 4px 0 8px; }
+ul.attention-counts { display: flex; flex-wrap: wrap; gap: 4px 24px; margin: 0 0 4px; padding: 0; list-style: none; }
+ul.attention-counts strong { color: var(--high); }
+code.command { white-space: pre-wrap; overflow-wrap: anywhere; user-select: all; }
+details.more-rows { margin: 0 0 8px; }
+details.more-rows summary { cursor: pointer; color: var(--accent); }
 
 .verdict { margin: 16px 0 0; padding: 12px 16px; border-radius: 8px; border: 1px solid var(--line); }
 .verdict.suspect { border: 3px solid var(--high); background: #fef3f2; color: #7a271a; }

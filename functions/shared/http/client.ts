@@ -10,7 +10,10 @@ export interface HttpRequest {
   readonly json?: unknown;
   /** Raw body (e.g. a form); exclusive with `json`. */
   readonly body?: string;
-  /** Retry on 429/5xx/network errors. Defaults to true for GET/PUT/DELETE, false for POST. */
+  /**
+   * Retry on 429/5xx/network errors. Defaults to true for GET/PUT/DELETE, false for POST. A rate
+   * limit (429, or the provider's own signal) is retried whatever this says: it was not processed.
+   */
   readonly retry?: boolean;
   /**
    * Abandons the request, its retries and its back-off: `send` then rejects with the signal's
@@ -22,7 +25,10 @@ export interface HttpRequest {
 export interface HttpResponse {
   readonly status: number;
   readonly headers: Headers;
-  /** Parsed JSON body; `undefined` when the body is empty. */
+  /**
+   * Parsed JSON body; `undefined` when the body is empty. Any of the client's secrets the server
+   * echoed in it is already replaced by `[redacted]`.
+   */
   readonly body: unknown;
   /** How many retries this request needed before this response. */
   readonly retries: number;

@@ -17,9 +17,43 @@ export function createScrubber(secrets: readonly string[]): Scrubber {
   if (ordered.length === 0) return (text) => text;
   return (text) => {
     let result = text;
-    for (const needle of ordered) result = result.split(needle).join(redacted);
+    for (const needle of ordered) if (result.includes(needle)) result = result.split(needle).join(redacted);
     return result;
   };
+}
+
+/**
+ * Whether a response body's text may hold a secret, in any spelling JSON allows: raw, URL-encoded,
+ * with its characters escaped the way JSON encoders do (`\"`, `\/`), or behind `\u` escapes that
+ * only parsing can undo (then the parsed body is checked). A cheap substring test per secret,
+ * so bodies without one — nearly all — are not walked.
+ */
+export function createSecretDetector(secrets: readonly string[]): (text: string) => boolean {
+  const needles = new Set<string>();
+  for (const secret of secrets) {
+    if (secret.length === 0) continue;
+    for (const form of [secret, encodeURIComponent(secret)]) {
+      needles.add(form);
+      const escaped = JSON.stringify(form).slice(1, -1);
+      needles.add(escaped);
+      needles.add(escaped.replaceAll('/', '\\/'));
+    }
+  }
+  if (needles.size === 0) return () => false;
+  const ordered = [...needles];
+  return (text) => text.includes('\\u') || ordered.some((needle) => text.includes(needle));
+}
+
+/** A copy of a parsed JSON value with every string (values and keys) scrubbed. */
+export function scrubJson(value: unknown, scrub: Scrubber): unknown {
+  if (typeof value === 'string') return scrub(value);
+  if (Array.isArray(value)) return value.map((item) => scrubJson(item, scrub));
+  if (typeof value === 'object' && value !== null) {
+    return Object.fromEntries(
+      Object.entries(value).map(([key, item]) => [scrub(key), scrubJson(item, scrub)]),
+    );
+  }
+  return value;
 }
 
 /**

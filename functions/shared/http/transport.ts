@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import { Agent as HttpAgent, request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 
@@ -7,6 +8,33 @@ export interface TransportRequest {
   readonly body?: string;
   /** Aborts the exchange, wherever it is. */
   readonly signal: AbortSignal;
+  /** The most body bytes to read: past it the exchange is cut off and rejects with ResponseTooLarge. */
+  readonly maxBodyBytes: number;
+}
+
+/**
+ * A body longer than the cap (claimed by Content-Length, or counted as it arrived). Reading stops
+ * there, so an endless or huge body costs at most the cap in memory.
+ */
+export class ResponseTooLarge extends Error {
+  override readonly name = 'ResponseTooLarge';
+  constructor(
+    readonly maxBodyBytes: number,
+    /** What Content-Length claimed, when the server sent one over the cap. */
+    readonly claimedBytes?: number,
+  ) {
+    super(
+      claimedBytes === undefined
+        ? `the response body grew past ${maxBodyBytes} bytes`
+        : `the response claims ${claimedBytes} bytes, more than ${maxBodyBytes}`,
+    );
+  }
+}
+
+/** Content-Length, when present and over the cap. */
+function claimedOverCap(headers: Headers, maxBodyBytes: number): number | undefined {
+  const claimed = Number(headers.get('content-length') ?? Number.NaN);
+  return Number.isFinite(claimed) && claimed > maxBodyBytes ? claimed : undefined;
 }
 
 /** One HTTP exchange, the whole body read. Redirects are answered, never followed. */
@@ -14,13 +42,15 @@ export interface TransportResponse {
   readonly status: number;
   readonly headers: Headers;
   readonly text: string;
+  /** The body's bytes were not valid UTF-8: `text` holds U+FFFD where they were. */
+  readonly invalidUtf8: boolean;
 }
 
 export type Transport = (url: URL, request: TransportRequest) => Promise<TransportResponse>;
 
 /** A fetch function as the transport: what tests inject to shape responses. */
 export function fetchTransport(fetchImpl: typeof fetch): Transport {
-  return async (url, { method, headers, body, signal }) => {
+  return async (url, { method, headers, body, signal, maxBodyBytes }) => {
     const response = await fetchImpl(url, {
       method,
       headers,
@@ -29,8 +59,44 @@ export function fetchTransport(fetchImpl: typeof fetch): Transport {
       redirect: 'manual',
       ...(body === undefined ? {} : { body }),
     });
-    return { status: response.status, headers: response.headers, text: await response.text() };
+    const claimed = claimedOverCap(response.headers, maxBodyBytes);
+    if (claimed !== undefined) {
+      await response.body?.cancel();
+      throw new ResponseTooLarge(maxBodyBytes, claimed);
+    }
+    return {
+      status: response.status,
+      headers: response.headers,
+      ...(await readCapped(response, maxBodyBytes)),
+    };
   };
+}
+
+async function readCapped(
+  response: Response,
+  maxBodyBytes: number,
+): Promise<{ text: string; invalidUtf8: boolean }> {
+  if (response.body === null) return { text: '', invalidUtf8: false };
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let bytes = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    bytes += value.byteLength;
+    if (bytes > maxBodyBytes) {
+      await reader.cancel();
+      throw new ResponseTooLarge(maxBodyBytes);
+    }
+    chunks.push(value);
+  }
+  return decoded(Buffer.concat(chunks));
+}
+
+/** The body as text; the exact UTF-8 check runs only when the lenient decoding replaced something. */
+function decoded(bytes: Buffer): { text: string; invalidUtf8: boolean } {
+  const text = bytes.toString('utf8');
+  return { text, invalidUtf8: text.includes('\uFFFD') && !isUtf8(bytes) };
 }
 
 /**
@@ -43,7 +109,7 @@ export function nodeHttpTransport(): Transport {
     http: new HttpAgent({ keepAlive: true }),
     https: new HttpsAgent({ keepAlive: true }),
   };
-  return (url, { method, headers, body, signal }) =>
+  return (url, { method, headers, body, signal, maxBodyBytes }) =>
     new Promise((resolve, reject) => {
       const secure = url.protocol === 'https:';
       const send = secure ? httpsRequest : httpRequest;
@@ -51,8 +117,19 @@ export function nodeHttpTransport(): Transport {
         url,
         { method, headers, signal, agent: secure ? agents.https : agents.http },
         (response) => {
+          const tooLarge = (error: ResponseTooLarge) => {
+            reject(error);
+            request.destroy(error);
+          };
+          const claimed = claimedOverCap(toHeaders(response.headers), maxBodyBytes);
+          if (claimed !== undefined) return tooLarge(new ResponseTooLarge(maxBodyBytes, claimed));
           const chunks: Buffer[] = [];
-          response.on('data', (chunk: Buffer) => chunks.push(chunk));
+          let bytes = 0;
+          response.on('data', (chunk: Buffer) => {
+            bytes += chunk.length;
+            if (bytes > maxBodyBytes) tooLarge(new ResponseTooLarge(maxBodyBytes));
+            else chunks.push(chunk);
+          });
           response.on('error', reject);
           response.on('close', () => {
             // A connection closed before the body's end is a network failure, not a short body.
@@ -63,7 +140,7 @@ export function nodeHttpTransport(): Transport {
             resolve({
               status: response.statusCode ?? 0,
               headers: toHeaders(response.headers),
-              text: Buffer.concat(chunks).toString('utf8'),
+              ...decoded(Buffer.concat(chunks)),
             }),
           );
         },

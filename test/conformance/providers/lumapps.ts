@@ -52,6 +52,7 @@ export const lumappsHarness: ProviderHarness = {
           status: user.status === 'disabled' ? 'disabled' : 'active',
           groups: memberships(user),
           createdAt: utc(user.createdAt),
+          admin: user.isSuperAdmin || user.instancesSuperAdmin.length > 0,
         }));
         const members = new Map<string, number>();
         for (const user of users)

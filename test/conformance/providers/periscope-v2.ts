@@ -70,6 +70,8 @@ export const periscopeV2Harness: ProviderHarness = {
             access,
             description: role.description,
             memberCount: members.get(key) ?? 0,
+            // The emulator's "Admin" role manages the site through a privilege on the Site itself.
+            admin: role.privileges.some((privilege) => privilege.object_type === 'Site'),
           };
         });
         return { users: users.sort(byKey), groups: groups.sort(byKey) };

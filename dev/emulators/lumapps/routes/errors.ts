@@ -15,8 +15,12 @@ const REASONS: Readonly<Record<number, string>> = {
 };
 
 /** The Google Cloud Endpoints error envelope the v1 API answers with. */
-export function apiError(status: number, message: string, headers?: Record<string, string>): Reply {
-  const reason = REASONS[status] ?? 'unknown';
+export function apiError(
+  status: number,
+  message: string,
+  headers?: Record<string, string>,
+  reason = REASONS[status] ?? 'unknown',
+): Reply {
   return reply(
     status,
     { error: { code: status, message, errors: [{ domain: 'global', reason, message }] } },

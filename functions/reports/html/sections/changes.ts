@@ -8,8 +8,9 @@ import type {
   UserRef,
 } from '../../../diff/model.ts';
 import type { Capped } from '../../capped.ts';
+import { fieldLabel } from '../../labels.ts';
 import type { DiffReport, ReportModel } from '../../report-model.ts';
-import { escapeHtml, identifierCell, numberCell, userCell } from '../escape.ts';
+import { cell, escapeHtml, identifierCell, numberCell, userCell } from '../escape.ts';
 import { fieldValueHtml, formatCount, plural } from '../format.ts';
 import { type Column, table } from '../table.ts';
 
@@ -128,7 +129,7 @@ function userFieldRows(changed: readonly UserChange[]): UserFieldRow[] {
 const userChangeColumns: Column<UserFieldRow>[] = [
   { header: 'User key', cell: (row) => identifierCell(row.user.key) },
   { header: 'Email', cell: (row) => identifierCell(row.user.email) },
-  { header: 'Field', cell: (row) => `<td><code>${escapeHtml(row.change.field)}</code></td>` },
+  { header: 'Field', cell: (row) => cell(fieldLabel(row.change.field)) },
   { header: 'Before → after', cell: (row) => changeCell(row.change) },
 ];
 
@@ -150,7 +151,7 @@ function groupFieldRows(changed: readonly GroupChange[]): GroupFieldRow[] {
 const groupChangeColumns: Column<GroupFieldRow>[] = [
   { header: 'Group key', cell: (row) => identifierCell(row.group.key) },
   { header: 'Name', cell: (row) => userCell(row.group.name) },
-  { header: 'Field', cell: (row) => `<td><code>${escapeHtml(row.change.field)}</code></td>` },
+  { header: 'Field', cell: (row) => cell(fieldLabel(row.change.field)) },
   { header: 'Before → after', cell: (row) => changeCell(row.change) },
 ];
 

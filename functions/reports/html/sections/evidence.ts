@@ -1,5 +1,6 @@
 import type { AuditSettings } from '../../../config/schema.ts';
 import type { ManifestFile } from '../../../snapshot/manifest.ts';
+import { settingLabel } from '../../labels.ts';
 import type { ReportModel } from '../../report-model.ts';
 import { yesNo } from '../badges.ts';
 import { cell, escapeHtml, identifierCell, numberCell, userCell } from '../escape.ts';
@@ -93,17 +94,17 @@ const fileColumns: Column<ManifestFile>[] = [
 function thresholds(settings: AuditSettings): string {
   const mass = settings.massChangeThreshold;
   return definitions([
-    ['inactiveDays', `${formatCount(settings.inactiveDays)} days`],
-    ['neverLoggedInGraceDays', `${formatCount(settings.neverLoggedInGraceDays)} days`],
-    ['passwordMaxAgeDays', `${formatCount(settings.passwordMaxAgeDays)} days`],
+    [settingLabel('inactiveDays'), `${formatCount(settings.inactiveDays)} days without a login`],
+    [settingLabel('neverLoggedInGraceDays'), `${formatCount(settings.neverLoggedInGraceDays)} days`],
+    [settingLabel('passwordMaxAgeDays'), `${formatCount(settings.passwordMaxAgeDays)} days`],
     [
-      'privilegedGroups',
+      settingLabel('privilegedGroups'),
       settings.privilegedGroups.length === 0
         ? '<span class="none">none</span>'
         : settings.privilegedGroups.map((group) => `<bdi>${escapeHtml(group)}</bdi>`).join(', '),
     ],
     [
-      'massChangeThreshold',
+      settingLabel('massChangeThreshold'),
       `${escapeHtml(formatPercent(mass.percent))} of the previous snapshot, at least ${formatCount(mass.minimum)} records`,
     ],
   ]);

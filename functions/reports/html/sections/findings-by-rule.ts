@@ -1,7 +1,8 @@
 import type { AuditRuleId, RuleOutcome, Severity } from '../../../audit/model.ts';
 import { severities } from '../../../audit/model.ts';
 import type { AuditSettings } from '../../../config/schema.ts';
-import type { ReportModel } from '../../report-model.ts';
+import { inPlainWords, ruleTitle } from '../../labels.ts';
+import type { PrivilegeFound, ReportModel } from '../../report-model.ts';
 import { severityBadge } from '../badges.ts';
 import { findingsChartSvg } from '../charts/findings-chart.ts';
 import { escapeHtml, numberCell } from '../escape.ts';
@@ -10,7 +11,7 @@ import { formatCount } from '../format.ts';
 import { table } from '../table.ts';
 
 /** What each rule fails on, with the thresholds this audit used. */
-function ruleDescription(rule: AuditRuleId, settings: AuditSettings): string {
+function ruleDescription(rule: AuditRuleId, settings: AuditSettings, privilege: PrivilegeFound): string {
   switch (rule) {
     case 'mfa-missing':
       return 'two-factor authentication is off';
@@ -21,14 +22,23 @@ function ruleDescription(rule: AuditRuleId, settings: AuditSettings): string {
     case 'password-stale':
       return `password last changed more than ${formatCount(settings.passwordMaxAgeDays)} days before the snapshot`;
     case 'privileged-grant':
-      return `joined a privileged group (${settings.privilegedGroups.join(', ')}) since the previous snapshot`;
+      return `became an administrator since the previous snapshot (administrators here: ${privilege.shownBy}${privilege.groups.length > 0 ? `; groups: ${privilege.groups.join(', ')}` : ''})`;
   }
+}
+
+/** Why a rule was not audited, in plain words: a field this source does not provide, or nothing to compare with. */
+function notAuditedBecause(reason: string | undefined): string {
+  if (reason === undefined) return 'no reason was given';
+  const plain = inPlainWords(reason);
+  return /does not report/.test(reason)
+    ? `${plain}: the field is not provided by this source, so the rule can neither pass nor fail`
+    : plain;
 }
 
 function ruleSeverity(rule: AuditRuleId): string {
   switch (rule) {
     case 'mfa-missing':
-      return `${severityBadge('high')} in a privileged group, else ${severityBadge('medium')}`;
+      return `${severityBadge('high')} for an administrator, else ${severityBadge('medium')}`;
     case 'inactive':
     case 'password-stale':
       return severityBadge('medium');
@@ -52,13 +62,13 @@ export function findingsByRuleSection(model: ReportModel, figures: FindingFigure
   ];
   for (const rule of model.audit.rules) {
     parts.push(
-      `<tr data-rule="${escapeHtml(rule.rule)}"><th scope="row"><code>${escapeHtml(rule.rule)}</code></th>`,
-      `<td>${escapeHtml(ruleDescription(rule.rule, settings))}</td><td>${ruleSeverity(rule.rule)}</td>`,
+      `<tr data-rule="${escapeHtml(rule.rule)}"><th scope="row">${escapeHtml(ruleTitle(rule.rule))} <code class="muted">${escapeHtml(rule.rule)}</code></th>`,
+      `<td>${escapeHtml(ruleDescription(rule.rule, settings, model.privilege))}</td><td>${ruleSeverity(rule.rule)}</td>`,
     );
     if (!rule.available) {
       parts.push(
-        '<td colspan="6" class="unavailable"><strong>UNAVAILABLE</strong> — ',
-        escapeHtml(rule.unavailableReason ?? 'no reason given'),
+        '<td colspan="6" class="unavailable"><strong>Not audited (UNAVAILABLE)</strong> — ',
+        escapeHtml(notAuditedBecause(rule.unavailableReason)),
         '</td></tr>',
       );
       continue;

@@ -1,5 +1,6 @@
 import type { AppliedException, Finding, FindingStatus, Severity } from '../../../audit/model.ts';
 import { notShown } from '../../finding-selection.ts';
+import { ruleTitle } from '../../labels.ts';
 import type { ReportModel } from '../../report-model.ts';
 import { severityBadge, statusBadge } from '../badges.ts';
 import { escapeHtml } from '../escape.ts';
@@ -32,7 +33,7 @@ export function* findingsTableSection(model: ReportModel, figures: FindingFigure
     capped ? moreFindings(model, figures) : '',
     '<div class="table-wrap tall"><table class="findings"><thead><tr>',
     '<th scope="col">Rule</th><th scope="col">Severity</th><th scope="col">Status</th>',
-    '<th scope="col">User key</th><th scope="col">Email</th><th scope="col">Detail</th><th scope="col">Exception</th>',
+    '<th scope="col">Name</th><th scope="col">E-mail</th><th scope="col">User key</th><th scope="col">What was found</th><th scope="col">Exception</th>',
     '</tr></thead><tbody>',
   ];
   // The first three cells repeat (five rules × three severities × three statuses): each is built
@@ -57,7 +58,10 @@ export function* findingsTableSection(model: ReportModel, figures: FindingFigure
       email !== undefined && email !== ''
         ? `<td dir="ltr">${escapeHtml(email)}</td>`
         : '<td class="none">—</td>';
-    yield `${lead}<td dir="ltr">${escapeHtml(finding.userKey)}</td>${emailCell}<td dir="auto">${escapeHtml(finding.detail)}</td>${exceptionCell(finding)}</tr>`;
+    const name = finding.name;
+    const nameCell =
+      name === undefined ? '<td class="none">—</td>' : `<td dir="auto">${escapeHtml(name)}</td>`;
+    yield `${lead}${nameCell}${emailCell}<td dir="ltr">${escapeHtml(finding.userKey)}</td><td dir="auto">${escapeHtml(finding.detail)}</td>${exceptionCell(finding)}</tr>`;
   }
   yield '</tbody></table></div></section>';
 }
@@ -67,7 +71,7 @@ const statusSlot: Readonly<Record<FindingStatus, number>> = { FAIL: 0, UNKNOWN: 
 
 function leadCells(finding: Finding): string {
   return (
-    `<tr data-status="${finding.status}"><td><code>${escapeHtml(finding.rule)}</code></td>` +
+    `<tr data-status="${finding.status}"><td>${escapeHtml(ruleTitle(finding.rule))} <code class="muted">${escapeHtml(finding.rule)}</code></td>` +
     `<td>${severityBadge(finding.severity)}</td><td>${statusBadge(finding.status)}</td>`
   );
 }

@@ -23,15 +23,22 @@ export function reportHeader(model: ReportModel): string {
         'Provider',
         `${escapeHtml(model.providerName)} <span class="muted">(<code>${escapeHtml(model.provider)}</code>)</span>`,
       ],
+      [
+        'Site address',
+        model.origin === undefined
+          ? '<span class="none">not recorded by this snapshot</span>'
+          : `<bdi>${escapeHtml(model.origin)}</bdi>`,
+      ],
       ['Run', `<code>${escapeHtml(model.runId)}</code>`],
-      ['Scheduled (UTC)', timeHtml(model.scheduledAt)],
+      ['Snapshot taken (UTC)', timeHtml(model.scheduledAt)],
+      ['Report generated (UTC)', timeHtml(model.generatedAt)],
       [
         'Compared with',
         model.previousRunId === undefined
           ? '<span class="none">nothing: first snapshot of this site</span>'
           : `<code>${escapeHtml(model.previousRunId)}</code>`,
       ],
-      ['Report written by', `${escapeHtml(model.tool.name)} ${escapeHtml(model.tool.version)}`],
+      ['Written by', `${escapeHtml(model.tool.name)} ${escapeHtml(model.tool.version)}`],
     ]),
     '<nav class="sections" aria-label="Sections">',
   ];

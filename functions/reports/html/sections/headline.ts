@@ -1,8 +1,9 @@
-import type { MassChangeVerdict } from '../../../diff/model.ts';
+import { BASELINE_MINIMUM_NIGHTS } from '../../../diff/churn-baseline.ts';
+import type { ChurnBaseline, MassChangeVerdict } from '../../../diff/model.ts';
 import type { ReportModel } from '../../report-model.ts';
 import { escapeHtml } from '../escape.ts';
 import type { FindingFigures } from '../figures.ts';
-import { formatCount } from '../format.ts';
+import { formatCount, plural } from '../format.ts';
 
 interface Metric {
   readonly id: string;
@@ -76,10 +77,19 @@ export function headlineSection(model: ReportModel, figures: FindingFigures): st
   return parts.join('');
 }
 
+/** The site's own usual night, when enough nights are known to judge by it. */
+function baselineText(baseline: ChurnBaseline | undefined): string {
+  if (baseline === undefined) return '';
+  if (!baseline.applies)
+    return `; the site's usual churn is not judged yet (${plural(baseline.nights, 'earlier complete night')} known, ${BASELINE_MINIMUM_NIGHTS} needed)`;
+  return `; this site's usual night over its last ${formatCount(baseline.nights)} complete nights: ${formatCount(baseline.removedUsers.median)} users removed (suspect above ${formatCount(baseline.removedUsers.limit)}), ${formatCount(baseline.lostMemberships.median)} memberships lost (suspect above ${formatCount(baseline.lostMemberships.limit)})`;
+}
+
 function verdictBlock(verdict: MassChangeVerdict, fromRunId: string): string {
   const figures =
     `removed users ${formatCount(verdict.removedUsers)} (threshold ${formatCount(verdict.removedUsersThreshold)}), ` +
-    `lost memberships ${formatCount(verdict.lostMemberships)} (threshold ${formatCount(verdict.lostMembershipsThreshold)})`;
+    `lost memberships ${formatCount(verdict.lostMemberships)} (threshold ${formatCount(verdict.lostMembershipsThreshold)})` +
+    baselineText(verdict.baseline);
   if (verdict.status === 'ok') {
     return `<p class="verdict ok">Mass-change check against run <code>${escapeHtml(fromRunId)}</code>: <strong>ok</strong> — ${figures}.</p>`;
   }

@@ -32,7 +32,7 @@ export function historySection(model: ReportModel): string {
         cell: (point) => {
           const fails = failsOf(point);
           return fails === null
-            ? '<td class="num none">not audited</td>'
+            ? '<td class="num none" title="no audit report (summary.json) was written for this run">not audited</td>'
             : numberCell(formatCount(fails.fail));
         },
       },
