@@ -36,6 +36,27 @@ interface SheetStreamInternals {
   readonly pipes: readonly (Writable & { readonly _writableState?: { readonly needDrain?: boolean } })[];
 }
 
+/** The zip library inside exceljs' writer, as far as it is patched below. */
+interface ZipInternals {
+  append(source: unknown, data: unknown): unknown;
+}
+
+/**
+ * exceljs' writer, handing the zip Buffers instead of strings: the zip library turns a string
+ * into `new Buffer(string)`, which Node.js reports on stderr as deprecated (DEP0005) whenever the
+ * call is not inside node_modules, as in the bundled CLI and the Lambda bundles. `addThemes` is
+ * the first thing the writer's constructor does after making its zip.
+ */
+class BufferEntriesWorkbookWriter extends WorkbookWriter {
+  override addThemes(): Promise<void> {
+    const zip = (this as unknown as { zip: ZipInternals }).zip;
+    const append = zip.append.bind(zip);
+    zip.append = (source, data) =>
+      append(typeof source === 'string' ? Buffer.from(source, 'utf8') : source, data);
+    return super.addThemes();
+  }
+}
+
 /**
  * An .xlsx written as a stream with exceljs' streaming writer: one sheet open at a time, rows
  * committed as they are added, no shared-strings table (it would hold every distinct string).
@@ -53,7 +74,11 @@ export class WorkbookStream {
     private readonly rowLimit: number = SPREADSHEET_ROW_LIMIT,
   ) {
     if (rowLimit < 2) throw new Error('a sheet must hold a header and at least one row');
-    this.writer = new WorkbookWriter({ stream: output, useStyles: true, useSharedStrings: false });
+    this.writer = new BufferEntriesWorkbookWriter({
+      stream: output,
+      useStyles: true,
+      useSharedStrings: false,
+    });
     this.stopped = new Promise<never>((_, reject) => {
       output.once('close', () => {
         if (!output.writableFinished) reject(output.errored ?? new Error('the workbook output closed early'));
