@@ -26,8 +26,7 @@ export function auditExitCode(results: readonly SiteAuditResult[], failOn: Sever
 
 export function printAudits(io: CliIo, results: readonly SiteAuditResult[], debug: boolean): void {
   for (const result of results) {
-    if (result.status === 'audited')
-      printAudited(io, result.summary, result.reports.html, result.reports.findingsCsv);
+    if (result.status === 'audited') printAudited(io, result.summary, result.reports);
     else {
       io.stderr.write(
         `${result.site}: ${result.status === 'refused' ? 'NOT AUDITED' : result.status === 'missing' ? 'NOTHING TO AUDIT' : 'FAILED'} — ${result.reason}\n`,
@@ -38,7 +37,11 @@ export function printAudits(io: CliIo, results: readonly SiteAuditResult[], debu
   }
 }
 
-function printAudited(io: CliIo, summary: Summary, html: string, findingsCsv: string): void {
+function printAudited(
+  io: CliIo,
+  summary: Summary,
+  reports: Readonly<Record<'html' | 'findingsCsv' | 'evidence', string>>,
+): void {
   const against = summary.previousRunId
     ? ` against ${summary.previousRunId}`
     : ' (first snapshot: nothing to compare with)';
@@ -65,7 +68,9 @@ function printAudited(io: CliIo, summary: Summary, html: string, findingsCsv: st
       io.stderr.write(`${summary.site}: MASS CHANGE SUSPECTED — ${summary.verdict.reasons.join('; ')}\n`);
     else io.stdout.write('mass-change check: ok\n');
   }
-  io.stdout.write(`report:   ${html}\nfindings: ${findingsCsv}\n\n`);
+  io.stdout.write(
+    `report:   ${reports.html}\nfindings: ${reports.findingsCsv}\nevidence: ${reports.evidence}\n\n`,
+  );
 }
 
 /** "administrators: 4 (members of the group "Administrators")", or why none can be found. */

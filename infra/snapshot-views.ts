@@ -126,7 +126,14 @@ export function snapshotViews(databaseName: string): SnapshotView[] {
   );
   return [
     runs,
-    records('users', snapshotFiles.usersJsonl, usersCsvHeader, 'user'),
+    // The lines hold each user's group keys: the view's `groups` is what users.csv calls
+    // `group_keys` (users.csv's `groups` names them; the `memberships` view joins the names).
+    records(
+      'users',
+      snapshotFiles.usersJsonl,
+      usersCsvHeader.filter((column) => column !== 'group_keys'),
+      'user',
+    ),
     records('groups', snapshotFiles.groupsJsonl, groupsCsvHeader, 'group'),
     memberships,
   ];

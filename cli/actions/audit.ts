@@ -2,9 +2,11 @@ import type { Command } from 'commander';
 import type { SiteAuditResult } from '../../functions/audit/audit-site.ts';
 import { auditSites } from '../../functions/audit/audit-sites.ts';
 import type { Severity } from '../../functions/audit/model.ts';
+import { evidenceWriter } from '../../functions/evidence/write-evidence.ts';
 import { selectSites } from '../../functions/export/prepare-sites.ts';
 import { resolveRun } from '../../functions/runs/resolve-run.ts';
 import { parseRunName } from '../../functions/runs/run-name.ts';
+import { systemClock } from '../../functions/shared/clock.ts';
 import { TOOL_VERSION } from '../../functions/shared/tool-version.ts';
 import { auditExitCode, printAudits, printFailOnReached } from '../audit-output.ts';
 import { type CliClients, createContext } from '../context.ts';
@@ -32,7 +34,14 @@ export async function auditAction(
   const context = await createContext(options.config, io, clients);
   const sites = selectSites(context.loaded.config, options.site, context.configName);
   const store = context.store(options.store);
-  const deps = { store, toolVersion: TOOL_VERSION, providerFacts: registryProviderFacts };
+  const deps = {
+    store,
+    toolVersion: TOOL_VERSION,
+    providerFacts: registryProviderFacts,
+    writeEvidence: evidenceWriter(store, TOOL_VERSION, clients.clock ?? systemClock, {
+      privilegeFallback: (provider) => registryProviderFacts(provider)?.capabilities.privilege,
+    }),
+  };
   const allowIncomplete = options.allowIncomplete === true;
   const results: SiteAuditResult[] = [];
   for (const site of sites) {

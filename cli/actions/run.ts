@@ -2,7 +2,9 @@ import type { Command } from 'commander';
 import type { SiteAuditResult } from '../../functions/audit/audit-site.ts';
 import { auditSites } from '../../functions/audit/audit-sites.ts';
 import type { Severity } from '../../functions/audit/model.ts';
+import { evidenceWriter } from '../../functions/evidence/write-evidence.ts';
 import { selectSites } from '../../functions/export/prepare-sites.ts';
+import { systemClock } from '../../functions/shared/clock.ts';
 import { TOOL_VERSION } from '../../functions/shared/tool-version.ts';
 import { auditExitCode, printAudits, printFailOnReached } from '../audit-output.ts';
 import { type CliClients, createContext } from '../context.ts';
@@ -39,6 +41,7 @@ export async function runAction(
   const toAudit = exported.sites
     .filter((site) => site.status === 'complete' || (site.status === 'incomplete' && options.allowIncomplete))
     .map((site) => site.site);
+  const store = context.store(options.store);
   const audits: SiteAuditResult[] =
     toAudit.length === 0
       ? []
@@ -46,9 +49,12 @@ export async function runAction(
           selectSites(context.loaded.config, toAudit, context.configName),
           { runId: exported.runId, allowIncomplete: options.allowIncomplete === true },
           {
-            store: context.store(options.store),
+            store,
             toolVersion: TOOL_VERSION,
             providerFacts: registryProviderFacts,
+            writeEvidence: evidenceWriter(store, TOOL_VERSION, clients.clock ?? systemClock, {
+              privilegeFallback: (provider) => registryProviderFacts(provider)?.capabilities.privilege,
+            }),
           },
         );
   if (options.json) io.stdout.write(toJson({ export: exported, audit: audits }));

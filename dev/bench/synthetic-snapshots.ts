@@ -12,6 +12,7 @@ import type { CanonicalGroup, CanonicalUser, UserStatus } from '../../functions/
 import {
   type CsvRow,
   csvStream,
+  type GroupNameOf,
   groupsCsv,
   membershipGroupKeys,
   membershipsCsvHeader,
@@ -206,14 +207,14 @@ async function writeRun(
       snapshotFiles.usersCsv,
       userCount,
       'text/csv; charset=utf-8',
-      csvStream(usersCsvHeader, userRows(users())),
+      csvStream(usersCsvHeader, userRows(users(), nameOf)),
     ),
     await put(snapshotFiles.groupsCsv, groups.length, 'text/csv; charset=utf-8', groupsCsv(groups)),
     await put(
       snapshotFiles.membershipsCsv,
       membershipCount,
       'text/csv; charset=utf-8',
-      csvStream(membershipsCsvHeader, membershipRows(users())),
+      csvStream(membershipsCsvHeader, membershipRows(users(), nameOf)),
     ),
   ];
   const listing = (records: number) => ({
@@ -249,13 +250,14 @@ async function writeRun(
 }
 
 /** users.csv's rows, lazily: the snapshot's own row encoder over users regenerated in key order. */
-function* userRows(users: Iterable<CanonicalUser>): Generator<CsvRow> {
-  for (const user of users) yield userCsvRow(user);
+function* userRows(users: Iterable<CanonicalUser>, groupName: GroupNameOf): Generator<CsvRow> {
+  for (const user of users) yield userCsvRow(user, groupName);
 }
 
 /** memberships.csv's rows as the export writes them: by user key, then group key, each once. */
-function* membershipRows(users: Iterable<CanonicalUser>): Generator<CsvRow> {
-  for (const user of users) for (const group of membershipGroupKeys(user)) yield [user.key, group];
+function* membershipRows(users: Iterable<CanonicalUser>, groupName: GroupNameOf): Generator<CsvRow> {
+  for (const user of users)
+    for (const group of membershipGroupKeys(user)) yield [user.key, group, user.email, groupName(group)];
 }
 
 export { DAY_MS };

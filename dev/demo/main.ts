@@ -96,6 +96,7 @@ try {
   say(
     '── Open the report (one self-contained file; works offline):',
     `   ${copied.html}`,
+    `   The auditor's workbook:     ${copied.evidence}`,
     `   Findings for a spreadsheet: ${copied.findings}`,
     `   Changes since night 1:      ${copied.changes}`,
     `   The config the demo used:   ${relative(process.cwd(), configPath)}`,
@@ -138,7 +139,7 @@ function demoStore(): ObjectStore {
 async function copyReports(
   store: ObjectStore,
   runId: string,
-): Promise<{ html: string; findings: string; changes: string }> {
+): Promise<{ html: string; evidence: string; findings: string; changes: string }> {
   const target = join(demoDir, 'report');
   await mkdir(target, { recursive: true });
   const copy = async (name: string) => {
@@ -149,6 +150,7 @@ async function copyReports(
   };
   return {
     html: await copy(reportFiles.html),
+    evidence: await copy(reportFiles.evidence),
     findings: await copy(reportFiles.findingsCsv),
     changes: await copy(reportFiles.changesCsv),
   };

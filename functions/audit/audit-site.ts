@@ -48,6 +48,12 @@ export interface AuditDeps {
   readonly clock?: Clock;
   /** Where the audit's temporary spill files go (default: the system's temporary folder). */
   readonly spillDirectory?: string;
+  /**
+   * Writes evidence.xlsx once the other reports are stored. A shell's choice, not the core's: the
+   * CLI passes `writeEvidence`; on AWS the workbook is the next step's, as exceljs does not fit
+   * in the audit function's bundle.
+   */
+  readonly writeEvidence?: (site: SiteConfig, runId: string) => Promise<unknown>;
 }
 
 export interface AuditOptions {
@@ -112,6 +118,7 @@ async function auditSiteOrThrow(
     const audited = await auditRun(site, runs, run, options, deps, spill);
     if ('reason' in audited) return { site: site.id, status: 'refused', runId, reason: audited.reason };
     const written = await writeReports(store, audited.model, audited.outputs);
+    await deps.writeEvidence?.(site, runId);
     return {
       site: site.id,
       status: 'audited',

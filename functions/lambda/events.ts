@@ -64,6 +64,20 @@ export const auditOutputSchema = z.object({
 });
 export type AuditOutput = z.infer<typeof auditOutputSchema>;
 
+/** The evidence function takes the audit's event: the run whose reports are written. */
+export const evidenceEventSchema = auditEventSchema;
+export type EvidenceEvent = AuditEvent;
+
+export const evidenceOutputSchema = z.object({
+  site: z.string(),
+  runId: z.string().regex(RUN_ID),
+  /** evidence.xlsx's key relative to the store's root. */
+  evidenceKey: z.string(),
+  /** evidence.xlsx for people: `s3://bucket/prefix/reports/…/evidence.xlsx`. */
+  evidenceLocation: z.string(),
+});
+export type EvidenceOutput = z.infer<typeof evidenceOutputSchema>;
+
 /**
  * The event, validated; a RollcallBadEvent naming each wrong field otherwise. `expectedSite` is
  * the site this function is deployed for: an event for another site is a wiring mistake.

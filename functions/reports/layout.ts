@@ -17,4 +17,6 @@ export const reportFiles = {
   changesCsv: 'changes.csv',
   diffJson: 'diff.json',
   html: 'report.html',
+  /** Written after the others, by its own step (see functions/evidence). */
+  evidence: 'evidence.xlsx',
 } as const;

@@ -10,6 +10,7 @@ export const MAX_LINK_SECONDS = 7 * 86_400;
 /** The report files a link is made for, in the order people open them: the page first. */
 export const SHARED_REPORT_FILES = [
   reportFiles.html,
+  reportFiles.evidence,
   reportFiles.findingsCsv,
   reportFiles.changesCsv,
   reportFiles.findingsJson,

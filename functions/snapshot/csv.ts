@@ -5,8 +5,10 @@ import { textStream } from '../shared/text-stream.ts';
 
 /**
  * CSV that auditors open in Excel (DESIGN.md): comma, RFC 4180 quoting, UTF-8 with BOM, CRLF,
- * a header row. Text cells that Excel would evaluate as a formula (leading `=`, `+`, `-`, `@`,
- * tab, carriage return, and their full-width forms) get a leading `'`; numbers keep their sign.
+ * a header row. A cell holding `;` or a tab is quoted too: LibreOffice's default import splits on
+ * both as well as on commas, and a quoted cell is never split. Text cells that Excel would
+ * evaluate as a formula (leading `=`, `+`, `-`, `@`, tab, carriage return, and their full-width
+ * forms) get a leading `'`; numbers keep their sign.
  */
 export type CsvCell = string | number | boolean | null | undefined;
 export type CsvRow = readonly CsvCell[];
@@ -23,13 +25,14 @@ export const usersCsvHeader = [
   'password_updated_at',
   'mfa_enabled',
   'created_at',
+  'group_keys',
 ] as const;
 
 export const groupsCsvHeader = ['key', 'id', 'name', 'access', 'description', 'member_count'] as const;
 
-export const membershipsCsvHeader = ['user_key', 'group_key'] as const;
+export const membershipsCsvHeader = ['user_key', 'group_key', 'user_email', 'group_name'] as const;
 
-/** Separates group keys inside the users.csv `groups` cell. */
+/** Separates group names and keys inside the users.csv `groups` and `group_keys` cells. */
 export const GROUPS_CELL_SEPARATOR = '; ';
 
 /**
@@ -44,6 +47,8 @@ export const excelCsvOptions = {
   // With an explicit record delimiter csv-stringify quotes only cells holding "\r\n" itself;
   // a lone "\n" or "\r" left unquoted splits the row in Excel.
   quote_record_delimiter: true,
+  // Spreadsheets that also split on semicolons and tabs read a quoted cell whole.
+  quoted_match: /[;\t]/,
   escape_formulas: true,
   bom: true,
   header: true,
@@ -51,7 +56,7 @@ export const excelCsvOptions = {
 } as const satisfies Options;
 
 const BOM = '\uFEFF';
-const NEEDS_QUOTES = /[",\r\n]/;
+const NEEDS_QUOTES = /[",;\t\r\n]/;
 /** What Excel, LibreOffice and Numbers may read as the start of a formula (csv-stringify's list). */
 const FORMULA_START = /^[=+\-@\t\r\uFF1D\uFF0B\uFF0D\uFF20]/;
 
@@ -93,7 +98,10 @@ export function csvCell(value: CsvCell): string {
   return NEEDS_QUOTES.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 }
 
-export function userCsvRow(user: CanonicalUser): CsvRow {
+/** A group's name for users.csv and memberships.csv; its key when the snapshot has no such group. */
+export type GroupNameOf = (groupKey: string) => string;
+
+export function userCsvRow(user: CanonicalUser, nameOf: GroupNameOf): CsvRow {
   return [
     user.key,
     user.id,
@@ -101,12 +109,40 @@ export function userCsvRow(user: CanonicalUser): CsvRow {
     user.firstName,
     user.lastName,
     user.status,
-    user.groups.join(GROUPS_CELL_SEPARATOR),
+    user.groups.map(nameOf).join(GROUPS_CELL_SEPARATOR),
     user.lastLoginAt,
     user.passwordUpdatedAt,
     user.mfaEnabled,
     user.createdAt,
+    user.groups.join(GROUPS_CELL_SEPARATOR),
   ];
+}
+
+/**
+ * A users.csv row without its group names, which are known only once the export has listed the
+ * groups: the cells before `groups` (with their trailing comma) and from `last_login_at` on.
+ */
+export interface UserCsvParts {
+  readonly head: string;
+  readonly tail: string;
+}
+
+export function userCsvParts(user: CanonicalUser): UserCsvParts {
+  const before = [user.key, user.id, user.email, user.firstName, user.lastName, user.status];
+  const after = [
+    user.lastLoginAt,
+    user.passwordUpdatedAt,
+    user.mfaEnabled,
+    user.createdAt,
+    user.groups.join(GROUPS_CELL_SEPARATOR),
+  ];
+  // csvLine ends with CRLF; the parts are the cells with the commas that join them to `groups`.
+  return { head: `${csvLine(before).slice(0, -2)},`, tail: `,${csvLine(after).slice(0, -2)}` };
+}
+
+/** The users.csv line of a user split by `userCsvParts`, with its group names filled in. */
+export function userCsvLine(parts: UserCsvParts, groupKeys: readonly string[], nameOf: GroupNameOf): string {
+  return `${parts.head}${csvCell(groupKeys.map(nameOf).join(GROUPS_CELL_SEPARATOR))}${parts.tail}\r\n`;
 }
 
 export function groupCsvRow(group: CanonicalGroup): CsvRow {

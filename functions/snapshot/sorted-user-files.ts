@@ -5,7 +5,7 @@ import { createInterface } from 'node:readline';
 import type { UserSink, UserSinkOptions, UsersSummary } from '../shared/export-model.ts';
 import { type CanonicalUser, compareKeys } from '../shared/model.ts';
 import type { ObjectStore } from '../store/port.ts';
-import { csvLine, membershipGroupKeys, userCsvRow } from './csv.ts';
+import { type GroupNameOf, userCsvParts } from './csv.ts';
 import { snapshotLine } from './jsonl.ts';
 import { ExternalSorter } from './spill/external-sorter.ts';
 import { RunWriter, type SpillRecord } from './spill/run-file.ts';
@@ -128,10 +128,13 @@ export class SortedUserFiles implements UserSink {
     return this.closed !== undefined;
   }
 
-  /** After `close()`: ends the files and waits for the store to hold them. */
-  async commit(): Promise<WrittenFile[]> {
+  /**
+   * After `close()`: ends the files, writing the CSVs with each group's name (the groups were
+   * listed beside the users), and waits for the store to hold them.
+   */
+  async commit(nameOf: GroupNameOf): Promise<WrittenFile[]> {
     if (!this.closed) throw new Error('the users were committed before the sink was closed');
-    const files = await this.openOutput().commit();
+    const files = await this.openOutput().commit(nameOf);
     // Committed files are the store's now: a later discard() must not abort them.
     this.output = undefined;
     return files;
@@ -160,10 +163,15 @@ export class SortedUserFiles implements UserSink {
   }
 
   private openOutput(): UserFilesOutput {
-    this.output ??= new UserFilesOutput(this.store, this.runPrefix, (bytes) => {
-      const tee = this.tee;
-      if (tee) this.teeWrites = this.teeWrites.then(() => tee.appendEncoded(bytes));
-    });
+    this.output ??= new UserFilesOutput(
+      this.store,
+      this.runPrefix,
+      this.space.nextFile('users-csv'),
+      (bytes) => {
+        const tee = this.tee;
+        if (tee) this.teeWrites = this.teeWrites.then(() => tee.appendEncoded(bytes));
+      },
+    );
     return this.output;
   }
 
@@ -240,25 +248,26 @@ export class SortedUserFiles implements UserSink {
   }
 }
 
-/** key, users.jsonl.gz line, users.csv row, group keys as JSON. */
-const SPILL_FIELDS = 4;
+/** key, users.jsonl.gz line, users.csv head and tail, e-mail, group keys as listed (JSON). */
+const SPILL_FIELDS = 6;
 
 export function encodeUser(user: CanonicalUser): EncodedUser {
   return {
     key: user.key,
     jsonl: snapshotLine(user),
-    csv: csvLine(userCsvRow(user)),
-    groups: membershipGroupKeys(user),
+    csv: userCsvParts(user),
+    email: user.email ?? '',
+    groups: user.groups,
   };
 }
 
 function spillRecordOf(user: EncodedUser): SpillRecord {
-  return [user.key, user.jsonl, user.csv, JSON.stringify(user.groups)];
+  return [user.key, user.jsonl, user.csv.head, user.csv.tail, user.email, JSON.stringify(user.groups)];
 }
 
 function decodeSpillRecord(record: SpillRecord): EncodedUser {
-  const [key, jsonl, csv, groups] = record as [string, string, string, string];
-  return { key, jsonl, csv, groups: JSON.parse(groups) as string[] };
+  const [key, jsonl, head, tail, email, groups] = record as [string, string, string, string, string, string];
+  return { key, jsonl, csv: { head, tail }, email, groups: JSON.parse(groups) as string[] };
 }
 
 /** Only for a duplicate key, which is rare: the record as the connector's `sameUser` sees it. */

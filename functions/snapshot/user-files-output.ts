@@ -1,10 +1,20 @@
 import { once } from 'node:events';
+import { rm } from 'node:fs/promises';
 import { PassThrough, pipeline, type Readable } from 'node:stream';
 import { createGzip, type Gzip } from 'node:zlib';
 import type { ObjectStore } from '../store/port.ts';
-import { csvHeaderLine, csvLine, membershipsCsvHeader, usersCsvHeader } from './csv.ts';
+import {
+  csvHeaderLine,
+  csvLine,
+  type GroupNameOf,
+  membershipsCsvHeader,
+  type UserCsvParts,
+  userCsvLine,
+  usersCsvHeader,
+} from './csv.ts';
 import { putHashed, type StoredDigest } from './hashed-put.ts';
 import { snapshotFiles } from './layout.ts';
+import { RunReader, RunWriter } from './spill/run-file.ts';
 
 /** A file whose bytes have all been handed to the store, with what the store made of them. */
 export interface WrittenFile extends StoredDigest {
@@ -17,9 +27,11 @@ export interface EncodedUser {
   readonly key: string;
   /** The users.jsonl.gz line, without its `\n`. */
   readonly jsonl: string;
-  /** The users.csv row, with its CRLF. */
-  readonly csv: string;
-  /** The user's group keys, sorted, each once. */
+  /** The users.csv row without its group names (see `userCsvParts`). */
+  readonly csv: UserCsvParts;
+  /** The e-mail for memberships.csv; empty when the user has none. */
+  readonly email: string;
+  /** The user's group keys as the source lists them. */
   readonly groups: readonly string[];
 }
 
@@ -38,9 +50,12 @@ interface Sink {
 const FLUSH_CHARS = 256 * 1024;
 
 /**
- * users.jsonl.gz, users.csv and memberships.csv, written as users arrive in key order. Ending
- * them is a separate step (`commit`), so the snapshot writer can still decide to keep none of
- * them: until then an abort leaves no object in the store.
+ * users.jsonl.gz, users.csv and memberships.csv, written as users arrive in key order. The CSVs
+ * name each user's groups, and the groups are listed beside the users, so their names are known
+ * only at the end: users.jsonl.gz streams to the store as users arrive, while what the CSVs need
+ * goes to a local file (`csvCopyPath`) that `commit` reads back once, with the groups' names.
+ * Ending the files is a separate step (`commit`), so the snapshot writer can still decide to keep
+ * none of them: until then an abort leaves no object in the store.
  */
 export class UserFilesOutput {
   private users = 0;
@@ -48,57 +63,43 @@ export class UserFilesOutput {
   private readonly membersByGroup = new Map<string, number>();
   private aborted = false;
   private readonly usersJsonl: Sink;
-  private readonly usersCsv: Sink;
-  private readonly membershipsCsv: Sink;
+  private csvCopy: Promise<RunWriter> | undefined;
+  private csvSinks: Sink[] = [];
 
   /**
+   * @param csvCopyPath a local file for the CSVs' rows until the groups' names are known.
    * @param copyJsonl given every piece of users.jsonl (before gzip) as it is handed on, so a
    *   local copy costs no second encoding.
    */
   constructor(
-    store: ObjectStore,
-    runPrefix: string,
+    private readonly store: ObjectStore,
+    private readonly runPrefix: string,
+    private readonly csvCopyPath: string,
     private readonly copyJsonl?: (bytes: Buffer) => void,
   ) {
-    const open = (name: string, contentType: string, encode?: () => Gzip): Sink => {
-      const source = new PassThrough({ highWaterMark: FLUSH_CHARS });
-      const body: Readable = encode ? pipeline(source, encode(), () => undefined) : source;
-      const digest = putHashed(store, `${runPrefix}${name}`, body, contentType);
-      // Awaited in commit() or abort(); until then a failure must not count as unhandled.
-      digest.catch(() => undefined);
-      return { name, source, digest, pending: '' };
-    };
-    this.usersJsonl = open(snapshotFiles.usersJsonl, 'application/gzip', () =>
+    this.usersJsonl = this.open(snapshotFiles.usersJsonl, 'application/gzip', () =>
       createGzip({ chunkSize: 256 * 1024 }),
     );
-    this.usersCsv = open(snapshotFiles.usersCsv, 'text/csv; charset=utf-8');
-    this.membershipsCsv = open(snapshotFiles.membershipsCsv, 'text/csv; charset=utf-8');
-    this.usersCsv.pending = csvHeaderLine(usersCsvHeader);
-    this.membershipsCsv.pending = csvHeaderLine(membershipsCsvHeader);
   }
 
   /** Appends one user; resolves when the files can take more. */
-  write(user: EncodedUser): Promise<void> | undefined {
+  write(user: EncodedUser): Promise<void> {
     this.users += 1;
     this.usersJsonl.pending += `${user.jsonl}\n`;
-    this.usersCsv.pending += user.csv;
-    let rows = '';
-    for (const group of user.groups) {
-      rows += csvLine([user.key, group]);
-      this.membersByGroup.set(group, (this.membersByGroup.get(group) ?? 0) + 1);
-    }
-    this.memberships += user.groups.length;
-    this.membershipsCsv.pending += rows;
-    const waits: Promise<unknown>[] = [];
-    for (const sink of this.sinks()) {
-      if (sink.pending.length < FLUSH_CHARS) continue;
-      const bytes = Buffer.from(sink.pending, 'utf8');
-      if (sink === this.usersJsonl) this.copyJsonl?.(bytes);
-      const more = sink.source.write(bytes);
-      sink.pending = '';
-      if (!more) waits.push(drained(sink));
-    }
-    return waits.length === 0 ? undefined : Promise.all(waits).then(() => undefined);
+    const groups = membershipKeys(user.groups);
+    for (const group of groups) this.membersByGroup.set(group, (this.membersByGroup.get(group) ?? 0) + 1);
+    this.memberships += groups.length;
+    this.csvCopy ??= RunWriter.create(this.csvCopyPath);
+    const copied = this.csvCopy.then((copy) =>
+      copy.append([user.key, user.csv.head, user.csv.tail, user.email, JSON.stringify(user.groups)]),
+    );
+    const sink = this.usersJsonl;
+    if (sink.pending.length < FLUSH_CHARS) return copied;
+    const bytes = Buffer.from(sink.pending, 'utf8');
+    this.copyJsonl?.(bytes);
+    const more = sink.source.write(bytes);
+    sink.pending = '';
+    return more ? copied : Promise.all([copied, drained(sink)]).then(() => undefined);
   }
 
   /** users.jsonl text not yet handed on (nor copied). */
@@ -111,17 +112,32 @@ export class UserFilesOutput {
     return { users: this.users, memberships: this.memberships, membersByGroup: this.membersByGroup };
   }
 
-  /** Ends the three files and waits for the store to hold them. */
-  async commit(): Promise<WrittenFile[]> {
-    for (const sink of this.sinks()) {
+  /**
+   * Ends users.jsonl.gz, writes users.csv and memberships.csv from the local copy with each group's
+   * name, and waits for the store to hold the three.
+   */
+  async commit(nameOf: GroupNameOf): Promise<WrittenFile[]> {
+    this.usersJsonl.source.end(this.usersJsonl.pending);
+    this.usersJsonl.pending = '';
+    const usersCsv = this.open(snapshotFiles.usersCsv, 'text/csv; charset=utf-8');
+    const membershipsCsv = this.open(snapshotFiles.membershipsCsv, 'text/csv; charset=utf-8');
+    this.csvSinks = [usersCsv, membershipsCsv];
+    usersCsv.pending = csvHeaderLine(usersCsvHeader);
+    membershipsCsv.pending = csvHeaderLine(membershipsCsvHeader);
+    try {
+      await this.writeCsvs(usersCsv, membershipsCsv, nameOf);
+    } finally {
+      await rm(this.csvCopyPath, { force: true });
+    }
+    for (const sink of this.csvSinks) {
       sink.source.end(sink.pending);
       sink.pending = '';
     }
     const [jsonl, csv, memberships] = await Promise.all(this.sinks().map((sink) => sink.digest));
     return [
       { name: this.usersJsonl.name, records: this.users, ...(jsonl as StoredDigest) },
-      { name: this.usersCsv.name, records: this.users, ...(csv as StoredDigest) },
-      { name: this.membershipsCsv.name, records: this.memberships, ...(memberships as StoredDigest) },
+      { name: usersCsv.name, records: this.users, ...(csv as StoredDigest) },
+      { name: membershipsCsv.name, records: this.memberships, ...(memberships as StoredDigest) },
     ];
   }
 
@@ -130,13 +146,60 @@ export class UserFilesOutput {
     if (!this.aborted) {
       this.aborted = true;
       for (const sink of this.sinks()) sink.source.destroy(new Error('snapshot file aborted'));
+      const copy = this.csvCopy;
+      this.csvCopy = undefined;
+      await copy?.then((writer) => writer.discard()).catch(() => undefined);
+      await rm(this.csvCopyPath, { force: true });
     }
     await Promise.allSettled(this.sinks().map((sink) => sink.digest));
   }
 
-  private sinks(): Sink[] {
-    return [this.usersJsonl, this.usersCsv, this.membershipsCsv];
+  private async writeCsvs(usersCsv: Sink, membershipsCsv: Sink, nameOf: GroupNameOf): Promise<void> {
+    const copy = this.csvCopy;
+    if (copy === undefined) return;
+    await (await copy).close();
+    const reader = await RunReader.open(this.csvCopyPath, CSV_COPY_FIELDS);
+    try {
+      while (reader.current !== undefined) {
+        const [key, head, tail, email, listed] = reader.current as [string, string, string, string, string];
+        const groups = JSON.parse(listed) as string[];
+        usersCsv.pending += userCsvLine({ head, tail }, groups, nameOf);
+        for (const group of membershipKeys(groups)) {
+          membershipsCsv.pending += csvLine([key, group, email, nameOf(group)]);
+        }
+        for (const sink of [usersCsv, membershipsCsv]) {
+          if (sink.pending.length < FLUSH_CHARS) continue;
+          const more = sink.source.write(Buffer.from(sink.pending, 'utf8'));
+          sink.pending = '';
+          if (!more) await drained(sink);
+        }
+        await reader.advance();
+      }
+    } finally {
+      await reader.close();
+    }
   }
+
+  private open(name: string, contentType: string, encode?: () => Gzip): Sink {
+    const source = new PassThrough({ highWaterMark: FLUSH_CHARS });
+    const body: Readable = encode ? pipeline(source, encode(), () => undefined) : source;
+    const digest = putHashed(this.store, `${this.runPrefix}${name}`, body, contentType);
+    // Awaited in commit() or abort(); until then a failure must not count as unhandled.
+    digest.catch(() => undefined);
+    return { name, source, digest, pending: '' };
+  }
+
+  private sinks(): Sink[] {
+    return [this.usersJsonl, ...this.csvSinks];
+  }
+}
+
+/** key, users.csv head and tail, e-mail, group keys as listed (JSON). */
+const CSV_COPY_FIELDS = 5;
+
+/** The group keys of a user's rows in memberships.csv: sorted by code unit, each once. */
+function membershipKeys(groups: readonly string[]): string[] {
+  return [...new Set(groups)].sort();
 }
 
 /** Resolves when the stream wants more, or when it has failed (the digest reports why). */

@@ -4,7 +4,7 @@ import type { Clock } from '../shared/clock.ts';
 import { RollcallError, SiteError } from '../shared/errors.ts';
 import type { ExportObserver, ExportTarget, ListingReport, ProviderExport } from '../shared/export-model.ts';
 import type { Traffic } from '../shared/http/traffic.ts';
-import type { Capabilities } from '../shared/model.ts';
+import type { CanonicalGroup, Capabilities } from '../shared/model.ts';
 import type { ObjectStore } from '../store/port.ts';
 import { describeCause, StoreError } from '../store/store-error.ts';
 import { advanceLatest } from './advance-latest.ts';
@@ -127,7 +127,7 @@ async function storeExport(
     }),
   });
   const written = await writeDataFiles(store, site, prefix, [
-    { name: snapshotFiles.usersJsonl, write: () => users.commit() },
+    { name: snapshotFiles.usersJsonl, write: () => users.commit(groupNameOf(data.groups)) },
     file(snapshotFiles.groupsJsonl, 'gzip', data.groups.length, () => gzipJsonLines(data.groups)),
     file(snapshotFiles.groupsCsv, 'csv', data.groups.length, () => groupsCsv(data.groups)),
   ]);
@@ -140,6 +140,12 @@ async function storeExport(
 
   if (manifest.status !== 'complete') return { manifest, manifestKey, latestMoved: false };
   return { manifest, manifestKey, ...(await pointLatestAt(store, site, runId, manifestKey, input.clock)) };
+}
+
+/** Each group key's name for the users' CSVs; a key the groups listing did not return stays a key. */
+function groupNameOf(groups: readonly CanonicalGroup[]): (key: string) => string {
+  const names = new Map(groups.map((group) => [group.key, group.name]));
+  return (key) => names.get(key) ?? key;
 }
 
 /** The users' sink after the connector has closed it; a connector that did not is a bug, said so. */

@@ -6,6 +6,7 @@ import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { SiteConfig } from '../../functions/config/schema.ts';
 import { AuditFunction } from './audit-function.ts';
+import { EvidenceFunction } from './evidence-function.ts';
 import { ExportFunction } from './export-function.ts';
 import { FreshnessCheck } from './freshness-check.ts';
 import { SiteAlarms } from './site-alarms.ts';
@@ -27,6 +28,7 @@ export class SiteBackup extends Construct {
   readonly siteId: string;
   readonly exportFunction: ExportFunction;
   readonly auditFunction: AuditFunction;
+  readonly evidenceFunction: EvidenceFunction;
   readonly run: SiteRun;
   readonly schedule: SiteSchedule;
   readonly alarms: SiteAlarms;
@@ -45,10 +47,12 @@ export class SiteBackup extends Construct {
     };
     this.exportFunction = new ExportFunction(this, 'Export', archive);
     this.auditFunction = new AuditFunction(this, 'Audit', archive);
+    this.evidenceFunction = new EvidenceFunction(this, 'Evidence', archive);
     this.run = new SiteRun(this, 'Run', {
       siteId: site.id,
       exportFunction: this.exportFunction.function.function,
       auditFunction: this.auditFunction.function.function,
+      evidenceFunction: this.evidenceFunction.function.function,
       topic: props.topic,
       logRetention: props.logRetention,
     });

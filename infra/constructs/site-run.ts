@@ -15,6 +15,8 @@ export interface SiteRunProps {
   readonly siteId: string;
   readonly exportFunction: lambda.IFunction;
   readonly auditFunction: lambda.IFunction;
+  /** Writes evidence.xlsx of the audited run (exceljs does not fit in the audit's bundle). */
+  readonly evidenceFunction: lambda.IFunction;
   /** Receives the outcome of every run: complete, incomplete or failed. */
   readonly topic: sns.ITopic;
   readonly logRetention: logs.RetentionDays;
@@ -39,7 +41,8 @@ const LAMBDA_SERVICE_ERRORS = [
 ];
 
 /**
- * One night's run of one site, as a state machine: export → (complete?) → audit → notify.
+ * One night's run of one site, as a state machine: export → (complete?) → audit → evidence
+ * workbook → notify.
  * Transient errors are retried with backoff; any failure is caught, notified, and ends the
  * execution as failed. The input is `{ site, scheduledAt }`; the run id derives from the
  * scheduled time, so a retried execution writes the same keys.
@@ -121,6 +124,25 @@ export class SiteRun extends Construct {
     });
     auditStep.addCatch(failed, { resultPath: '$.error' });
 
+    const evidenceStep = new tasks.LambdaInvoke(this, 'Evidence', {
+      lambdaFunction: props.evidenceFunction,
+      payload: sfn.TaskInput.fromObject({
+        site: sfn.JsonPath.stringAt('$.audit.site'),
+        runId: sfn.JsonPath.stringAt('$.audit.runId'),
+      }),
+      payloadResponseOnly: true,
+      retryOnServiceExceptions: false,
+      resultPath: '$.evidence',
+    });
+    evidenceStep.addRetry({
+      errors: [...TRANSIENT_ERRORS, ...LAMBDA_SERVICE_ERRORS],
+      interval: Duration.seconds(30),
+      backoffRate: 2,
+      maxAttempts: 3,
+      jitterStrategy: sfn.JitterType.FULL,
+    });
+    evidenceStep.addCatch(failed, { resultPath: '$.error' });
+
     const incomplete = notify('NotifyIncomplete', `rollcall ${siteId}: export INCOMPLETE`, {
       site: siteId,
       outcome: 'incomplete',
@@ -137,11 +159,15 @@ export class SiteRun extends Construct {
       outcome: 'complete',
       export: sfn.JsonPath.objectAt('$.export'),
       audit: sfn.JsonPath.objectAt('$.audit'),
+      evidence: sfn.JsonPath.objectAt('$.evidence'),
     }).next(new sfn.Succeed(this, 'Done'));
 
     const definition = exportStep.next(
       new sfn.Choice(this, 'ExportComplete?')
-        .when(sfn.Condition.stringEquals('$.export.status', 'complete'), auditStep.next(done))
+        .when(
+          sfn.Condition.stringEquals('$.export.status', 'complete'),
+          auditStep.next(evidenceStep).next(done),
+        )
         .otherwise(incomplete),
     );
 
@@ -165,7 +191,7 @@ export class SiteRun extends Construct {
       'AwsSolutions-IAM5[Action::kms:GenerateDataKey*]',
       "SNS asks for the data-key variant it needs when it encrypts a message on the publisher's behalf; AWS documents the grant as kms:GenerateDataKey*, on the topic's key only.",
     );
-    for (const fn of [props.exportFunction, props.auditFunction]) {
+    for (const fn of [props.exportFunction, props.auditFunction, props.evidenceFunction]) {
       acknowledgeWildcard(
         role,
         fn,

@@ -188,7 +188,7 @@ describe('per site', () => {
     }
   });
 
-  it('runs export → complete? → audit → notify, retrying transient errors and catching every failure', () => {
+  it('runs export → complete? → audit → evidence workbook → notify, retrying transient errors and catching every failure', () => {
     const machines = Object.values(stack.resources('AWS::StepFunctions::StateMachine'));
     expect(machines).toHaveLength(2);
     for (const machine of machines) {
@@ -215,11 +215,18 @@ describe('per site', () => {
       expect(states.Audit.Catch).toEqual([
         { ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'NotifyFailed' },
       ]);
+      expect(states.Evidence.Catch).toEqual([
+        { ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'NotifyFailed' },
+      ]);
+      expect(states.Evidence.Retry).toContainEqual(
+        expect.objectContaining({ ErrorEquals: expect.arrayContaining(['RollcallTransientError']) }),
+      );
       expect(states['ExportComplete?'].Choices).toEqual([
         { Variable: '$.export.status', StringEquals: 'complete', Next: 'Audit' },
       ]);
       expect(states['ExportComplete?'].Default).toBe('NotifyIncomplete');
-      expect(states.Audit.Next).toBe('NotifyComplete');
+      expect(states.Audit.Next).toBe('Evidence');
+      expect(states.Evidence.Next).toBe('NotifyComplete');
       expect(states.NotifyFailed.Next).toBe('RunFailed');
       expect(states.RunFailed.Type).toBe('Fail');
       expect(states.ExportIncomplete.Type).toBe('Fail');
@@ -230,8 +237,8 @@ describe('per site', () => {
 
   it('runs each function on Node.js 24 on ARM64, with its own log group kept for the configured days', () => {
     const functions = Object.values(stack.resources('AWS::Lambda::Function'));
-    // Per site: export, audit and the freshness check.
-    expect(functions).toHaveLength(6);
+    // Per site: export, audit, evidence workbook and the freshness check.
+    expect(functions).toHaveLength(8);
     const logGroups = stack.resources('AWS::Logs::LogGroup');
     for (const fn of functions) {
       expect(fn.Properties.Runtime).toBe('nodejs24.x');

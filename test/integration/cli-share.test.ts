@@ -23,6 +23,7 @@ const NEVER_RUN = '20261120T020000Z';
 const PREFIX = 'share';
 const REPORT_ORDER = [
   'report.html',
+  'evidence.xlsx',
   'findings.csv',
   'changes.csv',
   'findings.json',

@@ -15,8 +15,13 @@ import {
 } from '../../dev/emulators/periscope-v1/index.ts';
 import { type RunningEmulator, startEmulator } from '../../dev/emulators/start-emulator.ts';
 import { createAuditHandler } from '../../functions/audit/handler.ts';
+import { createEvidenceHandler } from '../../functions/evidence/handler.ts';
 import { createExportHandler } from '../../functions/export/handler.ts';
-import { auditOutputSchema, exportOutputSchema } from '../../functions/lambda/events.ts';
+import {
+  auditOutputSchema,
+  evidenceOutputSchema,
+  exportOutputSchema,
+} from '../../functions/lambda/events.ts';
 import { createLogger, createMetrics } from '../../functions/lambda/observability.ts';
 import { reportRunPrefix } from '../../functions/reports/layout.ts';
 import { summarySchema } from '../../functions/reports/summary.ts';
@@ -89,6 +94,7 @@ interface Deployed {
   readonly prefix: string;
   exportRun(event: unknown): Promise<Invocation>;
   audit(event: unknown): Promise<Invocation>;
+  evidence(event: unknown): Promise<Invocation>;
 }
 
 /**
@@ -127,11 +133,19 @@ function deploy(
     logger: createLogger(),
     metrics: createMetrics(),
   });
+  const evidenceHandler = createEvidenceHandler({
+    env: environment,
+    s3: s3.client,
+    logger: createLogger(),
+    metrics: createMetrics(),
+    clock: systemClock,
+  });
   return {
     store: s3.store(prefix),
     prefix,
     exportRun: (event) => invoke(exportHandler, event, `rollcall-export-${SITE}`, 'export'),
     audit: (event) => invoke(auditHandler, event, `rollcall-audit-${SITE}`, 'audit'),
+    evidence: (event) => invoke(evidenceHandler, event, `rollcall-evidence-${SITE}`, 'evidence'),
   };
 }
 
@@ -631,6 +645,40 @@ describe('the audit handler', () => {
     });
     expect(malformed.error?.name).toBe('RollcallBadEvent');
     expect(malformed.error?.message).toBe('audit event: runId: must be a run id such as 20261122T020000Z');
+  });
+});
+
+describe('the evidence handler', () => {
+  it('writes evidence.xlsx of the run the audit returned, beside its reports, and says where', async () => {
+    const lambda = deploy();
+    const exported = await lambda.exportRun({ site: SITE, scheduledAt: NIGHT_1 });
+    const audited = await lambda.audit(exported.result);
+
+    const run = await lambda.evidence(audited.result);
+
+    expect(run.error).toBeUndefined();
+    const output = evidenceOutputSchema.parse(run.result);
+    const key = `${reportRunPrefix(SITE, RUN_1)}evidence.xlsx`;
+    expect(output).toEqual({
+      site: SITE,
+      runId: RUN_1,
+      evidenceKey: key,
+      evidenceLocation: `s3://${s3.server.bucket}/${lambda.prefix}/${key}`,
+    });
+    // An .xlsx is a zip: "PK\x03\x04".
+    expect((await lambda.store.get(key))?.subarray(0, 4).toString('latin1')).toBe('PK\x03\x04');
+    expect(outcomeLine(run, 'evidence written')).toMatchObject({ level: 'INFO', site: SITE, runId: RUN_1 });
+  });
+
+  it('fails with a named error for a run that was never audited', async () => {
+    const lambda = deploy();
+    await lambda.exportRun({ site: SITE, scheduledAt: NIGHT_1 });
+
+    const run = await lambda.evidence({ site: SITE, runId: RUN_1 });
+
+    expect(run.error?.name).toBe('RollcallSiteFailed');
+    expect(run.error?.message).toContain('findings.json');
+    expect(run.error?.message).toContain('audit the run first');
   });
 });
 

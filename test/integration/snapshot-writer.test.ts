@@ -109,12 +109,14 @@ describe.each(stores)('snapshot writer on the %s', (_name, makeStore) => {
     const usersCsv = (await store.get(`${prefix}users.csv`))?.toString('utf8') ?? '';
     expect(usersCsv.startsWith('\uFEFFkey,id,email,first_name,last_name,status,groups,')).toBe(true);
     expect(usersCsv).toContain(`"O'Hara, ""Scarlett"""`);
+    // Group names although the users arrived before the groups were listed; the keys beside them.
+    expect(usersCsv.split('\r\n')[1]).toMatch(/,"Everyone; Admins",.*,"everyone; admins"$/);
     const memberships = (await store.get(`${prefix}memberships.csv`))?.toString('utf8') ?? '';
     expect(memberships.split('\r\n').slice(0, 4)).toEqual([
-      '\uFEFFuser_key,group_key',
-      'user-0000@example.com,admins',
-      'user-0000@example.com,everyone',
-      'user-0001@example.com,everyone',
+      '\uFEFFuser_key,group_key,user_email,group_name',
+      'user-0000@example.com,admins,user-0000@example.com,Admins',
+      'user-0000@example.com,everyone,user-0000@example.com,Everyone',
+      'user-0001@example.com,everyone,user-0001@example.com,Everyone',
     ]);
 
     expect(result.latestMoved).toBe(true);
@@ -471,13 +473,18 @@ function writeInput(store: ObjectStore, scheduledAt: Date, data: TestExport, opt
 /** The files as the writer encoded them before users streamed: the sorted list through the encoders at once. */
 async function referenceFiles(users: readonly CanonicalUser[], groups: CanonicalGroup[]) {
   const sorted = [...users].sort((a, b) => compareKeys(a.key, b.key));
+  const names = new Map(groups.map((group) => [group.key, group.name]));
+  const nameOf = (key: string) => names.get(key) ?? key;
   const memberships = sorted.flatMap((user) =>
-    [...new Set(user.groups)].sort().map((group) => [user.key, group] as const),
+    [...new Set(user.groups)].sort().map((group) => [user.key, group, user.email, nameOf(group)] as const),
   );
   const bodies = {
     'users.jsonl.gz': gzipJsonLines(sorted),
     'groups.jsonl.gz': gzipJsonLines(groups),
-    'users.csv': csvStream(usersCsvHeader, sorted.map(userCsvRow)),
+    'users.csv': csvStream(
+      usersCsvHeader,
+      sorted.map((user) => userCsvRow(user, nameOf)),
+    ),
     'groups.csv': csvStream(groupsCsvHeader, groups.map(groupCsvRow)),
     'memberships.csv': csvStream(membershipsCsvHeader, memberships),
   };

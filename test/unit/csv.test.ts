@@ -4,11 +4,14 @@ import { describe, expect, it } from 'vitest';
 import type { CanonicalGroup, CanonicalUser } from '../../functions/shared/model.ts';
 import {
   type CsvRow,
+  csvLine,
   csvStream,
   excelCsvOptions,
   groupsCsv,
   membershipGroupKeys,
   membershipsCsvHeader,
+  userCsvLine,
+  userCsvParts,
   userCsvRow,
   usersCsvHeader,
 } from '../../functions/snapshot/csv.ts';
@@ -26,11 +29,16 @@ describe('CSV for auditors', () => {
     expect(await text(csvStream(['user_key', 'group_key'], []))).toBe(`${BOM}user_key,group_key\r\n`);
   });
 
-  it('quotes only cells with a comma, a quote or a line break, doubling quotes (RFC 4180)', async () => {
+  it('quotes only cells with a comma, a quote, a line break, a semicolon or a tab, doubling quotes', async () => {
     const csv = await text(
-      csvStream(['v'], [['plain'], ['a,b'], ['say "hi"'], ['two\nlines'], ['cr\ronly'], ['x;y']]),
+      csvStream(
+        ['v'],
+        [['plain'], ['a,b'], ['say "hi"'], ['two\nlines'], ['cr\ronly'], ['x;y'], ['x\ty'], ['x y']],
+      ),
     );
-    expect(csv).toBe(`${BOM}v\r\nplain\r\n"a,b"\r\n"say ""hi"""\r\n"two\nlines"\r\n"cr\ronly"\r\nx;y\r\n`);
+    expect(csv).toBe(
+      `${BOM}v\r\nplain\r\n"a,b"\r\n"say ""hi"""\r\n"two\nlines"\r\n"cr\ronly"\r\n"x;y"\r\n"x\ty"\r\nx y\r\n`,
+    );
   });
 
   it.each(['=', '+', '-', '@', '\t', '\r'])(
@@ -157,11 +165,24 @@ describe('snapshot CSV files', () => {
     { key: 'zed@example.com', status: 'unknown', groups: [], raw: null },
   ];
 
-  it('users.csv has the documented columns, groups joined with "; ", absent and empty fields blank', async () => {
-    const rows = parse(await text(csvStream(usersCsvHeader, users.map(userCsvRow))));
+  const names = new Map([
+    ['Writers', 'Writers; Editors'],
+    ['Admins', 'Administrators'],
+  ]);
+  const nameOf = (key: string) => names.get(key) ?? key;
+
+  it('users.csv has the documented columns, group names and keys joined with "; ", absent and empty fields blank', async () => {
+    const rows = parse(
+      await text(
+        csvStream(
+          usersCsvHeader,
+          users.map((user) => userCsvRow(user, nameOf)),
+        ),
+      ),
+    );
     expect(rows[0]).toEqual([...usersCsvHeader]);
     expect(rows[0]?.join(',')).toBe(
-      'key,id,email,first_name,last_name,status,groups,last_login_at,password_updated_at,mfa_enabled,created_at',
+      'key,id,email,first_name,last_name,status,groups,last_login_at,password_updated_at,mfa_enabled,created_at,group_keys',
     );
     expect(rows.slice(1)).toEqual([
       [
@@ -171,15 +192,35 @@ describe('snapshot CSV files', () => {
         'Ada',
         'Lovelace, Countess',
         'active',
-        'Writers; Admins',
+        'Writers; Editors; Administrators',
         '2026-11-20T08:00:00Z',
         '',
         'true',
         '2024-01-01T00:00:00Z',
+        'Writers; Admins',
       ],
-      ['bob@example.com', "'=cmd", '', '', '', 'disabled', 'Readers; Readers', '', '', 'false', ''],
-      ['zed@example.com', '', '', '', '', 'unknown', '', '', '', '', ''],
+      [
+        'bob@example.com',
+        "'=cmd",
+        '',
+        '',
+        '',
+        'disabled',
+        'Readers; Readers',
+        '',
+        '',
+        'false',
+        '',
+        'Readers; Readers',
+      ],
+      ['zed@example.com', '', '', '', '', 'unknown', '', '', '', '', '', ''],
     ]);
+  });
+
+  it('writes the same users.csv line from the parts the export keeps until the group names are known', () => {
+    for (const user of users) {
+      expect(userCsvLine(userCsvParts(user), user.groups, nameOf)).toBe(csvLine(userCsvRow(user, nameOf)));
+    }
   });
 
   it('groups.csv has the documented columns and the member count as a number', async () => {
@@ -202,13 +243,15 @@ describe('snapshot CSV files', () => {
     ]);
   });
 
-  it('memberships.csv has one row per user and group, sorted by user then group, each pair once', async () => {
-    const rows = users.flatMap((user) => membershipGroupKeys(user).map((group) => [user.key, group]));
+  it('memberships.csv has the user e-mail and group name beside the keys', async () => {
+    const rows = users.flatMap((user) =>
+      membershipGroupKeys(user).map((group) => [user.key, group, user.email, nameOf(group)]),
+    );
     expect(parse(await text(csvStream(membershipsCsvHeader, rows)))).toEqual([
-      ['user_key', 'group_key'],
-      ['ada@example.com', 'Admins'],
-      ['ada@example.com', 'Writers'],
-      ['bob@example.com', 'Readers'],
+      ['user_key', 'group_key', 'user_email', 'group_name'],
+      ['ada@example.com', 'Admins', 'ada@example.com', 'Administrators'],
+      ['ada@example.com', 'Writers', 'ada@example.com', 'Writers; Editors'],
+      ['bob@example.com', 'Readers', '', 'Readers'],
     ]);
   });
 
@@ -218,7 +261,10 @@ describe('snapshot CSV files', () => {
       (_, index) => ({ ...users[2], key: `user-${index}` }) as CanonicalUser,
     );
     const sizes: number[] = [];
-    for await (const chunk of csvStream(usersCsvHeader, many.map(userCsvRow)))
+    for await (const chunk of csvStream(
+      usersCsvHeader,
+      many.map((user) => userCsvRow(user, nameOf)),
+    ))
       sizes.push((chunk as Buffer).length);
     expect(sizes.length).toBeGreaterThan(5);
     expect(Math.max(...sizes)).toBeLessThan(256 * 1024);

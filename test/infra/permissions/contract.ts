@@ -27,6 +27,13 @@ export interface ContractInputs {
 }
 
 const DAY = '2026-11-22';
+
+/** Each site function's description in the stack, which names it. */
+const functionDescriptions = {
+  export: (site: string) => `rollcall: exports site ${site}`,
+  audit: (site: string) => `rollcall: audits site ${site}`,
+  evidence: (site: string) => `rollcall: writes the evidence workbook of site ${site}`,
+} as const;
 const RUN = '20261122T020000Z';
 
 function functionRole(policies: TemplatePolicies, description: string): { id: string; fn: string } {
@@ -90,11 +97,8 @@ export function permissionContract(inputs: ContractInputs): ContractEntry[] {
   const functionsOf: Record<string, string[]> = {};
   for (const site of siteIds) {
     const other = siteIds.find((id) => id !== site) ?? 'another-site';
-    for (const kind of ['export', 'audit'] as const) {
-      const { id, fn } = functionRole(
-        policies,
-        `rollcall: ${kind === 'export' ? 'exports' : 'audits'} site ${site}`,
-      );
+    for (const kind of ['export', 'audit', 'evidence'] as const) {
+      const { id, fn } = functionRole(policies, functionDescriptions[kind](site));
       functionsOf[site] = [...(functionsOf[site] ?? []), policies.arn(fn)];
       const role = policies.roles[id] as Principal;
       const who = `site ${site}'s ${kind} function`;
@@ -163,7 +167,7 @@ export function permissionContract(inputs: ContractInputs): ContractEntry[] {
           object(`reports/site=${site}/date=${DAY}/run=${RUN}/summary.json`),
         );
       } else {
-        // The audit holds no secret and cannot change the evidence it audits.
+        // The audit and its workbook hold no secret and cannot change the evidence they report on.
         add(who, id, role, 'deny', 'secretsmanager:GetSecretValue', inputs.secretArnOf(site));
         add(who, id, role, 'deny', 's3:PutObject', object(`snapshots/site=${site}/latest.json`));
         add(

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import type { S3Client } from '@aws-sdk/client-s3';
 
 /** Which function made the call: each has its own role in the stack. */
-export type CallingFunction = 'export' | 'audit';
+export type CallingFunction = 'export' | 'audit' | 'evidence';
 
 export interface RecordedCall {
   readonly function: CallingFunction;
