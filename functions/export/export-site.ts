@@ -8,7 +8,6 @@ import {
   runCheckpointKey,
   runIdFor,
   runLeaseKey,
-  runWorkPrefix,
   siteSnapshotsPrefix,
   siteWorkPrefix,
 } from '../snapshot/layout.ts';
@@ -24,7 +23,7 @@ import type { ObjectStore } from '../store/port.ts';
 import { describeCause } from '../store/store-error.ts';
 import { type ConnectDeps, connectSite, originOf } from './connect-site.ts';
 import { type SiteFailure, siteFailure } from './site-failure.ts';
-import { describeProgress, readCheckpoint } from './slices/checkpoint.ts';
+import { type CheckpointReading, describeProgress, readCheckpoint } from './slices/checkpoint.ts';
 import { SliceRun } from './slices/slice-run.ts';
 
 export interface ExportDeps extends ConnectDeps {
@@ -219,7 +218,7 @@ async function exportSlice<Credentials>(
     // Another export may have finished the run while this one waited for the lease.
     const reused = await reuseCompleteSnapshot(deps.store, site.id, runId, deps.clock);
     if (reused) {
-      await removeRunWork(deps.store, site.id, runId);
+      await removeRunWork(deps.store, found);
       return { written: reused, alreadyComplete: true, slices: 1 };
     }
     await removeAbandonedWrites(deps, site.id, run.startedAt);
@@ -255,7 +254,7 @@ async function exportSlice<Credentials>(
           deps,
         },
       );
-      await storeStep(site.id, () => slice.removeWork());
+      await slice.removeWork();
       return { written, alreadyComplete: false, ...notes };
     } catch (error) {
       if (!(error instanceof SliceEnded)) {
@@ -326,13 +325,15 @@ function writeSlice(
   });
 }
 
-/** The checkpoint and parts of a run whose snapshot is complete: left by a slice that stopped after it. */
-async function removeRunWork(store: ObjectStore, site: string, runId: string): Promise<void> {
-  if (store.remove === undefined) return;
-  const prefix = runWorkPrefix(site, runId);
-  for await (const key of store.list(prefix)) {
-    if (key !== runLeaseKey(site, runId)) await store.remove(key);
-  }
+/**
+ * The checkpoint and parts of a run whose snapshot is complete, left by an export that stopped
+ * right after writing it. Best effort, like SliceRun.removeWork.
+ */
+async function removeRunWork(store: ObjectStore, found: CheckpointReading | undefined): Promise<void> {
+  if (store.remove === undefined || found === undefined || !('checkpoint' in found)) return;
+  const { checkpoint } = found;
+  for (const part of checkpoint.parts) await store.remove(part.key).catch(() => undefined);
+  await store.remove(runCheckpointKey(checkpoint.site, checkpoint.runId)).catch(() => undefined);
 }
 
 /** Runs a store call; any failure becomes the site's `store` error, naming the site and keeping the cause. */

@@ -5,7 +5,7 @@ import { gunzipSync, gzipSync } from 'node:zlib';
 import type { Clock } from '../../shared/clock.ts';
 import type { ExportObserver } from '../../shared/export-model.ts';
 import type { HttpClient } from '../../shared/http/client.ts';
-import { runCheckpointKey, runPartKey, runWorkPrefix } from '../../snapshot/layout.ts';
+import { runCheckpointKey, runPartKey } from '../../snapshot/layout.ts';
 import { type SpillSettings, spillError } from '../../snapshot/spill/spill-directory.ts';
 import type { ObjectStore } from '../../store/port.ts';
 import {
@@ -66,6 +66,8 @@ export class SliceRun {
   private persisting: Promise<Checkpoint | undefined> = Promise.resolve(undefined);
   private persistFailure: unknown;
   private closed = false;
+  /** Whether this slice wrote a part or a checkpoint. */
+  private madeDurable = false;
 
   get identity(): CheckpointIdentity {
     return this.options.identity;
@@ -141,15 +143,23 @@ export class SliceRun {
     return checkpoint as Checkpoint;
   }
 
-  /** After the snapshot is written: the run's checkpoint and parts are of no more use. */
+  /**
+   * After the snapshot is written (or the export failed): the run's checkpoint and parts are of
+   * no more use. Best effort: what is left expires with the bucket's rule for abandoned work, and
+   * an export that never made anything durable removes nothing (and needs no right to).
+   */
   async removeWork(): Promise<void> {
     await this.persisting.catch(() => undefined);
     this.closed = true;
     const { store, identity } = this.options;
-    if (store.remove === undefined) return;
-    for await (const key of store.list(`${runWorkPrefix(identity.site, identity.runId)}parts/`))
-      await store.remove(key);
-    await store.remove(runCheckpointKey(identity.site, identity.runId));
+    const found = this.resumedFrom !== undefined || this.discarded !== undefined;
+    if (store.remove === undefined || (!found && !this.madeDurable)) return;
+    // One past the last part listed: a part written just before a crash, which no checkpoint lists.
+    const parts = Array.from({ length: this.parts.length + 1 }, (_, index) =>
+      runPartKey(identity.site, identity.runId, index),
+    );
+    for (const key of [...parts, runCheckpointKey(identity.site, identity.runId)])
+      await store.remove(key).catch(() => undefined);
   }
 
   async close(): Promise<void> {
@@ -194,6 +204,7 @@ export class SliceRun {
     if (lines.length > 0) {
       const key = runPartKey(identity.site, identity.runId, this.parts.length);
       const bytes = gzipSync(`${lines.join('\n')}\n`);
+      this.madeDurable = true;
       await store.put(key, bytes, { contentType: 'application/gzip' });
       this.parts.push({ key, sha256: sha256(bytes), bytes: bytes.length, entries: lines.length });
     }
@@ -208,6 +219,7 @@ export class SliceRun {
       progress: this.progress,
     };
     await this.options.confirmWriter();
+    this.madeDurable = true;
     await writeCheckpoint(store, checkpoint);
     return checkpoint;
   }
