@@ -1,19 +1,15 @@
 import type { SiteConfig } from '../config/schema.ts';
-import type { Connector, ProviderAdapter } from '../providers/port.ts';
+import type { ProviderAdapter } from '../providers/port.ts';
 import type { Clock } from '../shared/clock.ts';
 import type { ExportObserver, ListingReport } from '../shared/export-model.ts';
-import type { Capabilities } from '../shared/model.ts';
-import { runIdFor, runLeaseKey, siteSnapshotsPrefix, siteWorkPrefix } from '../snapshot/layout.ts';
+import { runIdFor } from '../snapshot/layout.ts';
 import type { Manifest } from '../snapshot/manifest.ts';
-import { defaultSpillSettings, type SpillSettings } from '../snapshot/spill/spill-directory.ts';
-import {
-  reuseCompleteSnapshot,
-  type WriteSnapshotResult,
-  writeSnapshot,
-} from '../snapshot/write-snapshot.ts';
-import { type Lease, type LeaseOptions, withLease } from '../store/lease.ts';
+import type { SpillSettings } from '../snapshot/spill/spill-directory.ts';
+import { reuseCompleteSnapshot } from '../snapshot/write-snapshot.ts';
+import type { LeaseOptions } from '../store/lease.ts';
 import type { ObjectStore } from '../store/port.ts';
-import { type ConnectDeps, connectSite, originOf } from './connect-site.ts';
+import type { ConnectDeps } from './connect-site.ts';
+import { exportSlice } from './export-slice.ts';
 import { type SiteFailure, siteFailure } from './site-failure.ts';
 
 export interface ExportDeps extends ConnectDeps {
@@ -24,10 +20,17 @@ export interface ExportDeps extends ConnectDeps {
   readonly spill?: SpillSettings;
   /** The run's lease: how long it lives unrenewed, how long to wait for another export's. */
   readonly lease?: Pick<LeaseOptions, 'ttlMs' | 'waitMs' | 'sleep'>;
+  /**
+   * This invocation's time budget (a Lambda passes its remaining time minus a margin that covers
+   * writing one part and the checkpoint). Checked before each page: once it is spent, the export
+   * makes what it read durable and returns `in-progress`. Absent: unlimited (the CLI).
+   */
+  readonly slice?: { remainingMs(): number };
+  /** Discard the run's checkpoint, if any, and export from the beginning. */
+  readonly restart?: boolean;
+  /** When a part of the responses read is made durable, for crash tests; see SliceRunOptions. */
+  readonly checkpointEvery?: { readonly bytes?: number; readonly ms?: number };
 }
-
-/** A temporary file untouched this long was left by a writer that crashed. */
-const ABANDONED_WRITE_AGE_MS = 6 * 60 * 60 * 1000;
 
 export type SiteExportResult =
   | {
@@ -45,6 +48,26 @@ export type SiteExportResult =
       readonly latestWarning?: string;
       /** The run was complete before this attempt, which therefore read and wrote nothing. */
       readonly alreadyComplete: boolean;
+      /** Slices the export took, this one included (1 when it never stopped). */
+      readonly slices: number;
+      /** Where this slice resumed a checkpoint, e.g. "users page 1,204 of ~2,500". */
+      readonly resumedAt?: string;
+      /** Why a checkpoint found was not used (the export started from the beginning). */
+      readonly checkpointWarning?: string;
+      readonly seconds: number;
+    }
+  | {
+      readonly site: string;
+      readonly provider: string;
+      readonly runId: string;
+      /** The budget ran out: call again with the same site and scheduled time to go on. */
+      readonly status: 'in-progress';
+      readonly checkpointKey: string;
+      readonly slices: number;
+      /** How far the export got, e.g. "users page 1,204 of ~2,500". */
+      readonly progress: string;
+      readonly resumedAt?: string;
+      readonly checkpointWarning?: string;
       readonly seconds: number;
     }
   | ({
@@ -74,29 +97,28 @@ export async function exportSite<Credentials>(
   const seconds = () => (deps.clock.now().getTime() - startedAt.getTime()) / 1000;
   const progress = deps.progress?.(site.id);
   try {
-    let reused = await reuseCompleteSnapshot(deps.store, site.id, runId, deps.clock);
-    const written =
-      reused ??
-      (await withLease(runLease(site.id, runId, deps), async (lease) => {
-        // Another export may have finished the run while this one waited for the lease.
-        reused = await reuseCompleteSnapshot(deps.store, site.id, runId, deps.clock);
-        if (reused) return reused;
-        await removeAbandonedWrites(deps, site.id, startedAt);
-        return listAndWriteSnapshot(
-          connectSite(site, adapter, credentials, deps),
-          site,
-          adapter,
-          scheduledAt,
-          {
-            origin: originOf(site, adapter, credentials),
-            startedAt,
-            progress,
-            lease,
-            deps,
-          },
-        );
-      }));
-    const { manifest } = written;
+    const reused = await reuseCompleteSnapshot(deps.store, site.id, runId, deps.clock);
+    const written = reused
+      ? { written: reused, alreadyComplete: true, slices: 1 }
+      : await exportSlice(site, adapter, credentials, scheduledAt, { startedAt, progress, deps });
+    const notes = {
+      ...(written.resumedAt === undefined ? {} : { resumedAt: written.resumedAt }),
+      ...(written.checkpointWarning === undefined ? {} : { checkpointWarning: written.checkpointWarning }),
+    };
+    if ('inProgress' in written) {
+      return {
+        site: site.id,
+        provider: site.provider,
+        runId,
+        status: 'in-progress',
+        checkpointKey: written.inProgress.checkpointKey,
+        slices: written.slices,
+        progress: written.inProgress.progress,
+        ...notes,
+        seconds: seconds(),
+      };
+    }
+    const { manifest } = written.written;
     return {
       site: site.id,
       provider: site.provider,
@@ -105,11 +127,15 @@ export async function exportSite<Credentials>(
       ...(manifest.reason === undefined ? {} : { reason: manifest.reason }),
       counts: manifest.counts,
       source: manifest.source,
-      manifestKey: written.manifestKey,
-      manifestLocation: deps.store.locate(written.manifestKey),
-      latestMoved: written.latestMoved,
-      ...(written.latestWarning === undefined ? {} : { latestWarning: written.latestWarning }),
-      alreadyComplete: reused !== undefined,
+      manifestKey: written.written.manifestKey,
+      manifestLocation: deps.store.locate(written.written.manifestKey),
+      latestMoved: written.written.latestMoved,
+      ...(written.written.latestWarning === undefined
+        ? {}
+        : { latestWarning: written.written.latestWarning }),
+      alreadyComplete: written.alreadyComplete,
+      slices: written.slices,
+      ...notes,
       seconds: seconds(),
     };
   } catch (error) {
@@ -123,59 +149,4 @@ export async function exportSite<Credentials>(
   } finally {
     progress?.finish?.();
   }
-}
-
-/** Lists the site into the run's snapshot: users streamed into the writer's sink as they page. */
-function listAndWriteSnapshot(
-  connector: Connector,
-  site: SiteConfig,
-  adapter: { readonly displayName: string; readonly capabilities: Capabilities },
-  scheduledAt: Date,
-  run: {
-    readonly origin: string;
-    readonly startedAt: Date;
-    readonly progress: ExportObserver | undefined;
-    readonly lease: Lease;
-    readonly deps: ExportDeps;
-  },
-): Promise<WriteSnapshotResult> {
-  const { origin, startedAt, progress, lease, deps } = run;
-  return writeSnapshot({
-    store: deps.store,
-    site: site.id,
-    provider: site.provider,
-    providerName: adapter.displayName,
-    capabilities: adapter.capabilities,
-    origin,
-    runId: runIdFor(scheduledAt),
-    scheduledAt,
-    startedAt,
-    clock: deps.clock,
-    toolVersion: deps.toolVersion,
-    spill: deps.spill ?? defaultSpillSettings(),
-    ...(progress === undefined ? {} : { observer: progress }),
-    confirmWriter: () => lease.confirm(),
-    exportInto: (target) => connector.exportAll(target),
-  });
-}
-
-/** The lease that makes an export the run's only writer. */
-export function runLease(site: string, runId: string, deps: ExportDeps): LeaseOptions {
-  return {
-    store: deps.store,
-    key: runLeaseKey(site, runId),
-    clock: deps.clock,
-    site,
-    subject: `run ${runId} of site ${site}`,
-    purpose: 'export',
-    ...(deps.sleep === undefined ? {} : { sleep: deps.sleep }),
-    ...deps.lease,
-  };
-}
-
-/** Temporary files of writes that crashed, under the site's snapshots and unfinished runs. */
-async function removeAbandonedWrites(deps: ExportDeps, site: string, now: Date): Promise<void> {
-  const before = new Date(now.getTime() - ABANDONED_WRITE_AGE_MS);
-  for (const prefix of [siteSnapshotsPrefix(site), siteWorkPrefix(site)])
-    await deps.store.removeAbandonedWrites?.(prefix, before);
 }
