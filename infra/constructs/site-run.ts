@@ -7,9 +7,15 @@ import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
 import { errorNames } from '../../functions/lambda/contract.ts';
 import { acknowledgeNag, acknowledgeWildcard } from '../acknowledge.ts';
+import { ExportSliceLoop, runStateMachineName, SLICES_PER_EXECUTION } from './export-slices.ts';
 
-/** The longest one run (export, audit, notify) may take before Step Functions ends it. */
-export const RUN_TIME_LIMIT = Duration.hours(3);
+/**
+ * The longest one execution (its slices of the export, the audit, notify) may take before Step
+ * Functions ends it: SLICES_PER_EXECUTION slices of at most 15 minutes (3 hours), the audit's 15
+ * minutes, and 45 minutes for retries' waits. A longer export continues in a new execution,
+ * which has its own limit.
+ */
+export const RUN_TIME_LIMIT = Duration.minutes(SLICES_PER_EXECUTION * 15 + 15 + 45);
 
 export interface SiteRunProps {
   readonly siteId: string;
@@ -22,7 +28,7 @@ export interface SiteRunProps {
 
 /**
  * How long an execution that found another one writing the same run waits before it looks again:
- * a run's lease lives 5 minutes unrenewed, and an export at most 15 minutes (3 waits).
+ * a run's lease lives 5 minutes unrenewed, and an export slice at most 15 minutes (3 waits).
  */
 const BUSY_RUN_WAIT = Duration.minutes(5);
 
@@ -39,10 +45,11 @@ const LAMBDA_SERVICE_ERRORS = [
 ];
 
 /**
- * One night's run of one site, as a state machine: export → (complete?) → audit → notify.
- * Transient errors are retried with backoff; any failure is caught, notified, and ends the
- * execution as failed. The input is `{ site, scheduledAt }`; the run id derives from the
- * scheduled time, so a retried execution writes the same keys.
+ * One night's run of one site, as a state machine: export slices (until the export ends) →
+ * (complete?) → audit → notify. Transient errors are retried with backoff, per slice; any failure
+ * is caught, notified, and ends the execution as failed. The input is `{ site, scheduledAt }`; the
+ * run id derives from the scheduled time, so a retried execution writes the same keys, and a
+ * new execution with the same input resumes the run's export from its checkpoint.
  */
 export class SiteRun extends Construct {
   readonly stateMachine: sfn.StateMachine;
@@ -50,6 +57,7 @@ export class SiteRun extends Construct {
   constructor(scope: Construct, id: string, props: SiteRunProps) {
     super(scope, id);
     const { siteId, topic } = props;
+    const stateMachineName = runStateMachineName(this, siteId);
     const notify = (stepId: string, subject: string, message: Record<string, unknown>) =>
       new tasks.SnsPublish(this, stepId, {
         topic,
@@ -139,13 +147,18 @@ export class SiteRun extends Construct {
       audit: sfn.JsonPath.objectAt('$.audit'),
     }).next(new sfn.Succeed(this, 'Done'));
 
-    const definition = exportStep.next(
-      new sfn.Choice(this, 'ExportComplete?')
-        .when(sfn.Condition.stringEquals('$.export.status', 'complete'), auditStep.next(done))
-        .otherwise(incomplete),
-    );
+    const finished = new sfn.Choice(this, 'ExportComplete?')
+      .when(sfn.Condition.stringEquals('$.export.status', 'complete'), auditStep.next(done))
+      .otherwise(incomplete);
+    const definition = new ExportSliceLoop(this, {
+      exportStep,
+      stateMachineName,
+      whenFinished: finished,
+      failed,
+    }).start;
 
     this.stateMachine = new sfn.StateMachine(this, 'StateMachine', {
+      stateMachineName,
       comment: `rollcall: one run of site ${siteId}`,
       definitionBody: sfn.DefinitionBody.fromChainable(definition),
       timeout: RUN_TIME_LIMIT,

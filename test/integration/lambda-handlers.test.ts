@@ -16,7 +16,7 @@ import {
 import { type RunningEmulator, startEmulator } from '../../dev/emulators/start-emulator.ts';
 import { createAuditHandler } from '../../functions/audit/handler.ts';
 import { createExportHandler } from '../../functions/export/handler.ts';
-import { auditOutputSchema, exportOutputSchema } from '../../functions/lambda/events.ts';
+import { auditOutputSchema, exportFinishedSchema, exportOutputSchema } from '../../functions/lambda/events.ts';
 import { createLogger, createMetrics } from '../../functions/lambda/observability.ts';
 import { reportRunPrefix } from '../../functions/reports/layout.ts';
 import { summarySchema } from '../../functions/reports/summary.ts';
@@ -354,7 +354,7 @@ describe('the export handler', () => {
     const event = { site: SITE, scheduledAt: NIGHT_1 };
     const first = await lambda.exportRun(event);
     const keys = await keysUnder(lambda.store);
-    const manifestKey = exportOutputSchema.parse(first.result).manifestKey;
+    const manifestKey = exportFinishedSchema.parse(first.result).manifestKey;
     const manifest = await lambda.store.get(manifestKey);
     const requests = emulator.requestsByKind();
 
@@ -387,7 +387,7 @@ describe('the export handler', () => {
     const night2 = await lambda.exportRun({ site: SITE, scheduledAt: NIGHT_2 });
 
     expect(night2.error).toBeUndefined();
-    const output = exportOutputSchema.parse(night2.result);
+    const output = exportFinishedSchema.parse(night2.result);
     expect(output).toMatchObject({ site: SITE, runId: RUN_2, status: 'incomplete' });
     expect(output.reason).toMatch(/users/);
     expect(await readManifestAt(lambda.store, output.manifestKey)).toMatchObject({
