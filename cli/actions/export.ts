@@ -69,6 +69,18 @@ function printRun(
   const rows = results.map((result) => {
     if (result.status === 'failed')
       return [result.site, result.provider, 'FAILED', '-', '-', '-', '-', '-', formatSeconds(result.seconds)];
+    if (result.status === 'in-progress')
+      return [
+        result.site,
+        result.provider,
+        'in progress',
+        '-',
+        '-',
+        '-',
+        '-',
+        '-',
+        formatSeconds(result.seconds),
+      ];
     const listings = Object.values(result.source);
     return [
       result.site,
@@ -86,7 +98,17 @@ function printRun(
     `${renderTable(['site', 'provider', 'status', 'users', 'groups', 'memberships', 'pages', 'retries', 'time'], rows)}\n\n`,
   );
   for (const result of results) {
-    if (result.status === 'failed') {
+    if (result.status !== 'failed' && result.resumedAt !== undefined)
+      io.stdout.write(`${result.site}: resumed at ${result.resumedAt} (slice ${result.slices})\n`);
+    if (result.status !== 'failed' && result.checkpointWarning !== undefined)
+      io.stderr.write(
+        `${result.site}: warning — ${result.checkpointWarning}; the export started again from the beginning\n`,
+      );
+    if (result.status === 'in-progress') {
+      io.stderr.write(
+        `${result.site}: IN PROGRESS — stopped at ${result.progress} when its time ran out; run the same command again to go on from there.\n`,
+      );
+    } else if (result.status === 'failed') {
       io.stderr.write(`${result.site}: FAILED — ${result.reason}\n`);
       if (debug && result.error instanceof Error && result.error.stack)
         io.stderr.write(`${result.error.stack}\n`);

@@ -97,6 +97,7 @@ try {
   );
   const result = run.sites[0];
   if (!result || result.status === 'failed') throw new Error(`export failed: ${result?.reason}`);
+  if (result.status === 'in-progress') throw new Error('the export stopped unfinished');
   const figures: ExportBenchFigures = {
     provider: options.provider,
     status: result.status,

@@ -1,5 +1,6 @@
 import type { SiteConfig } from '../config/schema.ts';
 import type { Connector, ProviderAdapter } from '../providers/port.ts';
+import type { HttpClient } from '../shared/http/client.ts';
 import { createHttpClient } from '../shared/http/create-http-client.ts';
 
 export interface ConnectDeps {
@@ -16,24 +17,28 @@ export function connectSite<Credentials>(
   adapter: ProviderAdapter<Credentials>,
   credentials: Credentials,
   deps: ConnectDeps,
+  /** Wraps the site's HTTP client: a sliced export's replaying, recording journal. */
+  wrapHttp: (http: HttpClient) => HttpClient = (http) => http,
 ): Connector {
   return adapter.connect({
     baseUrl: site.baseUrl ?? adapter.defaultBaseUrl,
     credentials,
     concurrency: site.http.concurrency,
-    http: createHttpClient({
-      ...(deps.fetch === undefined ? {} : { fetch: deps.fetch }),
-      timeoutMs: site.http.timeoutSeconds * 1000,
-      maxRetries: site.http.maxRetries,
-      maxResponseBytes: site.http.maxResponseBytes,
-      ...(site.http.requestsPerSecond === undefined
-        ? {}
-        : { requestsPerSecond: site.http.requestsPerSecond }),
-      ...(deps.sleep === undefined ? {} : { sleep: deps.sleep }),
-      secrets: adapter.secretsOf(credentials),
-      ...(adapter.rateLimited === undefined ? {} : { rateLimited: adapter.rateLimited }),
-      userAgent: `rollcall/${deps.toolVersion}`,
-    }),
+    http: wrapHttp(
+      createHttpClient({
+        ...(deps.fetch === undefined ? {} : { fetch: deps.fetch }),
+        timeoutMs: site.http.timeoutSeconds * 1000,
+        maxRetries: site.http.maxRetries,
+        maxResponseBytes: site.http.maxResponseBytes,
+        ...(site.http.requestsPerSecond === undefined
+          ? {}
+          : { requestsPerSecond: site.http.requestsPerSecond }),
+        ...(deps.sleep === undefined ? {} : { sleep: deps.sleep }),
+        secrets: adapter.secretsOf(credentials),
+        ...(adapter.rateLimited === undefined ? {} : { rateLimited: adapter.rateLimited }),
+        userAgent: `rollcall/${deps.toolVersion}`,
+      }),
+    ),
   });
 }
 

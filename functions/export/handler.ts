@@ -90,6 +90,8 @@ async function exportOnce(
   const [result] = run.sites;
   if (!result) throw new Error(`the export of site ${site.id} returned no result`);
   if (result.status === 'failed') throw siteFailedError(result);
+  // Without a slice budget an export runs to its end; slicing is wired by the state machine.
+  if (result.status === 'in-progress') throw new Error(`the export of site ${site.id} stopped unfinished`);
 
   const listings = Object.values(result.source);
   const pages = listings.reduce((sum, listing) => sum + listing.pages, 0);

@@ -41,6 +41,21 @@ export function runLeaseKey(site: string, runId: string): string {
   return `${siteWorkPrefix(site)}run=${runId}/lease.json`;
 }
 
+/** `work/site=<site>/run=<runId>/`: the run's lease, and a sliced export's checkpoint and parts. */
+export function runWorkPrefix(site: string, runId: string): string {
+  return `${siteWorkPrefix(site)}run=${runId}/`;
+}
+
+/** Where a sliced export records how far it got; see functions/export/slices/. */
+export function runCheckpointKey(site: string, runId: string): string {
+  return `${runWorkPrefix(site, runId)}checkpoint.json`;
+}
+
+/** One durable part of a sliced export: the responses one stretch of it read. */
+export function runPartKey(site: string, runId: string, part: number): string {
+  return `${runWorkPrefix(site, runId)}parts/part-${String(part).padStart(6, '0')}.jsonl.gz`;
+}
+
 export function latestPointerKey(site: string): string {
   return `${siteSnapshotsPrefix(site)}latest.json`;
 }

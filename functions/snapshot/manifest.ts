@@ -66,6 +66,11 @@ export const manifestSchema = z.strictObject({
   scheduledAt: z.iso.datetime(),
   startedAt: z.iso.datetime(),
   finishedAt: z.iso.datetime(),
+  /**
+   * How many slices (invocations) the export took, when more than one: startedAt is then the
+   * first slice's start, finishedAt the last one's end.
+   */
+  slices: z.number().int().min(2).optional(),
   status: z.enum(['complete', 'incomplete']),
   reason: z.string().optional(),
   counts: z.strictObject({

@@ -31,6 +31,8 @@ export interface WriteSnapshotInput {
   readonly runId: string;
   readonly scheduledAt: Date;
   readonly startedAt: Date;
+  /** Slices (invocations) the export took; recorded in the manifest when more than one. */
+  readonly slices?: number;
   readonly clock: Clock;
   readonly toolVersion: string;
   /** Where the users are sorted when they do not arrive in key order. */
@@ -230,6 +232,7 @@ function buildManifest(
     scheduledAt: input.scheduledAt.toISOString(),
     startedAt: input.startedAt.toISOString(),
     finishedAt: input.clock.now().toISOString(),
+    ...(input.slices === undefined || input.slices < 2 ? {} : { slices: input.slices }),
     status: problems.length === 0 ? 'complete' : 'incomplete',
     ...(problems.length === 0 ? {} : { reason: problems.join('; ') }),
     counts,

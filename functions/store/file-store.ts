@@ -51,6 +51,15 @@ export class FileStore implements ObjectStore {
     }
   }
 
+  async remove(key: string): Promise<void> {
+    const path = this.locate(key);
+    try {
+      await rm(path, { force: true });
+    } catch (cause) {
+      throw new StoreError(`could not remove ${path}: ${describeCause(cause)}`, { cause });
+    }
+  }
+
   async get(key: string): Promise<Buffer | undefined> {
     const path = this.locate(key);
     try {

@@ -29,6 +29,11 @@ export interface LeaseOptions {
   /** How long to wait (sleeping) for a lease another writer holds before refusing; default 10 s. */
   readonly waitMs?: number;
   readonly sleep?: (ms: number) => Promise<void>;
+  /**
+   * Take the lease as this holder: also when that holder still holds it unexpired. A sliced
+   * export's next slice passes the token its previous slice recorded in the checkpoint.
+   */
+  readonly resumeAs?: string;
 }
 
 export const DEFAULT_LEASE_TTL_MS = 5 * 60_000;
@@ -66,6 +71,13 @@ export class LeaseLostError extends SiteError {
 }
 
 export interface Lease {
+  /** Who holds it: the token a later slice of the same export resumes the lease with. */
+  readonly holder: string;
+  /**
+   * Keeps the lease for a later slice of the same work: stops renewing it without releasing it,
+   * so other writers stay refused until it expires or the holder resumes it (`resumeAs`).
+   */
+  handOver(): void;
   /** Renews the lease now; throws LeaseLostError when another writer has taken it over. */
   confirm(): Promise<void>;
   /** Marks the lease released (conditionally: only if still ours) and stops renewing it. */
@@ -86,7 +98,7 @@ export async function acquireLease(options: LeaseOptions): Promise<Lease> {
   const { store, key, clock } = options;
   const ttlMs = options.ttlMs ?? DEFAULT_LEASE_TTL_MS;
   const sleep = options.sleep ?? ((ms: number) => new Promise((resolve) => setTimeout(resolve, ms)));
-  const holder = randomBytes(12).toString('hex');
+  const holder = options.resumeAs ?? randomBytes(12).toString('hex');
   const waitMs = options.waitMs ?? DEFAULT_LEASE_WAIT_MS;
   let waited = 0;
   for (let attempt = 1; ; attempt++) {
@@ -94,7 +106,11 @@ export async function acquireLease(options: LeaseOptions): Promise<Lease> {
     const existing = current && parseLease(current);
     const now = clock.now();
     const free =
-      !current || !existing || existing.released || Date.parse(existing.expiresAt) <= now.getTime();
+      !current ||
+      !existing ||
+      existing.released ||
+      existing.holder === options.resumeAs ||
+      Date.parse(existing.expiresAt) <= now.getTime();
     if (free) {
       const document = leaseDocument(holder, options.purpose, now, ttlMs);
       const etag = await writeLease(
@@ -124,6 +140,7 @@ export async function acquireLease(options: LeaseOptions): Promise<Lease> {
 
 class HeldLease implements Lease {
   private lost: LeaseLostError | undefined;
+  private handedOver = false;
   private renewing: Promise<void> = Promise.resolve();
   private readonly timer: NodeJS.Timeout;
 
@@ -140,6 +157,14 @@ class HeldLease implements Lease {
     this.timer.unref();
   }
 
+  get holder(): string {
+    return this.document.holder;
+  }
+
+  handOver(): void {
+    this.handedOver = true;
+  }
+
   async confirm(): Promise<void> {
     await this.renewing;
     await this.renew();
@@ -149,7 +174,7 @@ class HeldLease implements Lease {
   async release(): Promise<void> {
     clearInterval(this.timer);
     await this.renewing;
-    if (this.lost) return;
+    if (this.lost || this.handedOver) return;
     // Only if still ours: a lease taken over after it lapsed belongs to its new holder.
     await writeLease(this.options, { ...this.document, released: true }, { ifMatch: this.etag }).catch(
       () => undefined,

@@ -44,6 +44,12 @@ export interface ObjectStore {
     options?: { contentType?: string },
   ): Promise<string | undefined>;
   /**
+   * Removes the object, if there is one. Only an export's own working files under `work/` are
+   * ever removed (a finished run's checkpoint and parts); snapshots never are. Stores without it
+   * leave them to the bucket's lifecycle rule for abandoned work.
+   */
+  remove?(key: string): Promise<void>;
+  /**
    * Removes what writers that crashed left behind under `prefix` and last touched before
    * `before` (the file store's temporary files). Stores whose half-written objects are never
    * visible and expire by themselves (S3: incomplete multipart uploads, by lifecycle) omit it.

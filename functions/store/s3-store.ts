@@ -1,5 +1,6 @@
 import type { Readable } from 'node:stream';
 import {
+  DeleteObjectCommand,
   GetObjectCommand,
   ListObjectsV2Command,
   type ListObjectsV2CommandOutput,
@@ -65,6 +66,14 @@ export class S3Store implements LinkSharingStore {
       await upload.done();
     } catch (cause) {
       throw new StoreError(`could not write ${this.locate(key)}: ${describeCause(cause)}`, { cause });
+    }
+  }
+
+  async remove(key: string): Promise<void> {
+    try {
+      await this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: this.objectKey(key) }));
+    } catch (cause) {
+      throw new StoreError(`could not remove ${this.locate(key)}: ${describeCause(cause)}`, { cause });
     }
   }
 

@@ -1,0 +1,195 @@
+import { createHash } from 'node:crypto';
+import type { FileHandle } from 'node:fs/promises';
+import type { HttpClient, HttpRequest, HttpResponse } from '../../shared/http/client.ts';
+import { HttpError, type HttpErrorKind } from '../../shared/http/errors.ts';
+import { countingTraffic, currentTraffic, type Traffic } from '../../shared/http/traffic.ts';
+
+/**
+ * One response an export read, as a slice keeps it: which request it answered (a hash, so no
+ * URL's query reaches the store), and what the client made of it — the parsed, already scrubbed
+ * body, the headers, the retries and rate-limit waits it cost, or the error it ended in.
+ */
+export interface JournalEntry {
+  readonly request: string;
+  readonly response?: {
+    readonly status: number;
+    readonly headers: readonly (readonly [string, string])[];
+    readonly body: unknown;
+    readonly retries: number;
+  };
+  readonly error?: {
+    readonly kind: HttpErrorKind;
+    readonly message: string;
+    readonly method: string;
+    readonly path: string;
+    readonly attempts: number;
+    readonly status?: number;
+    readonly code?: string;
+    readonly rateLimited?: boolean;
+  };
+  readonly traffic: Traffic;
+}
+
+/** Where a replayed response's line lies in the local copy of the parts. */
+interface Located {
+  readonly offset: number;
+  readonly length: number;
+}
+
+/**
+ * The responses earlier slices read, indexed by request, in a local file: a request asked again
+ * is answered from here, once per time it was asked before (first asked, first answered).
+ */
+export class ReplayIndex {
+  private readonly byRequest = new Map<string, Located[]>();
+  private size = 0;
+  entries = 0;
+
+  constructor(private readonly file: FileHandle) {}
+
+  /** Appends one part's lines (already checked against its hash). */
+  async append(lines: readonly string[]): Promise<void> {
+    for (const line of lines) {
+      if (line === '') continue;
+      const request = (JSON.parse(line) as JournalEntry).request;
+      const bytes = Buffer.from(`${line}\n`, 'utf8');
+      await this.file.write(bytes, 0, bytes.length, this.size);
+      const queue = this.byRequest.get(request) ?? [];
+      queue.push({ offset: this.size, length: bytes.length - 1 });
+      this.byRequest.set(request, queue);
+      this.size += bytes.length;
+      this.entries += 1;
+    }
+  }
+
+  async take(request: string): Promise<JournalEntry | undefined> {
+    const located = this.byRequest.get(request)?.shift();
+    if (located === undefined) return undefined;
+    const buffer = Buffer.alloc(located.length);
+    await this.file.read(buffer, 0, located.length, located.offset);
+    return JSON.parse(buffer.toString('utf8')) as JournalEntry;
+  }
+}
+
+/** Thrown at a page boundary once the slice's budget is spent: the slice ends there. */
+export class SliceBudgetSpent extends Error {
+  override readonly name = 'SliceBudgetSpent';
+  constructor() {
+    super("this slice's time budget is spent; the export continues in the next slice");
+  }
+}
+
+export interface JournalOptions {
+  readonly replay?: ReplayIndex;
+  readonly remainingMs?: () => number;
+  /** Called with each new entry's line, in the order responses arrived. */
+  readonly record: (line: string) => void;
+}
+
+/**
+ * An HTTP client that answers what earlier slices already read from their parts and sends only
+ * the rest, recording each response it gets. A connector run again from the start therefore
+ * rebuilds every piece of its state — cursors, offsets, loop guards, counts, sorts — exactly as
+ * before, without one request to the source, and goes on from where the last slice stopped. Only
+ * reads (GET) are kept; anything else (a token exchange) is sent every time.
+ */
+export class ResponseJournal {
+  private spent = false;
+
+  constructor(private readonly options: JournalOptions) {}
+
+  /** True once a request was refused because the budget was spent: the slice must end. */
+  get budgetSpent(): boolean {
+    return this.spent;
+  }
+
+  wrap(inner: HttpClient): HttpClient {
+    return { send: (request) => this.send(inner, request) };
+  }
+
+  private async send(inner: HttpClient, request: HttpRequest): Promise<HttpResponse> {
+    if ((request.method ?? 'GET') !== 'GET') return inner.send(request);
+    const key = requestKey(request);
+    const replayed = await this.options.replay?.take(key);
+    if (replayed !== undefined) return answer(replayed);
+    if (this.spent || (this.options.remainingMs !== undefined && this.options.remainingMs() <= 0)) {
+      this.spent = true;
+      throw new SliceBudgetSpent();
+    }
+    const traffic = emptyTraffic();
+    try {
+      const response = await countingTraffic(traffic, () => inner.send(request));
+      this.keep({
+        request: key,
+        response: {
+          status: response.status,
+          headers: [...response.headers.entries()].filter(([name]) => !PRIVATE_HEADERS.has(name)),
+          body: response.body,
+          retries: response.retries,
+        },
+        traffic,
+      });
+      return response;
+    } catch (error) {
+      if (error instanceof HttpError) {
+        this.keep({
+          request: key,
+          error: {
+            kind: error.kind,
+            message: error.message,
+            method: error.method,
+            path: error.path,
+            attempts: error.attempts,
+            ...(error.status === undefined ? {} : { status: error.status }),
+            ...(error.code === undefined ? {} : { code: error.code }),
+            ...(error.rateLimited ? { rateLimited: true } : {}),
+          },
+          traffic,
+        });
+      } else {
+        addTraffic(traffic);
+      }
+      throw error;
+    }
+  }
+
+  private keep(entry: JournalEntry): void {
+    addTraffic(entry.traffic);
+    this.options.record(JSON.stringify(entry));
+  }
+}
+
+/** Headers that may carry a session; no connector reads them from a listing's response. */
+const PRIVATE_HEADERS = new Set(['set-cookie', 'authorization', 'www-authenticate']);
+
+function requestKey(request: HttpRequest): string {
+  const body = request.json === undefined ? (request.body ?? '') : JSON.stringify(request.json);
+  return createHash('sha256')
+    .update(`GET ${new URL(request.url).href}\n${body}`)
+    .digest('base64url');
+}
+
+function answer(entry: JournalEntry): HttpResponse {
+  addTraffic(entry.traffic);
+  if (entry.response !== undefined) {
+    const { status, headers, body, retries } = entry.response;
+    return { status, headers: new Headers(headers.map(([name, value]) => [name, value])), body, retries };
+  }
+  const error = entry.error as NonNullable<JournalEntry['error']>;
+  const { kind, message, ...details } = error;
+  throw new HttpError(kind, message, details);
+}
+
+function emptyTraffic(): Traffic {
+  return { rateLimitWaits: 0, slowestRequestMs: 0, invalidUtf8Records: 0, duplicateKeyRecords: 0 };
+}
+
+/** Into the listing being counted, if any. */
+function addTraffic(traffic: Traffic): void {
+  const current = currentTraffic();
+  if (current === undefined) return;
+  current.rateLimitWaits += traffic.rateLimitWaits;
+  current.slowestRequestMs = Math.max(current.slowestRequestMs, traffic.slowestRequestMs);
+  current.invalidUtf8Records += traffic.invalidUtf8Records;
+  current.duplicateKeyRecords += traffic.duplicateKeyRecords;
+}

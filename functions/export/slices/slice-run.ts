@@ -1,0 +1,253 @@
+import { createHash } from 'node:crypto';
+import { mkdtemp, open, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { gunzipSync, gzipSync } from 'node:zlib';
+import type { Clock } from '../../shared/clock.ts';
+import type { ExportObserver } from '../../shared/export-model.ts';
+import type { HttpClient } from '../../shared/http/client.ts';
+import { runCheckpointKey, runPartKey, runWorkPrefix } from '../../snapshot/layout.ts';
+import { type SpillSettings, spillError } from '../../snapshot/spill/spill-directory.ts';
+import type { ObjectStore } from '../../store/port.ts';
+import {
+  CHECKPOINT_SCHEMA_VERSION,
+  type Checkpoint,
+  type CheckpointIdentity,
+  type CheckpointPart,
+  type CheckpointProgress,
+  readCheckpoint,
+  writeCheckpoint,
+} from './checkpoint.ts';
+import { ReplayIndex, ResponseJournal } from './response-journal.ts';
+
+export interface SliceRunOptions {
+  readonly store: ObjectStore;
+  readonly identity: CheckpointIdentity;
+  readonly clock: Clock;
+  readonly spill: SpillSettings;
+  /** This slice's budget; absent: unlimited. */
+  readonly remainingMs?: () => number;
+  /** Ignore (and later replace) any checkpoint the run has. */
+  readonly restart: boolean;
+  /** The lease holder of this slice, recorded for the next. */
+  readonly holder: string;
+  /** Throws when this slice may no longer write the run; called before each checkpoint. */
+  readonly confirmWriter: () => Promise<void>;
+  /** A part is made durable once this many bytes of responses wait, or this long after the last. */
+  readonly partBytes?: number;
+  readonly partEveryMs?: number;
+}
+
+/** About 16 MB of responses a part: memory stays bounded, a crash costs at most a minute. */
+const DEFAULT_PART_BYTES = 16 * 1024 * 1024;
+const DEFAULT_PART_EVERY_MS = 60_000;
+
+/**
+ * One slice of an export. It opens the run's checkpoint (or discards it, saying why), reads its
+ * parts into a local replay index, hands out the HTTP client that replays them and records what
+ * is read anew, and makes that durable as it goes: a new part first, then the checkpoint that
+ * lists it. A crash between the two leaves a part no checkpoint lists; the next slice writes
+ * its own part under the same key, so nothing is ever counted twice.
+ */
+export class SliceRun {
+  /** The slice this is, counting from 1. */
+  readonly slice: number;
+  readonly startedAt: Date;
+  /** Where the export resumed, or undefined when it started from the beginning. */
+  readonly resumedFrom: Checkpoint | undefined;
+  /** Why a checkpoint that was there was not used. */
+  readonly discarded: string | undefined;
+  private readonly journal: ResponseJournal;
+  private readonly parts: CheckpointPart[];
+  private pending: string[] = [];
+  private pendingBytes = 0;
+  private lastDurableAt: number;
+  private progress: CheckpointProgress | null;
+  private readonly pagesByListing = new Map<string, number>();
+  private persisting: Promise<Checkpoint | undefined> = Promise.resolve(undefined);
+  private persistFailure: unknown;
+  private closed = false;
+
+  get identity(): CheckpointIdentity {
+    return this.options.identity;
+  }
+
+  private constructor(
+    private readonly options: SliceRunOptions,
+    private readonly directory: string,
+    replay: ReplayIndex,
+    resumed: { checkpoint?: Checkpoint; discarded?: string },
+  ) {
+    const { checkpoint } = resumed;
+    this.resumedFrom = checkpoint;
+    this.discarded = resumed.discarded;
+    this.slice = (checkpoint?.slices ?? 0) + 1;
+    this.startedAt = checkpoint ? new Date(checkpoint.startedAt) : options.clock.now();
+    this.parts = [...(checkpoint?.parts ?? [])];
+    this.progress = checkpoint?.progress ?? null;
+    this.lastDurableAt = options.clock.now().getTime();
+    this.journal = new ResponseJournal({
+      replay,
+      ...(options.remainingMs === undefined ? {} : { remainingMs: options.remainingMs }),
+      record: (line) => this.record(line),
+    });
+  }
+
+  static async open(options: SliceRunOptions): Promise<SliceRun> {
+    const directory = await mkdtemp(join(options.spill.directory, 'rollcall-replay-')).catch((cause) => {
+      throw spillError(options.spill.directory, 'make a folder', cause);
+    });
+    let file = await open(join(directory, 'responses.jsonl'), 'w+');
+    let replay = new ReplayIndex(file);
+    const resumed = await loadCheckpoint(options, replay);
+    if (resumed.checkpoint === undefined && replay.entries > 0) {
+      // A part failed its check after others were read: none of them may answer a request.
+      await file.close();
+      file = await open(join(directory, 'responses-fresh.jsonl'), 'w+');
+      replay = new ReplayIndex(file);
+    }
+    const run = new SliceRun(options, directory, replay, resumed);
+    run.files.push(file);
+    return run;
+  }
+
+  private readonly files: { close(): Promise<void> }[] = [];
+
+  /** True once the budget stopped a request: the export must end this slice, not write files. */
+  get budgetSpent(): boolean {
+    return this.journal.budgetSpent;
+  }
+
+  client(inner: HttpClient): HttpClient {
+    return this.journal.wrap(inner);
+  }
+
+  /** Watches pages for the checkpoint's progress, and passes them on. */
+  observer(inner: ExportObserver | undefined): ExportObserver {
+    return {
+      page: (listing, records, total) => {
+        const page = (this.pagesByListing.get(listing) ?? 0) + 1;
+        this.pagesByListing.set(listing, page);
+        this.progress = { listing, page, records, total };
+        inner?.page?.(listing, records, total);
+      },
+      ...(inner?.finish === undefined ? {} : { finish: () => inner.finish?.() }),
+    };
+  }
+
+  /** Makes every response read so far durable: a new part, then the checkpoint. */
+  async persist(): Promise<Checkpoint> {
+    this.persisting = this.persisting.then(() => this.writeDurable());
+    const checkpoint = await this.persisting;
+    return checkpoint as Checkpoint;
+  }
+
+  /** After the snapshot is written: the run's checkpoint and parts are of no more use. */
+  async removeWork(): Promise<void> {
+    await this.persisting.catch(() => undefined);
+    this.closed = true;
+    const { store, identity } = this.options;
+    if (store.remove === undefined) return;
+    for await (const key of store.list(`${runWorkPrefix(identity.site, identity.runId)}parts/`))
+      await store.remove(key);
+    await store.remove(runCheckpointKey(identity.site, identity.runId));
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    await this.persisting.catch(() => undefined);
+    for (const file of this.files.splice(0)) await file.close().catch(() => undefined);
+    await rm(this.directory, { recursive: true, force: true });
+  }
+
+  /** A failure of a background part write, surfaced where the export can report it. */
+  failure(): unknown {
+    return this.persistFailure;
+  }
+
+  private record(line: string): void {
+    if (this.closed) return;
+    this.pending.push(line);
+    this.pendingBytes += line.length;
+    const now = this.options.clock.now().getTime();
+    const due =
+      this.pendingBytes >= (this.options.partBytes ?? DEFAULT_PART_BYTES) ||
+      now - this.lastDurableAt >= (this.options.partEveryMs ?? DEFAULT_PART_EVERY_MS);
+    if (!due) return;
+    this.lastDurableAt = now;
+    this.persisting = this.persisting
+      .then(() => this.writeDurable())
+      .catch((error: unknown) => {
+        this.persistFailure ??= error;
+        return undefined;
+      });
+  }
+
+  private async writeDurable(): Promise<Checkpoint> {
+    const { store, identity } = this.options;
+    const lines = this.pending.splice(0);
+    this.pendingBytes = 0;
+    if (lines.length > 0) {
+      const key = runPartKey(identity.site, identity.runId, this.parts.length);
+      const bytes = gzipSync(`${lines.join('\n')}\n`);
+      await store.put(key, bytes, { contentType: 'application/gzip' });
+      this.parts.push({ key, sha256: sha256(bytes), bytes: bytes.length, entries: lines.length });
+    }
+    const checkpoint: Checkpoint = {
+      schemaVersion: CHECKPOINT_SCHEMA_VERSION,
+      ...identity,
+      holder: this.options.holder,
+      startedAt: this.startedAt.toISOString(),
+      updatedAt: this.options.clock.now().toISOString(),
+      slices: this.slice,
+      parts: [...this.parts],
+      progress: this.progress,
+    };
+    await this.options.confirmWriter();
+    await writeCheckpoint(store, checkpoint);
+    return checkpoint;
+  }
+}
+
+/** The checkpoint's parts, checked against their hashes, into the replay index; or why not. */
+async function loadCheckpoint(
+  options: SliceRunOptions,
+  replay: ReplayIndex,
+): Promise<{ checkpoint?: Checkpoint; discarded?: string }> {
+  if (options.restart) return {};
+  const reading = await readCheckpoint(options.store, options.identity, options.clock.now());
+  if ('none' in reading) return {};
+  if ('discarded' in reading) return { discarded: reading.discarded };
+  const { checkpoint } = reading;
+  for (const part of checkpoint.parts) {
+    const problem = await loadPart(options.store, part, replay);
+    if (problem !== undefined) {
+      return { discarded: `${problem}; the export starts again from the beginning` };
+    }
+  }
+  return { checkpoint };
+}
+
+async function loadPart(
+  store: ObjectStore,
+  part: CheckpointPart,
+  replay: ReplayIndex,
+): Promise<string | undefined> {
+  const where = store.locate(part.key);
+  const bytes = await store.get(part.key);
+  if (bytes === undefined) return `the checkpoint's part ${where} is missing`;
+  if (sha256(bytes) !== part.sha256) return `the checkpoint's part ${where} does not match its SHA-256`;
+  let lines: string[];
+  try {
+    lines = gunzipSync(bytes).toString('utf8').split('\n');
+    if (lines.filter((line) => line !== '').length !== part.entries)
+      return `the checkpoint's part ${where} does not hold the ${part.entries} responses it lists`;
+    await replay.append(lines);
+  } catch {
+    return `the checkpoint's part ${where} cannot be read`;
+  }
+  return undefined;
+}
+
+function sha256(bytes: Uint8Array): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}
