@@ -49,7 +49,7 @@ export const metricNames = {
    * which the run-failed alarm sees).
    */
   exportComplete: 'ExportComplete',
-  /** 1 per export invocation (slice) of a run: a run's sum is how many slices it took. */
+  /** How many slices (invocations) the export of a run took: emitted with ExportComplete. */
   exportSlices: 'ExportSlices',
   findingsHigh: 'FindingsHigh',
   findingsMedium: 'FindingsMedium',
