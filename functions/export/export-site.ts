@@ -207,7 +207,13 @@ async function exportSlice<Credentials>(
   const found = deps.restart
     ? undefined
     : await storeStep(site.id, () => readCheckpoint(deps.store, identity, deps.clock.now()));
-  const resumeAs = found !== undefined && 'checkpoint' in found ? found.checkpoint.holder : undefined;
+  // A budgeted call is the next slice of a chain (the state machine): it takes the lease over
+  // from the slice before, alive or dead. An export without a budget (a person's) waits for the
+  // lease to be released or to expire like any other writer, and then resumes the checkpoint.
+  const resumeAs =
+    deps.slice !== undefined && found !== undefined && 'checkpoint' in found
+      ? found.checkpoint.holder
+      : undefined;
   const lease = await acquireLease({ ...runLease(site.id, runId, deps), ...(resumeAs ? { resumeAs } : {}) });
   try {
     // Another export may have finished the run while this one waited for the lease.
@@ -311,6 +317,7 @@ function writeSlice(
         throw slice.budgetSpent ? new SliceEnded() : error;
       });
       if (slice.budgetSpent) throw new SliceEnded();
+      await slice.durable();
       const failure = slice.failure();
       if (failure !== undefined) throw failure;
       return data;

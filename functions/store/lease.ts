@@ -166,8 +166,10 @@ class HeldLease implements Lease {
   }
 
   async confirm(): Promise<void> {
+    // In line with the timer's renewals: two renewals from one tag at once would see each
+    // other as a takeover.
+    this.renewing = this.renewing.then(() => this.renew());
     await this.renewing;
-    await this.renew();
     if (this.lost) throw this.lost;
   }
 

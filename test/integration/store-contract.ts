@@ -232,6 +232,55 @@ export function describeStoreContract(name: string, options: StoreContractOption
       await successor.release();
     });
 
+    it('removes a key, and removing a missing one is no error', async () => {
+      const store = await makeStore();
+      await store.put('work/site=acme/run=1/parts/part-000000.jsonl.gz', 'part');
+      await store.remove?.('work/site=acme/run=1/parts/part-000000.jsonl.gz');
+      await store.remove?.('work/site=acme/run=1/parts/part-000001.jsonl.gz');
+      expect(await store.get('work/site=acme/run=1/parts/part-000000.jsonl.gz')).toBeUndefined();
+      expect(store.remove).toBeTypeOf('function');
+    });
+
+    it('renews a lease confirmed twice at once without taking it for a takeover', async () => {
+      const store = await makeStore();
+      const held = await acquireLease({
+        store,
+        key: 'work/site=acme/run=20261122T020000Z/lease.json',
+        clock: { now: () => new Date() },
+        site: 'acme',
+        subject: 'run 20261122T020000Z of site acme',
+        purpose: 'export',
+      });
+      await Promise.all([held.confirm(), held.confirm(), held.confirm()]);
+      await held.release();
+    });
+
+    it('keeps a handed-over lease from other writers, and gives it to its holder token again', async () => {
+      const store = await makeStore();
+      const options = {
+        store,
+        key: 'work/site=acme/run=20261122T020000Z/lease.json',
+        clock: { now: () => new Date() },
+        site: 'acme',
+        subject: 'run 20261122T020000Z of site acme',
+        purpose: 'export',
+        waitMs: 0,
+      };
+      const slice = await acquireLease(options);
+      slice.handOver();
+      await slice.release();
+      await expect(acquireLease(options)).rejects.toBeInstanceOf(LeaseHeldError);
+      await expect(acquireLease({ ...options, resumeAs: 'another token' })).rejects.toBeInstanceOf(
+        LeaseHeldError,
+      );
+      const next = await acquireLease({ ...options, resumeAs: slice.holder });
+      expect(next.holder).toBe(slice.holder);
+      await next.confirm();
+      await next.release();
+      const afterwards = await acquireLease(options);
+      await afterwards.release();
+    });
+
     it('rejects keys that are absolute or climb out of the store', async () => {
       const store = await makeStore();
       for (const key of [

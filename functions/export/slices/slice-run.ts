@@ -159,6 +159,11 @@ export class SliceRun {
     await rm(this.directory, { recursive: true, force: true });
   }
 
+  /** Resolves once the parts being written in the background are stored (or have failed). */
+  async durable(): Promise<void> {
+    await this.persisting.catch(() => undefined);
+  }
+
   /** A failure of a background part write, surfaced where the export can report it. */
   failure(): unknown {
     return this.persistFailure;

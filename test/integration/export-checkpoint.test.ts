@@ -1,0 +1,176 @@
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { afterEach, describe, expect, it } from 'vitest';
+import { startPeriscopeV1Emulator } from '../../dev/emulators/periscope-v1/index.ts';
+import { type ExportDeps, exportSite, type SiteExportResult } from '../../functions/export/export-site.ts';
+import type { Checkpoint } from '../../functions/export/slices/checkpoint.ts';
+import { periscopeV1 } from '../../functions/providers/periscope-v1/adapter.ts';
+import type { Clock } from '../../functions/shared/clock.ts';
+import { runCheckpointKey } from '../../functions/snapshot/layout.ts';
+import { FileStore } from '../../functions/store/file-store.ts';
+import { comparableManifest, noSleep, pageBudget, testSite } from '../support/sliced-export.ts';
+import { makeTempDir } from '../support/temp-dir.ts';
+
+const scheduledAt = new Date('2026-11-22T02:00:00Z');
+const runId = '20261122T020000Z';
+const LEASE_TTL_MS = 60_000;
+
+const cleanups: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+async function setUp() {
+  const emulator = await startPeriscopeV1Emulator({ users: 350, groups: 4 });
+  cleanups.push(() => emulator.close());
+  const temp = await makeTempDir('export-checkpoint');
+  cleanups.push(() => temp.remove());
+  let offsetMs = 0;
+  const clock: Clock = { now: () => new Date(Date.now() + offsetMs) };
+  const site = testSite('periscope-v1', emulator.url);
+  const credentials = { site: emulator.site, apiKey: emulator.apiKey };
+  const deps = (store: FileStore): ExportDeps => ({
+    store,
+    clock,
+    toolVersion: 'test',
+    sleep: noSleep,
+    lease: { ttlMs: LEASE_TTL_MS, waitMs: 0 },
+  });
+  const run = (store: FileStore, extra: Partial<ExportDeps> = {}) =>
+    exportSite(site, periscopeV1, credentials, scheduledAt, { ...deps(store), ...extra });
+  const whole = new FileStore(join(temp.path, 'whole'));
+  const once = await run(whole);
+  if (once.status !== 'complete') throw new Error(`the export in one go: ${once.status}`);
+  return {
+    store: new FileStore(join(temp.path, 'sliced')),
+    run,
+    expected: await comparableManifest(whole, once.manifestKey),
+    /** Lets the slices' lease expire: an export without a budget may then take the run over. */
+    expireLease: () => {
+      offsetMs += LEASE_TTL_MS + 1;
+    },
+  };
+}
+
+async function readCheckpoint(store: FileStore): Promise<Checkpoint> {
+  return JSON.parse((await store.get(runCheckpointKey('acme', runId)))?.toString('utf8') ?? '') as Checkpoint;
+}
+
+function finished(result: SiteExportResult) {
+  if (result.status !== 'complete') throw new Error(`not complete: ${JSON.stringify(result)}`);
+  return result;
+}
+
+describe('a checkpoint', () => {
+  it('is resumed by an export without a budget once the slices stopped, which says where it resumed', async () => {
+    const { store, run, expected, expireLease } = await setUp();
+    const first = await run(store, { slice: pageBudget(2) });
+    expect(first).toMatchObject({ status: 'in-progress', slices: 1, progress: 'users page 1 of ~4' });
+    expect(first).toMatchObject({ checkpointKey: runCheckpointKey('acme', runId) });
+
+    // The slices' lease lives on between slices: a person's export is refused meanwhile.
+    const refused = await run(store);
+    expect(refused).toMatchObject({ status: 'failed', failure: 'busy' });
+
+    expireLease();
+    const result = finished(await run(store));
+    expect(result).toMatchObject({ slices: 2, resumedAt: 'users page 1 of ~4' });
+    expect(result.checkpointWarning).toBeUndefined();
+    expect(await comparableManifest(store, result.manifestKey)).toEqual(expected);
+  });
+
+  const tamperings: [string, (store: FileStore) => Promise<void>, RegExp][] = [
+    [
+      'corrupted',
+      (store) => store.put(runCheckpointKey('acme', runId), '{"schemaVersion": 1, "site": ]'),
+      /is not valid JSON/,
+    ],
+    [
+      'truncated',
+      async (store) => {
+        const body = (await store.get(runCheckpointKey('acme', runId))) as Buffer;
+        await store.put(runCheckpointKey('acme', runId), body.subarray(0, body.length / 2));
+      },
+      /is not valid JSON/,
+    ],
+    [
+      'of another site',
+      async (store) => rewrite(store, (checkpoint) => ({ ...checkpoint, site: 'globex' })),
+      /belongs to another export \(its site is "globex", not "acme"\)/,
+    ],
+    [
+      'of another run',
+      async (store) => rewrite(store, (checkpoint) => ({ ...checkpoint, runId: '20261121T020000Z' })),
+      /its runId is "20261121T020000Z"/,
+    ],
+    [
+      'of another origin',
+      async (store) => rewrite(store, (checkpoint) => ({ ...checkpoint, origin: 'Periscope at elsewhere' })),
+      /its origin is/,
+    ],
+    [
+      'stale',
+      async (store) =>
+        rewrite(store, (checkpoint) => ({
+          ...checkpoint,
+          updatedAt: new Date(Date.now() - 2 * 24 * 3600_000).toISOString(),
+        })),
+      /more than a day ago: too stale to resume/,
+    ],
+    [
+      'of another schema',
+      async (store) => rewrite(store, (checkpoint) => ({ ...checkpoint, parts: 'all of them' })),
+      /does not match its schema/,
+    ],
+    [
+      'with a part whose bytes changed',
+      async (store) => {
+        const [part] = (await readCheckpoint(store)).parts;
+        if (!part) throw new Error('no part');
+        await store.put(part.key, gzipSync('{"request":"x","traffic":{}}\n'));
+      },
+      /does not match its SHA-256; the export starts again from the beginning/,
+    ],
+    [
+      'with a part missing',
+      async (store) => {
+        const [part] = (await readCheckpoint(store)).parts;
+        if (!part) throw new Error('no part');
+        await store.remove(part.key);
+      },
+      /is missing; the export starts again from the beginning/,
+    ],
+  ];
+
+  it.each(tamperings)(
+    '%s is discarded with a warning, and the export from the beginning is exact',
+    async (_name, tamper, warning) => {
+      const { store, run, expected, expireLease } = await setUp();
+      await run(store, { slice: pageBudget(2) });
+      await run(store, { slice: pageBudget(2) });
+      await tamper(store);
+      expireLease();
+
+      const result = finished(await run(store));
+      expect(result.checkpointWarning).toMatch(warning);
+      expect(result.resumedAt).toBeUndefined();
+      expect(result.slices).toBe(1);
+      expect(await comparableManifest(store, result.manifestKey)).toEqual(expected);
+    },
+  );
+
+  it('is discarded on request (restart), without a warning, and the export is exact', async () => {
+    const { store, run, expected, expireLease } = await setUp();
+    await run(store, { slice: pageBudget(2) });
+    expireLease();
+    const result = finished(await run(store, { restart: true }));
+    expect(result).toMatchObject({ slices: 1 });
+    expect(result.checkpointWarning).toBeUndefined();
+    expect(await comparableManifest(store, result.manifestKey)).toEqual(expected);
+  });
+});
+
+async function rewrite(store: FileStore, change: (checkpoint: Checkpoint) => unknown): Promise<void> {
+  const changed = change(await readCheckpoint(store));
+  await store.put(runCheckpointKey('acme', runId), JSON.stringify(changed));
+}
