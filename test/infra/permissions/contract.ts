@@ -74,7 +74,11 @@ export function permissionContract(inputs: ContractInputs): ContractEntry[] {
   const deadLetters = policies.arn(queueId as string);
   const object = (key: string) => `${bucket}/${keyPrefix}${key}`;
   const concrete = (pattern: string, site: string) =>
-    pattern.replaceAll('{site}', site).replaceAll('{date}', DAY).replaceAll('{run}', RUN);
+    pattern
+      .replaceAll('{site}', site)
+      .replaceAll('{date}', DAY)
+      .replaceAll('{run}', RUN)
+      .replaceAll('{n}', '000001');
   const add = (
     who: string,
     principalId: string,
