@@ -35,6 +35,9 @@ const BUSY_RUN_WAIT = Duration.minutes(5);
 /** Errors a retry can cure: the site or the archive was unreachable or overloaded for a while. */
 const TRANSIENT_ERRORS = [errorNames.transient];
 
+/** What Lambda reports when it stopped a function at its timeout. */
+const SLICE_TIMED_OUT = 'Sandbox.Timedout';
+
 /** Lambda's own passing failures (throttling, service errors), retried for every step. */
 const LAMBDA_SERVICE_ERRORS = [
   'Lambda.ServiceException',
@@ -100,6 +103,13 @@ export class SiteRun extends Construct {
       interval: BUSY_RUN_WAIT,
       backoffRate: 1,
       maxAttempts: 3,
+    });
+    // A slice Lambda stopped at its 15 minutes (the last slice's snapshot write outlasted the
+    // margin) is resumed from its last durable part by a fresh invocation with the whole budget.
+    exportStep.addRetry({
+      errors: [SLICE_TIMED_OUT],
+      interval: Duration.seconds(5),
+      maxAttempts: 2,
     });
     exportStep.addRetry({
       errors: LAMBDA_SERVICE_ERRORS,

@@ -145,6 +145,10 @@ describe('the run state machine, slice by slice', () => {
     expect(States.Export?.Retry).toContainEqual(
       expect.objectContaining({ ErrorEquals: [errorNames.runBusy], IntervalSeconds: 300 }),
     );
+    // A slice stopped at Lambda's 15 minutes goes on from its last durable part, once more.
+    expect(States.Export?.Retry).toContainEqual(
+      expect.objectContaining({ ErrorEquals: ['Sandbox.Timedout'], MaxAttempts: 2 }),
+    );
     for (const name of ['Export', 'Audit', 'ContinueAsNewExecution']) {
       expect(States[name]?.Catch).toEqual([
         { ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'NotifyFailed' },
