@@ -7,8 +7,8 @@ import type { Construct } from 'constructs';
 /**
  * In-progress slices one execution runs before it hands the run to a new execution of the same
  * state machine: 12 slices of the 15-minute export function, 3 hours. A slice costs its execution
- * at most about 40 history events (the task's entry and exit, up to 11 attempts of 3 events with
- * every retry spent, the count and two choices), so an execution stays below 500 of Step Functions'
+ * at most 47 history events (the task's entry and exit, up to 13 attempts of 3 events with every
+ * retry spent, the count and two choices), so an execution stays below 600 of Step Functions'
  * 25,000; and 3 hours of slices fit the execution's RUN_TIME_LIMIT with the audit and retries.
  */
 export const SLICES_PER_EXECUTION = 12;
