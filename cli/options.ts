@@ -88,3 +88,15 @@ export function parseSpill(
   }
   return { directory: resolve(cwd, directory ?? defaults.directory), memoryBudgetBytes };
 }
+
+/** `--slice-seconds`: a whole number of seconds, at least 1. */
+export function parseSliceSeconds(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const seconds = Number(value);
+  if (!/^\d+$/.test(value) || seconds < 1 || seconds > 86_400) {
+    throw new ConfigError(
+      `--slice-seconds: "${value}" is not a whole number of seconds from 1 to 86400, such as 60.`,
+    );
+  }
+  return seconds;
+}

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import type { SiteConfig } from '../../functions/config/schema.ts';
 import type { SiteExportResult } from '../../functions/export/export-site.ts';
 import { type ExportRunResult, exportSites } from '../../functions/export/export-sites.ts';
 import { selectSites } from '../../functions/export/prepare-sites.ts';
@@ -7,7 +8,7 @@ import { TOOL_VERSION } from '../../functions/shared/tool-version.ts';
 import { type CliClients, type CommandContext, createContext } from '../context.ts';
 import { formatSeconds, renderTable, toJson } from '../format.ts';
 import { type CliIo, exitCodes } from '../io.ts';
-import { type GlobalOptions, parseAsOf, parseSpill } from '../options.ts';
+import { type GlobalOptions, parseAsOf, parseSliceSeconds, parseSpill } from '../options.ts';
 import { progressReporter } from '../progress.ts';
 
 export interface ExportOptions extends GlobalOptions {
@@ -16,6 +17,8 @@ export interface ExportOptions extends GlobalOptions {
   asOf?: string;
   spillDir?: string;
   sortMemory?: string;
+  restart?: boolean;
+  sliceSeconds?: string;
 }
 
 /** What `rollcall export` does once commander has read its flags. */
@@ -43,19 +46,70 @@ export async function exportSelectedSites(
   const scheduledAt = parseAsOf(options.asOf, systemClock);
   const store = context.store(options.store);
   const spill = parseSpill(options.spillDir, options.sortMemory, io.cwd);
+  const sliceSeconds = parseSliceSeconds(options.sliceSeconds);
+  const deps = {
+    store,
+    ...(clients.fetch === undefined ? {} : { fetch: clients.fetch }),
+    clock: systemClock,
+    toolVersion: TOOL_VERSION,
+    ...(clients.sleep === undefined ? {} : { sleep: clients.sleep }),
+    progress: progressReporter(io, !options.json),
+    ...(spill === undefined ? {} : { spill }),
+  };
   const run = await context.inConfigFile(
-    exportSites(sites, scheduledAt, context.credentialSources, {
-      store,
-      ...(clients.fetch === undefined ? {} : { fetch: clients.fetch }),
-      clock: systemClock,
-      toolVersion: TOOL_VERSION,
-      ...(clients.sleep === undefined ? {} : { sleep: clients.sleep }),
-      progress: progressReporter(io, !options.json),
-      ...(spill === undefined ? {} : { spill }),
-    }),
+    exportInSlices(sliceSeconds, (selected, restart) =>
+      exportSites(selected, scheduledAt, context.credentialSources, {
+        ...deps,
+        ...(restart ? { restart } : {}),
+        ...(sliceSeconds === undefined ? {} : { slice: sliceBudget(sliceSeconds) }),
+      }),
+    )(sites, options.restart === true),
   );
   if (!options.json) printRun(io, run.runId, run.scheduledAt, run.sites, options.debug === true);
   return run;
+}
+
+/**
+ * With `--slice-seconds`, each site's export is cut into slices as the deployed stack cuts it:
+ * the sites still in progress are exported again until none is. Each site keeps what its first
+ * slice said about the checkpoint it found.
+ */
+function exportInSlices(
+  sliceSeconds: number | undefined,
+  exportSlice: (sites: readonly SiteConfig[], restart: boolean) => Promise<ExportRunResult>,
+) {
+  return async (sites: readonly SiteConfig[], restart: boolean): Promise<ExportRunResult> => {
+    const first = await exportSlice(sites, restart);
+    if (sliceSeconds === undefined) return first;
+    const results = new Map(first.sites.map((result) => [result.site, result]));
+    for (;;) {
+      const pending = sites.filter((site) => results.get(site.id)?.status === 'in-progress');
+      if (pending.length === 0) break;
+      for (const result of (await exportSlice(pending, false)).sites) {
+        const earlier = results.get(result.site);
+        results.set(result.site, withFirstNotes(result, earlier));
+      }
+    }
+    const all = first.sites.map((result) => results.get(result.site) ?? result);
+    return { ...first, sites: all, ok: all.every((result) => result.status === 'complete') };
+  };
+}
+
+/** The later slice's result, with what the first slice said about the checkpoint it found. */
+function withFirstNotes(result: SiteExportResult, first: SiteExportResult | undefined): SiteExportResult {
+  if (result.status === 'failed' || first === undefined || first.status === 'failed') return result;
+  const { resumedAt: _resumedAt, checkpointWarning: _warning, ...rest } = result;
+  return {
+    ...rest,
+    ...(first.resumedAt === undefined ? {} : { resumedAt: first.resumedAt }),
+    ...(first.checkpointWarning === undefined ? {} : { checkpointWarning: first.checkpointWarning }),
+  } as SiteExportResult;
+}
+
+/** A budget of `seconds` from now, by the wall clock. */
+function sliceBudget(seconds: number): { remainingMs(): number } {
+  const deadline = Date.now() + seconds * 1000;
+  return { remainingMs: () => deadline - Date.now() };
 }
 
 function printRun(

@@ -30,6 +30,12 @@ export function registerExport(
     '--as-of <iso>',
     'the scheduled time of the run: decides the run id and the date partition (default: now)',
   );
+  command
+    .option('--restart', "discard the run's checkpoint and export from the beginning (default: resume it)")
+    .option(
+      '--slice-seconds <n>',
+      'checkpoint and start a new slice every N seconds, as the deployed stack does (default: one slice)',
+    );
   withHelp(spillFlags(command), {
     example: 'rollcall export --site acme --as-of 2026-11-22T02:00:00Z',
     exitCodes: EXPORT_EXIT_CODES,

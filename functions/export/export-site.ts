@@ -259,8 +259,9 @@ async function exportSlice<Credentials>(
       return { written, alreadyComplete: false, ...notes };
     } catch (error) {
       if (!(error instanceof SliceEnded)) {
-        // What was read stays useful to the next attempt, if the store still takes it.
-        await slice.persist().catch(() => undefined);
+        // A failed export starts again from the beginning: its checkpoint would replay the
+        // failure (a refused key, a missing API) after it was put right.
+        await slice.removeWork().catch(() => undefined);
         throw error;
       }
       const checkpoint = await storeStep(site.id, () => slice.persist());

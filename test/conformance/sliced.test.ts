@@ -91,7 +91,7 @@ describe.each(harnesses.map((harness) => [harness.adapter.id, harness] as const)
         credentials(sliced),
         scheduledAt,
         { ...deps, store: slicedStore },
-        2,
+        1,
       );
       if (once.status === 'failed' || once.status === 'in-progress')
         throw new Error(`in one go: ${once.status}`);

@@ -3,7 +3,10 @@ import { runRollcall } from '../support/cli.ts';
 
 /** Every command, its own flags, and those of them a user must give (they have no default). */
 const COMMANDS: Record<string, { flags: readonly string[]; required: readonly string[] }> = {
-  export: { flags: ['--site', '--store', '--as-of', '--spill-dir', '--sort-memory'], required: [] },
+  export: {
+    flags: ['--site', '--store', '--as-of', '--spill-dir', '--sort-memory', '--restart', '--slice-seconds'],
+    required: [],
+  },
   audit: { flags: ['--site', '--store', '--run', '--fail-on', '--allow-incomplete'], required: [] },
   run: {
     flags: [

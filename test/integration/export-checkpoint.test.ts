@@ -65,7 +65,7 @@ describe('a checkpoint', () => {
   it('is resumed by an export without a budget once the slices stopped, which says where it resumed', async () => {
     const { store, run, expected, expireLease } = await setUp();
     const first = await run(store, { slice: pageBudget(2) });
-    expect(first).toMatchObject({ status: 'in-progress', slices: 1, progress: 'users page 1 of ~4' });
+    expect(first).toMatchObject({ status: 'in-progress', slices: 1, progress: 'users page 2 of ~4' });
     expect(first).toMatchObject({ checkpointKey: runCheckpointKey('acme', runId) });
 
     // The slices' lease lives on between slices: a person's export is refused meanwhile.
@@ -74,7 +74,7 @@ describe('a checkpoint', () => {
 
     expireLease();
     const result = finished(await run(store));
-    expect(result).toMatchObject({ slices: 2, resumedAt: 'users page 1 of ~4' });
+    expect(result).toMatchObject({ slices: 2, resumedAt: 'users page 2 of ~4' });
     expect(result.checkpointWarning).toBeUndefined();
     expect(await comparableManifest(store, result.manifestKey)).toEqual(expected);
   });

@@ -95,6 +95,7 @@ export interface JournalOptions {
  */
 export class ResponseJournal {
   private spent = false;
+  private sent = 0;
 
   constructor(private readonly options: JournalOptions) {}
 
@@ -112,10 +113,13 @@ export class ResponseJournal {
     const key = requestKey(request);
     const replayed = await this.options.replay?.take(key);
     if (replayed !== undefined) return answer(replayed);
-    if (this.spent || (this.options.remainingMs !== undefined && this.options.remainingMs() <= 0)) {
+    // At least one request a slice, however small its budget: every slice moves the export on.
+    const spent = this.sent > 0 && this.options.remainingMs !== undefined && this.options.remainingMs() <= 0;
+    if (this.spent || spent) {
       this.spent = true;
       throw new SliceBudgetSpent();
     }
+    this.sent += 1;
     const traffic = emptyTraffic();
     try {
       const response = await countingTraffic(traffic, () => inner.send(request));
