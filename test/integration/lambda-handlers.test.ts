@@ -703,6 +703,9 @@ describe('the export handler, slice by slice', () => {
     expect(failed.error?.name).toBe('RollcallTransientError');
     expect(failed.metrics.ExportComplete).toBeUndefined();
     expect(retried.error).toBeUndefined();
+    // The retry goes on from the checkpoint the first slice wrote, not from the beginning.
+    const retriedLine = outcomeLine(retried, 'export slice ended') ?? outcomeLine(retried, 'export finished');
+    expect(retriedLine?.resumedAt).toEqual(expect.any(String));
     expect(again.error).toBeUndefined();
     expect(exportOutputSchema.parse(retried.result).runId).toBe(RUN_1);
     const last = rest[rest.length - 1] as Invocation;
