@@ -23,8 +23,13 @@ const { values } = parseArgs({
     latency: { type: 'string', default: '10' },
     concurrency: { type: 'string', default: '8' },
     'sort-memory': { type: 'string', default: '32' },
+    /** Also export each site in slices of this many seconds, and print both wall times. */
+    'slice-seconds': { type: 'string' },
   },
 });
+const sliceSeconds = values['slice-seconds'] === undefined ? undefined : Number(values['slice-seconds']);
+if (sliceSeconds !== undefined && !(sliceSeconds > 0))
+  throw new Error('--slice-seconds takes a number of seconds, such as 60');
 const providers = (values.provider ?? emulatedProviders) as ProviderId[];
 const latencyMs = Number(values.latency);
 const concurrency = Number(values.concurrency);
@@ -55,7 +60,13 @@ function floorOf(figures: ExportBenchFigures): { seconds: number; formula: strin
 
 const rows: string[][] = [];
 const formulas: string[] = [];
-for (const provider of providers) {
+const slicedRows: string[][] = [];
+
+/** One export of the provider's site in a fresh process; the spill's peak size watched from here. */
+async function benchOnce(
+  provider: ProviderId,
+  slicing: number | undefined,
+): Promise<{ figures: ExportBenchFigures; peakSpillBytes: number }> {
   const spillDirectory = await mkdtemp(join(tmpdir(), 'rollcall-bench-spill-'));
   const options: ExportBenchOptions = {
     provider,
@@ -65,6 +76,7 @@ for (const provider of providers) {
     concurrency,
     spillDirectory,
     sortMemoryMb: Number(values['sort-memory']),
+    ...(slicing === undefined ? {} : { sliceSeconds: slicing }),
   };
   const child = fork(join(import.meta.dirname, 'export-one.ts'), [JSON.stringify(options)], {
     // The export function's own heap limits, so the figures are the Lambda's.
@@ -79,6 +91,23 @@ for (const provider of providers) {
   child.disconnect();
   const peakSpillBytes = await spill.stop();
   await rm(spillDirectory, { recursive: true, force: true });
+  return { figures, peakSpillBytes };
+}
+
+for (const provider of providers) {
+  const { figures, peakSpillBytes } = await benchOnce(provider, undefined);
+  if (sliceSeconds !== undefined) {
+    const sliced = await benchOnce(provider, sliceSeconds);
+    const cost = (sliced.figures.wallSeconds / figures.wallSeconds - 1) * 100;
+    slicedRows.push([
+      provider,
+      `${figures.wallSeconds.toFixed(2)} s`,
+      `${sliced.figures.wallSeconds.toFixed(2)} s`,
+      String(sliced.figures.slices),
+      `${cost >= 0 ? '+' : ''}${cost.toFixed(1)} %`,
+      `${(sliced.peakSpillBytes / 1024 / 1024).toFixed(0)} MB`,
+    ]);
+  }
   const floor = floorOf(figures);
   const ratio = figures.wallSeconds / floor.seconds;
   const requests = Object.values(figures.requests).reduce((sum, n) => sum + (n ?? 0), 0);
@@ -161,3 +190,24 @@ process.stdout.write(
   `rollcall bench:export · ${new Date().toISOString().slice(0, 10)} · node ${process.version} · ${latencyMs} ms latency · concurrency ${concurrency} · sort memory ${values['sort-memory']} MB · ${EXPORT_HEAP_FLAGS.join(' ')}\n\n`,
 );
 process.stdout.write(`${[line(header), ...rows.map(line)].join('\n')}\n\n${formulas.join('\n')}\n`);
+if (sliceSeconds !== undefined) {
+  const slicedHeader = [
+    'provider',
+    'in one go',
+    `in ${sliceSeconds} s slices`,
+    'slices',
+    'cost',
+    'peak spill',
+  ];
+  const slicedWidths = slicedHeader.map((name, column) =>
+    Math.max(name.length, ...slicedRows.map((row) => (row[column] ?? '').length)),
+  );
+  const slicedLine = (cells: readonly string[]) =>
+    cells
+      .map((cell, column) => cell.padEnd(slicedWidths[column] ?? 0))
+      .join('  ')
+      .trimEnd();
+  process.stdout.write(
+    `\nsliced (target: at most +3 % wall time with 60 s slices)\n${[slicedLine(slicedHeader), ...slicedRows.map(slicedLine)].join('\n')}\n`,
+  );
+}

@@ -1,31 +1,16 @@
 import type { SiteConfig } from '../config/schema.ts';
-import type { Connector, ProviderAdapter } from '../providers/port.ts';
+import type { ProviderAdapter } from '../providers/port.ts';
 import type { Clock } from '../shared/clock.ts';
-import { SiteError } from '../shared/errors.ts';
 import type { ExportObserver, ListingReport } from '../shared/export-model.ts';
-import type { Capabilities } from '../shared/model.ts';
-import {
-  runCheckpointKey,
-  runIdFor,
-  runLeaseKey,
-  runWorkPrefix,
-  siteSnapshotsPrefix,
-  siteWorkPrefix,
-} from '../snapshot/layout.ts';
+import { runIdFor } from '../snapshot/layout.ts';
 import type { Manifest } from '../snapshot/manifest.ts';
-import { defaultSpillSettings, type SpillSettings } from '../snapshot/spill/spill-directory.ts';
-import {
-  reuseCompleteSnapshot,
-  type WriteSnapshotResult,
-  writeSnapshot,
-} from '../snapshot/write-snapshot.ts';
-import { acquireLease, type Lease, type LeaseOptions } from '../store/lease.ts';
+import type { SpillSettings } from '../snapshot/spill/spill-directory.ts';
+import { reuseCompleteSnapshot } from '../snapshot/write-snapshot.ts';
+import type { LeaseOptions } from '../store/lease.ts';
 import type { ObjectStore } from '../store/port.ts';
-import { describeCause } from '../store/store-error.ts';
-import { type ConnectDeps, connectSite, originOf } from './connect-site.ts';
+import type { ConnectDeps } from './connect-site.ts';
+import { exportSlice } from './export-slice.ts';
 import { type SiteFailure, siteFailure } from './site-failure.ts';
-import { describeProgress, readCheckpoint } from './slices/checkpoint.ts';
-import { SliceRun } from './slices/slice-run.ts';
 
 export interface ExportDeps extends ConnectDeps {
   readonly store: ObjectStore;
@@ -46,9 +31,6 @@ export interface ExportDeps extends ConnectDeps {
   /** When a part of the responses read is made durable, for crash tests; see SliceRunOptions. */
   readonly checkpointEvery?: { readonly bytes?: number; readonly ms?: number };
 }
-
-/** A temporary file untouched this long was left by a writer that crashed. */
-const ABANDONED_WRITE_AGE_MS = 6 * 60 * 60 * 1000;
 
 export type SiteExportResult =
   | {
@@ -167,201 +149,4 @@ export async function exportSite<Credentials>(
   } finally {
     progress?.finish?.();
   }
-}
-
-/** What one slice came to: the run written (or found written), or a checkpoint to go on from. */
-type SliceOutcome = {
-  readonly slices: number;
-  readonly resumedAt?: string;
-  readonly checkpointWarning?: string;
-} & (
-  | { readonly written: WriteSnapshotResult; readonly alreadyComplete: boolean }
-  | { readonly inProgress: { readonly checkpointKey: string; readonly progress: string } }
-);
-
-/** The slice ended at its budget: nothing of the snapshot is written, the checkpoint is. */
-class SliceEnded extends Error {}
-
-/**
- * One slice of the run's export, under the run's lease. It resumes the run's checkpoint (taking
- * the lease over as the holder the checkpoint names: the lease outlives a slice), replays what
- * earlier slices read, and pages on until the budget is spent — then makes what it read durable,
- * keeps the lease for the next slice and returns `inProgress` — or to the end, and then writes
- * the snapshot exactly as an export in one go would and removes the checkpoint and its parts.
- */
-async function exportSlice<Credentials>(
-  site: SiteConfig,
-  adapter: ProviderAdapter<Credentials>,
-  credentials: Credentials,
-  scheduledAt: Date,
-  run: { readonly startedAt: Date; readonly progress: ExportObserver | undefined; readonly deps: ExportDeps },
-): Promise<SliceOutcome> {
-  const { deps, progress } = run;
-  const runId = runIdFor(scheduledAt);
-  const identity = {
-    site: site.id,
-    provider: site.provider,
-    origin: originOf(site, adapter, credentials),
-    runId,
-  };
-  const found = deps.restart
-    ? undefined
-    : await storeStep(site.id, () => readCheckpoint(deps.store, identity, deps.clock.now()));
-  // A budgeted call is the next slice of a chain (the state machine): it takes the lease over
-  // from the slice before, alive or dead. An export without a budget (a person's) waits for the
-  // lease to be released or to expire like any other writer, and then resumes the checkpoint.
-  const resumeAs =
-    deps.slice !== undefined && found !== undefined && 'checkpoint' in found
-      ? found.checkpoint.holder
-      : undefined;
-  const lease = await acquireLease({ ...runLease(site.id, runId, deps), ...(resumeAs ? { resumeAs } : {}) });
-  try {
-    // Another export may have finished the run while this one waited for the lease.
-    const reused = await reuseCompleteSnapshot(deps.store, site.id, runId, deps.clock);
-    if (reused) {
-      await removeRunWork(deps.store, site.id, runId);
-      return { written: reused, alreadyComplete: true, slices: 1 };
-    }
-    await removeAbandonedWrites(deps, site.id, run.startedAt);
-    const slice = await storeStep(site.id, () =>
-      SliceRun.open({
-        store: deps.store,
-        identity,
-        clock: deps.clock,
-        spill: deps.spill ?? defaultSpillSettings(),
-        ...(deps.slice === undefined ? {} : { remainingMs: () => deps.slice?.remainingMs() ?? 1 }),
-        restart: deps.restart === true,
-        holder: lease.holder,
-        confirmWriter: () => lease.confirm(),
-        ...(deps.checkpointEvery?.bytes === undefined ? {} : { partBytes: deps.checkpointEvery.bytes }),
-        ...(deps.checkpointEvery?.ms === undefined ? {} : { partEveryMs: deps.checkpointEvery.ms }),
-      }),
-    );
-    const notes = {
-      slices: slice.slice,
-      ...(slice.resumedFrom === undefined ? {} : { resumedAt: describeProgress(slice.resumedFrom.progress) }),
-      ...(slice.discarded === undefined ? {} : { checkpointWarning: slice.discarded }),
-    };
-    try {
-      const written = await writeSlice(
-        connectSite(site, adapter, credentials, deps, (http) => slice.client(http)),
-        site,
-        adapter,
-        scheduledAt,
-        {
-          slice,
-          observer: slice.observer(progress),
-          lease,
-          deps,
-        },
-      );
-      await storeStep(site.id, () => slice.removeWork());
-      return { written, alreadyComplete: false, ...notes };
-    } catch (error) {
-      if (!(error instanceof SliceEnded)) {
-        // A failed export starts again from the beginning: its checkpoint would replay the
-        // failure (a refused key, a missing API) after it was put right.
-        await slice.removeWork().catch(() => undefined);
-        throw error;
-      }
-      const checkpoint = await storeStep(site.id, () => slice.persist());
-      lease.handOver();
-      return {
-        inProgress: {
-          checkpointKey: runCheckpointKey(site.id, runId),
-          progress: describeProgress(checkpoint.progress),
-        },
-        ...notes,
-      };
-    } finally {
-      await slice.close();
-    }
-  } finally {
-    await lease.release();
-  }
-}
-
-/** Lists the site into the run's snapshot: users streamed into the writer's sink as they page. */
-function writeSlice(
-  connector: Connector,
-  site: SiteConfig,
-  adapter: { readonly displayName: string; readonly capabilities: Capabilities },
-  scheduledAt: Date,
-  run: {
-    readonly slice: SliceRun;
-    readonly observer: ExportObserver;
-    readonly lease: Lease;
-    readonly deps: ExportDeps;
-  },
-): Promise<WriteSnapshotResult> {
-  const { slice, observer, lease, deps } = run;
-  return writeSnapshot({
-    store: deps.store,
-    site: site.id,
-    provider: site.provider,
-    providerName: adapter.displayName,
-    capabilities: adapter.capabilities,
-    origin: slice.identity.origin,
-    runId: runIdFor(scheduledAt),
-    scheduledAt,
-    startedAt: slice.startedAt,
-    slices: slice.slice,
-    clock: deps.clock,
-    toolVersion: deps.toolVersion,
-    spill: deps.spill ?? defaultSpillSettings(),
-    observer,
-    confirmWriter: () => lease.confirm(),
-    exportInto: async (target) => {
-      // However the connector took the refused request (an error, an incomplete listing), a
-      // slice whose budget ran out writes no snapshot.
-      const data = await connector.exportAll(target).catch((error: unknown) => {
-        throw slice.budgetSpent ? new SliceEnded() : error;
-      });
-      if (slice.budgetSpent) throw new SliceEnded();
-      await slice.durable();
-      const failure = slice.failure();
-      if (failure !== undefined) throw failure;
-      return data;
-    },
-  });
-}
-
-/** The checkpoint and parts of a run whose snapshot is complete: left by a slice that stopped after it. */
-async function removeRunWork(store: ObjectStore, site: string, runId: string): Promise<void> {
-  if (store.remove === undefined) return;
-  const prefix = runWorkPrefix(site, runId);
-  for await (const key of store.list(prefix)) {
-    if (key !== runLeaseKey(site, runId)) await store.remove(key);
-  }
-}
-
-/** Runs a store call; any failure becomes the site's `store` error, naming the site and keeping the cause. */
-async function storeStep<T>(site: string, step: () => Promise<T>): Promise<T> {
-  try {
-    return await step();
-  } catch (cause) {
-    if (cause instanceof SiteError) throw cause;
-    throw new SiteError('store', `site ${site}: ${describeCause(cause)}`, { cause });
-  }
-}
-
-/** The lease that makes an export the run's only writer. */
-export function runLease(site: string, runId: string, deps: ExportDeps): LeaseOptions {
-  return {
-    store: deps.store,
-    key: runLeaseKey(site, runId),
-    clock: deps.clock,
-    site,
-    subject: `run ${runId} of site ${site}`,
-    purpose: 'export',
-    ...(deps.sleep === undefined ? {} : { sleep: deps.sleep }),
-    ...deps.lease,
-  };
-}
-
-/** Temporary files of writes that crashed, under the site's snapshots and unfinished runs. */
-async function removeAbandonedWrites(deps: ExportDeps, site: string, now: Date): Promise<void> {
-  const before = new Date(now.getTime() - ABANDONED_WRITE_AGE_MS);
-  for (const prefix of [siteSnapshotsPrefix(site), siteWorkPrefix(site)])
-    await deps.store.removeAbandonedWrites?.(prefix, before);
 }

@@ -1,11 +1,12 @@
 import { createHash } from 'node:crypto';
 import { mkdtemp, open, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { gunzipSync, gzipSync } from 'node:zlib';
+import { promisify } from 'node:util';
+import { gunzipSync, gzip } from 'node:zlib';
 import type { Clock } from '../../shared/clock.ts';
 import type { ExportObserver } from '../../shared/export-model.ts';
 import type { HttpClient } from '../../shared/http/client.ts';
-import { runCheckpointKey, runPartKey, runWorkPrefix } from '../../snapshot/layout.ts';
+import { runCheckpointKey, runPartKey } from '../../snapshot/layout.ts';
 import { type SpillSettings, spillError } from '../../snapshot/spill/spill-directory.ts';
 import type { ObjectStore } from '../../store/port.ts';
 import {
@@ -37,8 +38,10 @@ export interface SliceRunOptions {
   readonly partEveryMs?: number;
 }
 
-/** About 16 MB of responses a part: memory stays bounded, a crash costs at most a minute. */
-const DEFAULT_PART_BYTES = 16 * 1024 * 1024;
+/** About 4 MB of responses a part: memory stays bounded, a crash costs at most a minute. */
+const DEFAULT_PART_BYTES = 4 * 1024 * 1024;
+/** Compressed on libuv's threads, beside the export rather than in its way. */
+const gzipAsync = promisify(gzip);
 const DEFAULT_PART_EVERY_MS = 60_000;
 
 /**
@@ -66,6 +69,8 @@ export class SliceRun {
   private persisting: Promise<Checkpoint | undefined> = Promise.resolve(undefined);
   private persistFailure: unknown;
   private closed = false;
+  /** Whether this slice wrote a part or a checkpoint. */
+  private madeDurable = false;
 
   get identity(): CheckpointIdentity {
     return this.options.identity;
@@ -141,15 +146,23 @@ export class SliceRun {
     return checkpoint as Checkpoint;
   }
 
-  /** After the snapshot is written: the run's checkpoint and parts are of no more use. */
+  /**
+   * After the snapshot is written (or the export failed): the run's checkpoint and parts are of
+   * no more use. Best effort: what is left expires with the bucket's rule for abandoned work, and
+   * an export that never made anything durable removes nothing (and needs no right to).
+   */
   async removeWork(): Promise<void> {
     await this.persisting.catch(() => undefined);
     this.closed = true;
     const { store, identity } = this.options;
-    if (store.remove === undefined) return;
-    for await (const key of store.list(`${runWorkPrefix(identity.site, identity.runId)}parts/`))
-      await store.remove(key);
-    await store.remove(runCheckpointKey(identity.site, identity.runId));
+    const found = this.resumedFrom !== undefined || this.discarded !== undefined;
+    if (store.remove === undefined || (!found && !this.madeDurable)) return;
+    // One past the last part listed: a part written just before a crash, which no checkpoint lists.
+    const parts = Array.from({ length: this.parts.length + 1 }, (_, index) =>
+      runPartKey(identity.site, identity.runId, index),
+    );
+    for (const key of [...parts, runCheckpointKey(identity.site, identity.runId)])
+      await store.remove(key).catch(() => undefined);
   }
 
   async close(): Promise<void> {
@@ -193,7 +206,8 @@ export class SliceRun {
     this.pendingBytes = 0;
     if (lines.length > 0) {
       const key = runPartKey(identity.site, identity.runId, this.parts.length);
-      const bytes = gzipSync(`${lines.join('\n')}\n`);
+      const bytes = await gzipAsync(`${lines.join('\n')}\n`);
+      this.madeDurable = true;
       await store.put(key, bytes, { contentType: 'application/gzip' });
       this.parts.push({ key, sha256: sha256(bytes), bytes: bytes.length, entries: lines.length });
     }
@@ -208,6 +222,7 @@ export class SliceRun {
       progress: this.progress,
     };
     await this.options.confirmWriter();
+    this.madeDurable = true;
     await writeCheckpoint(store, checkpoint);
     return checkpoint;
   }
@@ -226,7 +241,7 @@ async function loadCheckpoint(
   for (const part of checkpoint.parts) {
     const problem = await loadPart(options.store, part, replay);
     if (problem !== undefined) {
-      return { discarded: `${problem}; the export starts again from the beginning` };
+      return { discarded: problem };
     }
   }
   return { checkpoint };
