@@ -1,18 +1,28 @@
 /**
- * The export function: one site, one scheduled run. Started by the site's state machine with the
- * execution input EventBridge Scheduler built, `{ "site", "scheduledAt" }`. Thin: it parses the
- * event, reads the credentials, calls the core's export and maps the result to the output, a
- * typed error, metrics and one log line.
+ * The export function: one slice of one site's scheduled run. Started by the site's state machine
+ * with the execution input EventBridge Scheduler built, `{ "site", "scheduledAt" }`, again and
+ * again while the export answers `in-progress`: each invocation resumes from the run's checkpoint
+ * and pages until its remaining time falls to the safety margin. Thin: it parses the event, reads
+ * the credentials, calls the core's export and maps the result to the output, a typed error,
+ * metrics and one log line.
  */
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import middy, { type MiddyfiedHandler } from '@middy/core';
+import type { Context } from 'aws-lambda';
 import type { SiteConfig } from '../config/schema.ts';
 import type { CredentialSources } from '../credentials/resolve-credentials.ts';
 import { createSecretsManagerReader } from '../credentials/secrets-manager.ts';
-import { metricNames } from '../lambda/contract.ts';
-import { type HandlerError, isHandlerError, RollcallConfigError, siteFailedError } from '../lambda/errors.ts';
+import { EXPORT_SLICE_SAFETY_MARGIN_MS, metricNames } from '../lambda/contract.ts';
+import {
+  type HandlerError,
+  isHandlerError,
+  RollcallConfigError,
+  RollcallRunBusy,
+  RollcallTransientError,
+  siteFailedError,
+} from '../lambda/errors.ts';
 import { type ExportEvent, type ExportOutput, exportEventSchema, parseEvent } from '../lambda/events.ts';
 import { addCount, logFailure } from '../lambda/observability.ts';
 import { coldStart, defaultShellDeps, type ShellDeps, type SiteShell } from '../lambda/shell.ts';
@@ -40,8 +50,9 @@ export function defaultExportDeps(env: Readonly<Record<string, string | undefine
 }
 
 /**
- * The export handler over the given clients. Returns the run's outcome, complete or incomplete;
- * throws RollcallTransientError (retry) or RollcallSiteFailed (do not) when the site failed,
+ * The export handler over the given clients. Returns the run's outcome, complete or incomplete,
+ * or `in-progress` with the checkpoint's key when the invocation's time ran out first; throws
+ * RollcallTransientError (retry) or RollcallSiteFailed (do not) when the site failed,
  * RollcallBadEvent or RollcallConfigError when the wiring is wrong.
  */
 export function createExportHandler(deps: ExportHandlerDeps): ExportHandler {
@@ -49,16 +60,26 @@ export function createExportHandler(deps: ExportHandlerDeps): ExportHandler {
   return middy<unknown, ExportOutput>()
     .use(injectLambdaContext(deps.logger, { resetKeys: true }))
     .use(logMetrics(deps.metrics))
-    .handler(async (event: unknown): Promise<ExportOutput> => {
+    .handler(async (event: unknown, context: Context): Promise<ExportOutput> => {
       let site: SiteConfig | undefined;
       try {
         const ready = shell();
         site = ready.site;
-        return await exportOnce(parseEvent(exportEventSchema, event, 'export event', site.id), ready, deps);
+        const budget = {
+          remainingMs: () => context.getRemainingTimeInMillis() - EXPORT_SLICE_SAFETY_MARGIN_MS,
+        };
+        return await exportSlice(
+          parseEvent(exportEventSchema, event, 'export event', site.id),
+          ready,
+          budget,
+          deps,
+        );
       } catch (error) {
         const thrown = asExportError(error, site);
-        // The alarm on ExportComplete must see this night's export as not complete.
-        if (site) addCount(deps.metrics, metricNames.exportComplete, 0);
+        // The alarm on ExportComplete must see this night's export as not complete; an error
+        // the state machine retries is not the night's outcome yet (spent retries fail the
+        // execution, which the run-failed alarm sees).
+        if (site && !isRetried(thrown)) addCount(deps.metrics, metricNames.exportComplete, 0);
         logFailure(deps.logger, 'export failed', thrown);
         throw thrown;
       }
@@ -67,9 +88,10 @@ export function createExportHandler(deps: ExportHandlerDeps): ExportHandler {
 
 export const handler: ExportHandler = createExportHandler(defaultExportDeps(process.env));
 
-async function exportOnce(
+async function exportSlice(
   event: ExportEvent,
   { site, store }: SiteShell,
+  budget: { remainingMs(): number },
   deps: ExportHandlerDeps,
 ): Promise<ExportOutput> {
   const scheduledAt = new Date(event.scheduledAt);
@@ -84,14 +106,37 @@ async function exportOnce(
     store,
     clock: deps.clock,
     toolVersion: TOOL_VERSION,
+    slice: budget,
     ...(deps.fetch === undefined ? {} : { fetch: deps.fetch }),
     ...(deps.sleep === undefined ? {} : { sleep: deps.sleep }),
   });
   const [result] = run.sites;
   if (!result) throw new Error(`the export of site ${site.id} returned no result`);
   if (result.status === 'failed') throw siteFailedError(result);
-  // Without a slice budget an export runs to its end; slicing is wired by the state machine.
-  if (result.status === 'in-progress') throw new Error(`the export of site ${site.id} stopped unfinished`);
+  const notes = {
+    ...(result.resumedAt === undefined ? {} : { resumedAt: result.resumedAt }),
+    ...(result.checkpointWarning === undefined ? {} : { checkpointWarning: result.checkpointWarning }),
+  };
+  if (result.status === 'in-progress') {
+    // Not an outcome: no ExportComplete, the next slice goes on.
+    deps.logger.info('export slice ended', {
+      status: result.status,
+      slices: result.slices,
+      progress: result.progress,
+      checkpoint: result.checkpointKey,
+      ...notes,
+      seconds: result.seconds,
+    });
+    return {
+      site: result.site,
+      runId: result.runId,
+      scheduledAt: run.scheduledAt,
+      status: result.status,
+      checkpointKey: result.checkpointKey,
+      slices: result.slices,
+      progress: result.progress,
+    };
+  }
 
   const listings = Object.values(result.source);
   const pages = listings.reduce((sum, listing) => sum + listing.pages, 0);
@@ -101,6 +146,7 @@ async function exportOnce(
   addCount(deps.metrics, metricNames.pages, pages);
   addCount(deps.metrics, metricNames.retries, retries);
   addCount(deps.metrics, metricNames.exportComplete, result.status === 'complete' ? 1 : 0);
+  addCount(deps.metrics, metricNames.exportSlices, result.slices);
   deps.logger.info('export finished', {
     status: result.status,
     ...(result.reason === undefined ? {} : { reason: result.reason }),
@@ -108,6 +154,8 @@ async function exportOnce(
     pages,
     retries,
     alreadyComplete: result.alreadyComplete,
+    slices: result.slices,
+    ...notes,
     latestMoved: result.latestMoved,
     ...(result.latestWarning === undefined ? {} : { latestWarning: result.latestWarning }),
     manifest: result.manifestLocation,
@@ -129,4 +177,9 @@ function asExportError(error: unknown, site: SiteConfig | undefined): HandlerErr
   if (isHandlerError(error)) return error;
   if (error instanceof ConfigError) return new RollcallConfigError(error.message, { cause: error });
   return siteFailedError(siteFailure(site?.id ?? 'unknown', error));
+}
+
+/** Errors the state machine retries: the run goes on, its outcome is not decided yet. */
+function isRetried(error: HandlerError): boolean {
+  return error instanceof RollcallTransientError || error instanceof RollcallRunBusy;
 }

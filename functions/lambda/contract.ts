@@ -22,6 +22,14 @@ export const WATCHING_SINCE_VARIABLE = 'ROLLCALL_WATCHING_SINCE';
  */
 export const EXPORT_HEAP_FLAGS = ['--max-semi-space-size=16', '--max-old-space-size=192'] as const;
 
+/**
+ * How much of the export function's time a slice leaves unused: when the invocation's remaining
+ * time falls below this, the slice stops paging, uploads what it has read as parts and writes the
+ * checkpoint. Two minutes of the 15-minute function: a part upload of a few megabytes and a
+ * checkpoint write take seconds, the margin is for a slow store and one slow page in flight.
+ */
+export const EXPORT_SLICE_SAFETY_MARGIN_MS = 2 * 60_000;
+
 export const SERVICE_NAME = 'rollcall';
 export const METRICS_NAMESPACE = 'Rollcall';
 
@@ -34,8 +42,15 @@ export const metricNames = {
   groupsExported: 'GroupsExported',
   pages: 'Pages',
   retries: 'Retries',
-  /** 1 when the export is complete, 0 when it is incomplete or failed. */
+  /**
+   * 1 when the export is complete, 0 when it is incomplete or failed for good. Emitted once per
+   * run, by the slice that ends it: not by a slice that leaves work for the next one, nor by one
+   * that fails with an error the state machine retries (exhausted retries fail the execution,
+   * which the run-failed alarm sees).
+   */
   exportComplete: 'ExportComplete',
+  /** How many slices (invocations) the export of a run took: emitted with ExportComplete. */
+  exportSlices: 'ExportSlices',
   findingsHigh: 'FindingsHigh',
   findingsMedium: 'FindingsMedium',
   findingsLow: 'FindingsLow',

@@ -21,7 +21,8 @@ export const exportEventSchema = z.object({
 });
 export type ExportEvent = z.infer<typeof exportEventSchema>;
 
-export const exportOutputSchema = z.object({
+/** The run ended with this slice: its manifest is written, complete or incomplete. */
+export const exportFinishedSchema = z.object({
   site: z.string(),
   runId: z.string().regex(RUN_ID),
   /** The scheduled time as ISO-8601 UTC; it decided the run id and the keys. */
@@ -33,6 +34,32 @@ export const exportOutputSchema = z.object({
   /** The manifest's key relative to the store's root (as in latest.json). */
   manifestKey: z.string(),
 });
+export type ExportFinished = z.infer<typeof exportFinishedSchema>;
+
+/**
+ * The slice's time ran out before the run ended: the state machine invokes the export again with
+ * the same event and it resumes from the checkpoint. The checkpoint's key, never the checkpoint:
+ * Step Functions carries at most 256 KiB between states.
+ */
+export const exportInProgressSchema = z.object({
+  site: z.string(),
+  runId: z.string().regex(RUN_ID),
+  scheduledAt: z.iso.datetime(),
+  status: z.literal('in-progress'),
+  /** The checkpoint's key relative to the store's root, under `work/site=<site>/run=<run>/`. */
+  checkpointKey: z.string(),
+  /** Slices of this run so far, this one included. */
+  slices: z.number().int().positive(),
+  /** Where the listings stand, for people: "users page 1,204 of ~2,500". */
+  progress: z.string(),
+});
+export type ExportInProgress = z.infer<typeof exportInProgressSchema>;
+
+/** What one export invocation returns; the state machine branches on `status`. */
+export const exportOutputSchema = z.discriminatedUnion('status', [
+  exportFinishedSchema,
+  exportInProgressSchema,
+]);
 export type ExportOutput = z.infer<typeof exportOutputSchema>;
 
 export const auditEventSchema = z.object({

@@ -21,7 +21,8 @@ export interface ExportFunctionProps {
 
 /**
  * One site's export: reads that site's secret and nothing else, writes only under the site's
- * snapshots and its unfinished runs (`work/`, the run's lease). Sized from `npm run bench:export` at the largest supported site, 1,000,000 users:
+ * snapshots and its unfinished runs (`work/`: the run's lease, checkpoint and parts), and deletes
+ * only there. Sized from `npm run bench:export` at the largest supported site, 1,000,000 users:
  * at most 256 MB of memory under the export's heap limits, but a minute of CPU, so 1,024 MB
  * for its share of a vCPU; and /tmp for the sort's spill, which peaked at about 1.1 GB (all of
  * a site's users.jsonl and users.csv, uncompressed), so 2,048 MB.
@@ -46,10 +47,15 @@ export class ExportFunction extends Construct {
       logRetention: props.logRetention,
     });
     const snapshots = `${props.keyPrefix}${siteSnapshotsPrefix(site.id)}`;
-    // The run's lease lives under work/: conditional writes need s3:PutObject and s3:GetObject only.
+    // The run's lease, a sliced export's checkpoint and parts live under work/: conditional writes
+    // need s3:PutObject and s3:GetObject only; the last slice deletes the checkpoint and parts.
     const work = `${props.keyPrefix}${siteWorkPrefix(site.id)}`;
     const { role } = this.function;
-    grantArchivePrefixes(role, props.bucket, props.key, { read: [], write: [snapshots, work] });
+    grantArchivePrefixes(role, props.bucket, props.key, {
+      read: [],
+      write: [snapshots, work],
+      remove: [work],
+    });
     const secrets = secretArns(this, site.credentials);
     if (secrets.length > 0) {
       role.addToPrincipalPolicy(

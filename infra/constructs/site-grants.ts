@@ -9,15 +9,16 @@ import { acknowledgeWildcard } from '../acknowledge.ts';
 /**
  * Grants `role` read and write access under some prefixes of the archive and use of its key —
  * nothing elsewhere in the bucket — and acknowledges the object wildcards under those prefixes.
+ * `remove` prefixes (working files only, never snapshots or reports) may also be deleted from.
  */
 export function grantArchivePrefixes(
   role: iam.IRole & IConstruct,
   bucket: s3.IBucket,
   key: kms.IKey,
-  access: { readonly read: readonly string[]; readonly write: readonly string[] },
+  access: ArchiveAccess,
 ): void {
   for (const statement of archivePrefixStatements(bucket, key, access)) role.addToPrincipalPolicy(statement);
-  for (const prefix of new Set([...access.read, ...access.write])) {
+  for (const prefix of new Set([...access.read, ...access.write, ...(access.remove ?? [])])) {
     acknowledgeWildcard(
       role,
       bucket,
@@ -27,10 +28,16 @@ export function grantArchivePrefixes(
   }
 }
 
+export interface ArchiveAccess {
+  readonly read: readonly string[];
+  readonly write: readonly string[];
+  readonly remove?: readonly string[];
+}
+
 function archivePrefixStatements(
   bucket: s3.IBucket,
   key: kms.IKey,
-  access: { readonly read: readonly string[]; readonly write: readonly string[] },
+  access: ArchiveAccess,
 ): iam.PolicyStatement[] {
   const objects = (prefixes: readonly string[]) =>
     prefixes.map((prefix) => bucket.arnForObjects(`${prefix}*`));
@@ -55,6 +62,11 @@ function archivePrefixStatements(
         actions: ['s3:PutObject', 's3:AbortMultipartUpload'],
         resources: objects(access.write),
       }),
+    );
+  }
+  if (access.remove !== undefined && access.remove.length > 0) {
+    statements.push(
+      new iam.PolicyStatement({ actions: ['s3:DeleteObject'], resources: objects(access.remove) }),
     );
   }
   return statements;

@@ -7,9 +7,15 @@ import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
 import { errorNames } from '../../functions/lambda/contract.ts';
 import { acknowledgeNag, acknowledgeWildcard } from '../acknowledge.ts';
+import { ExportSliceLoop, runStateMachineName, SLICES_PER_EXECUTION } from './export-slices.ts';
 
-/** The longest one run (export, audit, notify) may take before Step Functions ends it. */
-export const RUN_TIME_LIMIT = Duration.hours(3);
+/**
+ * The longest one execution (its slices of the export, the audit, notify) may take before Step
+ * Functions ends it: SLICES_PER_EXECUTION slices of at most 15 minutes (3 hours), the audit's 15
+ * minutes, and 45 minutes for retries' waits. A longer export continues in a new execution,
+ * which has its own limit.
+ */
+export const RUN_TIME_LIMIT = Duration.minutes(SLICES_PER_EXECUTION * 15 + 15 + 45);
 
 export interface SiteRunProps {
   readonly siteId: string;
@@ -24,12 +30,15 @@ export interface SiteRunProps {
 
 /**
  * How long an execution that found another one writing the same run waits before it looks again:
- * a run's lease lives 5 minutes unrenewed, and an export at most 15 minutes (3 waits).
+ * a run's lease lives 5 minutes unrenewed, and an export slice at most 15 minutes (3 waits).
  */
 const BUSY_RUN_WAIT = Duration.minutes(5);
 
 /** Errors a retry can cure: the site or the archive was unreachable or overloaded for a while. */
 const TRANSIENT_ERRORS = [errorNames.transient];
+
+/** What Lambda reports when it stopped a function at its timeout. */
+const SLICE_TIMED_OUT = 'Sandbox.Timedout';
 
 /** Lambda's own passing failures (throttling, service errors), retried for every step. */
 const LAMBDA_SERVICE_ERRORS = [
@@ -41,11 +50,12 @@ const LAMBDA_SERVICE_ERRORS = [
 ];
 
 /**
- * One night's run of one site, as a state machine: export → (complete?) → audit → evidence
- * workbook → notify.
- * Transient errors are retried with backoff; any failure is caught, notified, and ends the
- * execution as failed. The input is `{ site, scheduledAt }`; the run id derives from the
- * scheduled time, so a retried execution writes the same keys.
+ * One night's run of one site, as a state machine: export slices (until the export ends) →
+ * (complete?) → audit → evidence workbook → notify. Transient errors are retried with backoff,
+ * per slice; any failure is caught, notified, and ends the execution as failed. The input is
+ * `{ site, scheduledAt }`; the run id derives from the scheduled time, so a retried execution
+ * writes the same keys, and a new execution with the same input resumes the run's export from
+ * its checkpoint.
  */
 export class SiteRun extends Construct {
   readonly stateMachine: sfn.StateMachine;
@@ -53,6 +63,7 @@ export class SiteRun extends Construct {
   constructor(scope: Construct, id: string, props: SiteRunProps) {
     super(scope, id);
     const { siteId, topic } = props;
+    const stateMachineName = runStateMachineName(this, siteId);
     const notify = (stepId: string, subject: string, message: Record<string, unknown>) =>
       new tasks.SnsPublish(this, stepId, {
         topic,
@@ -95,6 +106,13 @@ export class SiteRun extends Construct {
       interval: BUSY_RUN_WAIT,
       backoffRate: 1,
       maxAttempts: 3,
+    });
+    // A slice Lambda stopped at its 15 minutes (the last slice's snapshot write outlasted the
+    // margin) is resumed from its last durable part by a fresh invocation with the whole budget.
+    exportStep.addRetry({
+      errors: [SLICE_TIMED_OUT],
+      interval: Duration.seconds(5),
+      maxAttempts: 2,
     });
     exportStep.addRetry({
       errors: LAMBDA_SERVICE_ERRORS,
@@ -162,16 +180,18 @@ export class SiteRun extends Construct {
       evidence: sfn.JsonPath.objectAt('$.evidence'),
     }).next(new sfn.Succeed(this, 'Done'));
 
-    const definition = exportStep.next(
-      new sfn.Choice(this, 'ExportComplete?')
-        .when(
-          sfn.Condition.stringEquals('$.export.status', 'complete'),
-          auditStep.next(evidenceStep).next(done),
-        )
-        .otherwise(incomplete),
-    );
+    const finished = new sfn.Choice(this, 'ExportComplete?')
+      .when(sfn.Condition.stringEquals('$.export.status', 'complete'), auditStep.next(evidenceStep).next(done))
+      .otherwise(incomplete);
+    const definition = new ExportSliceLoop(this, {
+      exportStep,
+      stateMachineName,
+      whenFinished: finished,
+      failed,
+    }).start;
 
     this.stateMachine = new sfn.StateMachine(this, 'StateMachine', {
+      stateMachineName,
       comment: `rollcall: one run of site ${siteId}`,
       definitionBody: sfn.DefinitionBody.fromChainable(definition),
       timeout: RUN_TIME_LIMIT,

@@ -197,12 +197,15 @@ describe('per site', () => {
       ][1];
       const definition = JSON.parse(parts.map((part) => (typeof part === 'string' ? part : 'x')).join(''));
       const states = definition.States;
-      expect(definition.StartAt).toBe('Export');
+      expect(definition.StartAt).toBe('StartRun');
+      expect(states.StartRun.Next).toBe('Export');
+      expect(states.Export.Next).toBe('MoreToDo?');
+      expect(states['MoreToDo?'].Default).toBe('ExportComplete?');
       expect(states.Export.Retry).toContainEqual(
         expect.objectContaining({ ErrorEquals: ['RollcallTransientError'], BackoffRate: 2, MaxAttempts: 3 }),
       );
       // Another execution of the same run holds its lease: look again after the lease's lifetime,
-      // for as long as an export can run (3 × 5 minutes), then the catch notifies.
+      // for as long as an export slice can run (3 × 5 minutes), then the catch notifies.
       expect(states.Export.Retry).toContainEqual({
         ErrorEquals: ['RollcallRunBusy'],
         IntervalSeconds: 300,
@@ -276,9 +279,9 @@ describe('alarms', () => {
   }
   const topicRef = () => ({ Ref: Object.keys(stack.resources('AWS::SNS::Topic'))[0] });
 
-  it('has one freshness check per site, its window the schedule’s longest gap plus 9 hours', () => {
+  it('has one freshness check per site, its window the schedule’s longest gap plus 10 hours', () => {
     // acme: daily 02:00 in Helsinki, 25 hours across the autumn change; intranet: MON-FRI, 72.
-    const windows: Record<string, number> = { acme: (25 + 9) * 3600, intranet: (72 + 9) * 3600 };
+    const windows: Record<string, number> = { acme: (25 + 10) * 3600, intranet: (72 + 10) * 3600 };
     const checks = Object.values(stack.resources('AWS::Lambda::Function')).filter((fn) =>
       String(fn.Properties.Description).startsWith('rollcall: checks that site'),
     );

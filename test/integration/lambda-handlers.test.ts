@@ -11,22 +11,26 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } 
 import {
   DEFAULT_REFERENCE_DATE,
   generateSiteData,
+  type PeriscopeV1Emulator,
   startPeriscopeV1Emulator,
 } from '../../dev/emulators/periscope-v1/index.ts';
 import { type RunningEmulator, startEmulator } from '../../dev/emulators/start-emulator.ts';
 import { createAuditHandler } from '../../functions/audit/handler.ts';
 import { createEvidenceHandler } from '../../functions/evidence/handler.ts';
 import { createExportHandler } from '../../functions/export/handler.ts';
+import { EXPORT_SLICE_SAFETY_MARGIN_MS } from '../../functions/lambda/contract.ts';
 import {
   auditOutputSchema,
   evidenceOutputSchema,
+  exportFinishedSchema,
+  exportInProgressSchema,
   exportOutputSchema,
 } from '../../functions/lambda/events.ts';
 import { createLogger, createMetrics } from '../../functions/lambda/observability.ts';
 import { reportRunPrefix } from '../../functions/reports/layout.ts';
 import { summarySchema } from '../../functions/reports/summary.ts';
 import { systemClock } from '../../functions/shared/clock.ts';
-import { latestPointerKey, runLeaseKey } from '../../functions/snapshot/layout.ts';
+import { latestPointerKey, runCheckpointKey, runLeaseKey } from '../../functions/snapshot/layout.ts';
 import { readLatest, readManifestAt } from '../../functions/snapshot/read-snapshot.ts';
 import type { ObjectStore } from '../../functions/store/port.ts';
 import {
@@ -52,9 +56,30 @@ let emulator: RunningEmulator;
 /** Every S3 call and secret read the handlers make, for the stack's permission contract. */
 const recorder = new CallRecorder((key) => key.split('/')[0] ?? '');
 
+/** When set, the next write of a checkpoint fails as S3 fails under load (a slice then fails). */
+let failNextCheckpointWrite = false;
+
 beforeAll(async () => {
   s3 = await startTestS3();
   recorder.attach(s3.client);
+  s3.client.middlewareStack.add(
+    (next, context) => async (args) => {
+      const key = (args.input as { Key?: string }).Key ?? '';
+      if (
+        failNextCheckpointWrite &&
+        context.commandName === 'PutObjectCommand' &&
+        key.endsWith('/checkpoint.json')
+      ) {
+        failNextCheckpointWrite = false;
+        throw Object.assign(new Error('Please reduce your request rate.'), {
+          name: 'SlowDown',
+          $fault: 'server',
+        });
+      }
+      return next(args);
+    },
+    { step: 'initialize', name: 'rollcallFailCheckpointWrite' },
+  );
   emulator = await startEmulator('periscope-v1', { ...EMULATED, latencyMs: 0 });
 });
 afterAll(async () => {
@@ -92,7 +117,8 @@ function emulatorCounts() {
 interface Deployed {
   readonly store: ObjectStore;
   readonly prefix: string;
-  exportRun(event: unknown): Promise<Invocation>;
+  /** `remainingMs` stands for the invocation's time left (Lambda's context): default 15 minutes. */
+  exportRun(event: unknown, remainingMs?: () => number): Promise<Invocation>;
   audit(event: unknown): Promise<Invocation>;
   evidence(event: unknown): Promise<Invocation>;
 }
@@ -143,7 +169,8 @@ function deploy(
   return {
     store: s3.store(prefix),
     prefix,
-    exportRun: (event) => invoke(exportHandler, event, `rollcall-export-${SITE}`, 'export'),
+    exportRun: (event, remainingMs) =>
+      invoke(exportHandler, event, `rollcall-export-${SITE}`, 'export', remainingMs),
     audit: (event) => invoke(auditHandler, event, `rollcall-audit-${SITE}`, 'audit'),
     evidence: (event) => invoke(evidenceHandler, event, `rollcall-evidence-${SITE}`, 'evidence'),
   };
@@ -178,7 +205,7 @@ interface MetricPoint {
   readonly value: unknown;
 }
 
-function lambdaContext(functionName: string): Context {
+function lambdaContext(functionName: string, remainingMs: () => number = () => 900_000): Context {
   return {
     callbackWaitsForEmptyEventLoop: true,
     functionName,
@@ -188,7 +215,7 @@ function lambdaContext(functionName: string): Context {
     awsRequestId: randomUUID(),
     logGroupName: `/aws/lambda/${functionName}`,
     logStreamName: '2026/11/22/[$LATEST]test',
-    getRemainingTimeInMillis: () => 900_000,
+    getRemainingTimeInMillis: remainingMs,
     done: () => undefined,
     fail: () => undefined,
     succeed: () => undefined,
@@ -201,6 +228,7 @@ async function invoke(
   event: unknown,
   functionName: string,
   calling: CallingFunction,
+  remainingMs?: () => number,
 ): Promise<Invocation> {
   const secretReads = secretsManager.commandCalls(GetSecretValueCommand).length;
   recorder.current = calling;
@@ -214,7 +242,7 @@ async function invoke(
   let result: unknown;
   let error: Error | undefined;
   try {
-    result = await handler(event, lambdaContext(functionName));
+    result = await handler(event, lambdaContext(functionName, remainingMs));
   } catch (thrown) {
     error = thrown as Error;
   } finally {
@@ -346,7 +374,8 @@ describe('the export handler', () => {
     expect(busy.error?.message).toBe(
       `run ${RUN_1} of site ${SITE} is being written by another export since ${since}; try again when it has finished (if it has stopped, its lease expires at ${until}).`,
     );
-    expect(countsOf(busy, ['ExportComplete'])).toEqual({ ExportComplete: 0 });
+    // Retried by the state machine: not the run's outcome, so not an incomplete export.
+    expect(busy.metrics.ExportComplete).toBeUndefined();
     expect(await keysUnder(lambda.store, 'snapshots/')).toEqual([]);
 
     // The other execution finishes the run and releases its lease; then the retry comes.
@@ -368,7 +397,7 @@ describe('the export handler', () => {
     const event = { site: SITE, scheduledAt: NIGHT_1 };
     const first = await lambda.exportRun(event);
     const keys = await keysUnder(lambda.store);
-    const manifestKey = exportOutputSchema.parse(first.result).manifestKey;
+    const manifestKey = exportFinishedSchema.parse(first.result).manifestKey;
     const manifest = await lambda.store.get(manifestKey);
     const requests = emulator.requestsByKind();
 
@@ -401,7 +430,7 @@ describe('the export handler', () => {
     const night2 = await lambda.exportRun({ site: SITE, scheduledAt: NIGHT_2 });
 
     expect(night2.error).toBeUndefined();
-    const output = exportOutputSchema.parse(night2.result);
+    const output = exportFinishedSchema.parse(night2.result);
     expect(output).toMatchObject({ site: SITE, runId: RUN_2, status: 'incomplete' });
     expect(output.reason).toMatch(/users/);
     expect(await readManifestAt(lambda.store, output.manifestKey)).toMatchObject({
@@ -451,7 +480,10 @@ describe('the export handler', () => {
     // released lease (under work/, expired by lifecycle).
     const failureKey = 'snapshots/site=acme/date=2026-11-22/run=20261122T020000Z/failure.json';
     expect(await keysUnder(lambda.store, 'snapshots/')).toEqual([failureKey]);
-    expect(await keysUnder(lambda.store, 'work/')).toEqual([`work/site=${SITE}/run=${RUN_1}/lease.json`]);
+    // What the attempt read may stay under the run's working prefix for the next attempt.
+    const work = await keysUnder(lambda.store, 'work/');
+    expect(work).toContain(runLeaseKey(SITE, RUN_1));
+    for (const key of work) expect(key.startsWith(`work/site=${SITE}/run=${RUN_1}/`)).toBe(true);
     const record = String(await lambda.store.get(failureKey));
     expect(JSON.parse(record)).toMatchObject({ site: SITE, runId: RUN_1, failure: 'auth' });
     expect(record).not.toContain(wrongKey);
@@ -468,7 +500,8 @@ describe('the export handler', () => {
     expect(run.error?.name).toBe('RollcallTransientError');
     expect(run.error).toMatchObject({ failure: 'unreachable' });
     expect(run.error?.cause).toBeInstanceOf(Error);
-    expect(countsOf(run, ['ExportComplete'])).toEqual({ ExportComplete: 0 });
+    // Not the run's outcome yet: if every retry fails, the failed execution raises the alarm.
+    expect(run.metrics.ExportComplete).toBeUndefined();
   });
 
   it('refuses an event without scheduledAt, or one for another site, naming the field or both sites', async () => {
@@ -540,6 +573,165 @@ describe('the export handler', () => {
       'ROLLCALL_STORE "file://./backups" must be s3://<bucket>[/<prefix>].',
     );
     expect(outcomeLine(notJson, 'export failed')).toMatchObject({ errorName: 'RollcallConfigError' });
+  });
+});
+
+/**
+ * Lambda's clock for one invocation of the export: time left until the site has answered
+ * `requests` more requests, then no more than the safety margin (the slice must end). Counted in
+ * requests the site saw, not in wall time, however often the handler asks.
+ */
+function timeForRequests(site: { readonly requests: readonly unknown[] }, requests: number): () => number {
+  const before = site.requests.length;
+  return () =>
+    site.requests.length - before < requests
+      ? EXPORT_SLICE_SAFETY_MARGIN_MS + 60_000
+      : EXPORT_SLICE_SAFETY_MARGIN_MS;
+}
+
+/** Every object of the run's snapshot by its key, except the manifest (it says when and in how many slices). */
+async function snapshotObjects(store: ObjectStore): Promise<Record<string, Buffer | undefined>> {
+  const keys = (await keysUnder(store, 'snapshots/')).filter((key) => !key.endsWith('/manifest.json'));
+  return Object.fromEntries(await Promise.all(keys.map(async (key) => [key, await store.get(key)] as const)));
+}
+
+/** The manifest without its times and slice count: what the data it describes decides. */
+async function manifestContent(store: ObjectStore, key: string): Promise<unknown> {
+  const manifest = await readManifestAt(store, key);
+  if (!manifest) throw new Error(`no manifest at ${key}`);
+  const { startedAt: _started, finishedAt: _finished, slices: _slices, source, ...content } = manifest;
+  // How slow the slowest request happened to be is the only measurement in it.
+  const listings = Object.entries(source).map(([name, { slowestRequestMs: _slowest, ...listing }]) => [
+    name,
+    listing,
+  ]);
+  return { ...content, source: Object.fromEntries(listings) };
+}
+
+describe('the export handler, slice by slice', () => {
+  const event = { site: SITE, scheduledAt: NIGHT_1 };
+
+  /** A site of its own (faults can be set on it), and one export of it in one invocation. */
+  async function siteExportedWhole(secretId: string) {
+    const site = await startPeriscopeV1Emulator({ users: 250, groups: 6, seed: 3 });
+    cleanups.push(() => site.close());
+    secretSays(secretId, { site: site.site, apiKey: site.apiKey });
+    const settings = { baseUrl: site.url, credentials: { secretId } };
+    const whole = deploy(settings);
+    const once = await whole.exportRun(event);
+    return { site, settings, whole, once: exportFinishedSchema.parse(once.result) };
+  }
+
+  /** Invokes the export as the state machine does until it is no longer in progress. */
+  async function slicesToTheEnd(
+    lambda: Deployed,
+    site: PeriscopeV1Emulator,
+    requestsPerSlice: number,
+  ): Promise<Invocation[]> {
+    const slices: Invocation[] = [];
+    for (;;) {
+      const slice = await lambda.exportRun(event, timeForRequests(site, requestsPerSlice));
+      expect(slice.error).toBeUndefined();
+      slices.push(slice);
+      if (exportOutputSchema.parse(slice.result).status !== 'in-progress' || slices.length > 100)
+        return slices;
+    }
+  }
+
+  it('runs an export that outlives its invocation as a chain of slices, each passing on the checkpoint key, and writes the snapshot one invocation writes', async () => {
+    const { site, settings, whole, once } = await siteExportedWhole('rollcall/sliced');
+    const lambda = deploy(settings);
+
+    const slices = await slicesToTheEnd(lambda, site, 1);
+
+    expect(slices.length).toBeGreaterThan(2);
+    for (const [index, slice] of slices.slice(0, -1).entries()) {
+      const output = exportInProgressSchema.parse(slice.result);
+      expect(output).toEqual({
+        site: SITE,
+        runId: RUN_1,
+        scheduledAt: '2026-11-22T02:00:00.000Z',
+        status: 'in-progress',
+        checkpointKey: runCheckpointKey(SITE, RUN_1),
+        slices: index + 1,
+        progress: expect.any(String),
+      });
+      // The key travels through Step Functions, never the checkpoint: far below its 256 KiB.
+      expect(JSON.stringify(output).length).toBeLessThan(1024);
+      // A slice is not an outcome: the export-incomplete alarm sees nothing of it.
+      expect(slice.metrics.ExportComplete).toBeUndefined();
+      expect(outcomeLine(slice, 'export slice ended')).toMatchObject({
+        runId: RUN_1,
+        slices: index + 1,
+        progress: output.progress,
+      });
+    }
+    const last = slices[slices.length - 1] as Invocation;
+    expect(exportFinishedSchema.parse(last.result)).toEqual(once);
+    expect(countsOf(last, ['ExportComplete', 'ExportSlices'])).toEqual({
+      ExportComplete: 1,
+      ExportSlices: slices.length,
+    });
+    expect(outcomeLine(last, 'export finished')).toMatchObject({ status: 'complete', slices: slices.length });
+    expect(await snapshotObjects(lambda.store)).toEqual(await snapshotObjects(whole.store));
+    expect(await manifestContent(lambda.store, once.manifestKey)).toEqual(
+      await manifestContent(whole.store, once.manifestKey),
+    );
+    expect(await readManifestAt(lambda.store, once.manifestKey)).toMatchObject({ slices: slices.length });
+    expect(await readLatest(lambda.store, SITE)).toEqual({ runId: RUN_1, key: once.manifestKey });
+    // The checkpoint and its parts are gone; the run's released lease waits for the lifecycle rule.
+    expect(await keysUnder(lambda.store, 'work/')).toEqual([runLeaseKey(SITE, RUN_1)]);
+
+    // The audit takes the last slice's output as the state machine passes it on.
+    const audit = await lambda.audit(last.result);
+    const auditOfWhole = await whole.audit(once);
+    expect(audit.error).toBeUndefined();
+    const { reportLocation: _sliced, ...audited } = auditOutputSchema.parse(audit.result);
+    const { reportLocation: _whole, ...auditedWhole } = auditOutputSchema.parse(auditOfWhole.result);
+    expect(audited).toEqual(auditedWhole);
+  });
+
+  it('a slice invoked again with the same input (a lost response, a retried failure) is harmless: the run ends with the same snapshot', async () => {
+    const { site, settings, whole, once } = await siteExportedWhole('rollcall/retried');
+    const lambda = deploy(settings);
+
+    const first = await lambda.exportRun(event, timeForRequests(site, 1));
+    // The next slice reads its page but cannot write its checkpoint: S3 is overloaded. The error
+    // goes to the state machine, which invokes the slice again with the same input.
+    failNextCheckpointWrite = true;
+    const failed = await lambda.exportRun(event, timeForRequests(site, 1));
+    const failureKey = `snapshots/site=${SITE}/date=2026-11-22/run=${RUN_1}/failure.json`;
+    const retried = await lambda.exportRun(event, timeForRequests(site, 1));
+    // Step Functions did not get that answer (a Lambda service error) and asks once more.
+    const again = await lambda.exportRun(event, timeForRequests(site, 1));
+    const rest =
+      exportOutputSchema.parse(again.result).status === 'in-progress'
+        ? await slicesToTheEnd(lambda, site, 1)
+        : [again];
+
+    expect(exportInProgressSchema.parse(first.result).slices).toBe(1);
+    expect(failNextCheckpointWrite).toBe(false);
+    expect(failed.error?.name).toBe('RollcallTransientError');
+    expect(failed.metrics.ExportComplete).toBeUndefined();
+    expect(retried.error).toBeUndefined();
+    // The retry goes on from the checkpoint the first slice wrote, not from the beginning.
+    const retriedLine = outcomeLine(retried, 'export slice ended') ?? outcomeLine(retried, 'export finished');
+    expect(retriedLine?.resumedAt).toEqual(expect.any(String));
+    expect(again.error).toBeUndefined();
+    expect(exportOutputSchema.parse(retried.result).runId).toBe(RUN_1);
+    const last = rest[rest.length - 1] as Invocation;
+    expect(exportFinishedSchema.parse(last.result)).toEqual(once);
+    // The failed attempt left its failure record beside the run, older than the manifest that
+    // supersedes it (`rollcall runs` shows the run complete); the data is the same to the byte.
+    const { [failureKey]: record, ...objects } = await snapshotObjects(lambda.store);
+    const manifest = await readManifestAt(lambda.store, once.manifestKey);
+    expect(JSON.parse(String(record))).toMatchObject({ failure: 'store', failedAt: expect.any(String) });
+    expect(JSON.parse(String(record)).failedAt < String(manifest?.finishedAt)).toBe(true);
+    expect(objects).toEqual(await snapshotObjects(whole.store));
+    expect(await manifestContent(lambda.store, once.manifestKey)).toEqual(
+      await manifestContent(whole.store, once.manifestKey),
+    );
+    expect(await keysUnder(lambda.store, 'work/')).toEqual([runLeaseKey(SITE, RUN_1)]);
   });
 });
 

@@ -81,7 +81,11 @@ export function permissionContract(inputs: ContractInputs): ContractEntry[] {
   const deadLetters = policies.arn(queueId as string);
   const object = (key: string) => `${bucket}/${keyPrefix}${key}`;
   const concrete = (pattern: string, site: string) =>
-    pattern.replaceAll('{site}', site).replaceAll('{date}', DAY).replaceAll('{run}', RUN);
+    pattern
+      .replaceAll('{site}', site)
+      .replaceAll('{date}', DAY)
+      .replaceAll('{run}', RUN)
+      .replaceAll('{n}', '000001');
   const add = (
     who: string,
     principalId: string,
@@ -251,8 +255,28 @@ export function permissionContract(inputs: ContractInputs): ContractEntry[] {
     for (const [otherSite, fns] of Object.entries(functionsOf)) {
       if (otherSite !== site) for (const fn of fns) add(who, id, role, 'deny', 'lambda:InvokeFunction', fn);
     }
+    // A long export continues in a new execution of the same state machine, and of no other.
+    add(who, id, role, 'allow', 'states:StartExecution', machineOf[site]);
     add(who, id, role, 'deny', 's3:GetObject', object(`snapshots/site=${site}/latest.json`));
     add(who, id, role, 'deny', 's3:DeleteObject', object(`snapshots/site=${site}/latest.json`));
+  }
+  for (const [site, machine] of Object.entries(machineOf)) {
+    const properties = policies.properties(
+      policies.logicalIds('AWS::StepFunctions::StateMachine').find((id) => policies.arn(id) === machine) ??
+        '',
+    );
+    const id = roleOf(properties.RoleArn);
+    for (const [otherSite, other] of Object.entries(machineOf)) {
+      if (otherSite !== site)
+        add(
+          `site ${site}'s state machine`,
+          id,
+          policies.roles[id] as Principal,
+          'deny',
+          'states:StartExecution',
+          other,
+        );
+    }
   }
 
   for (const schedule of policies.logicalIds('AWS::Scheduler::Schedule')) {

@@ -41,13 +41,17 @@ const s3Actions: Record<string, { action: string; kms: string[]; target: 'Key' |
   DeleteObjectCommand: { action: 's3:DeleteObject', kms: [], target: 'Key' },
 };
 
-/** `lambda-<uuid>/snapshots/site=acme/date=2026-11-22/run=…/users.csv` → `snapshots/site={site}/date={date}/run={run}/users.csv` */
+/**
+ * `lambda-<uuid>/snapshots/site=acme/date=2026-11-22/run=…/users.csv` → `snapshots/site={site}/date={date}/run={run}/users.csv`;
+ * a sliced export's parts are numbered: `…/parts/part-000003.jsonl.gz` → `…/parts/part-{n}.jsonl.gz`.
+ */
 export function keyPattern(key: string, storePrefix: string): string {
   const relative = key.startsWith(`${storePrefix}/`) ? key.slice(storePrefix.length + 1) : key;
   return relative
     .replace(/site=[a-z0-9-]+/g, 'site={site}')
     .replace(/date=\d{4}-\d{2}-\d{2}/g, 'date={date}')
     .replace(/run=\d{8}T\d{6}Z/g, 'run={run}')
+    .replace(/\/part-\d+\./g, '/part-{n}.')
     .replace(/\d{8}T\d{6}Z/g, '{run}');
 }
 

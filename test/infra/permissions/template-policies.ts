@@ -83,7 +83,8 @@ export function templatePolicies(template: { Resources: Record<string, Resource>
       case 'AWS::IAM::ManagedPolicy':
         return `arn:aws:iam::${ACCOUNT}:policy/${id}`;
       case 'AWS::StepFunctions::StateMachine':
-        return `arn:aws:states:${region}:stateMachine:${id}`;
+        // A named state machine's ARN is built from its name (the loop starts itself by name).
+        return `arn:aws:states:${region}:stateMachine:${String(resources[id]?.Properties?.StateMachineName ?? id)}`;
       default:
         throw new Error(`no ARN for ${id} (${type})`);
     }
