@@ -181,7 +181,10 @@ export class SiteRun extends Construct {
     }).next(new sfn.Succeed(this, 'Done'));
 
     const finished = new sfn.Choice(this, 'ExportComplete?')
-      .when(sfn.Condition.stringEquals('$.export.status', 'complete'), auditStep.next(evidenceStep).next(done))
+      .when(
+        sfn.Condition.stringEquals('$.export.status', 'complete'),
+        auditStep.next(evidenceStep).next(done),
+      )
       .otherwise(incomplete);
     const definition = new ExportSliceLoop(this, {
       exportStep,

@@ -83,10 +83,10 @@ describe('the run state machine, slice by slice', () => {
     expect(result.isValid).toBe(true);
   });
 
-  it('runs an export that fits one slice as before: export, audit, notify', () => {
+  it('runs an export that fits one slice as before: export, audit, evidence workbook, notify', () => {
     const run = execution(1);
     expect(run.end).toBe('Done');
-    expect(run.sent.map((call) => call.state)).toEqual(['Export', 'Audit', 'NotifyComplete']);
+    expect(run.sent.map((call) => call.state)).toEqual(['Export', 'Audit', 'Evidence', 'NotifyComplete']);
     expect(run.exports[0]?.payload).toEqual(INPUT);
     expect(run.sent[1]?.payload).toEqual({ site: 'acme', runId: RUN });
   });
@@ -149,7 +149,7 @@ describe('the run state machine, slice by slice', () => {
     expect(States.Export?.Retry).toContainEqual(
       expect.objectContaining({ ErrorEquals: ['Sandbox.Timedout'], MaxAttempts: 2 }),
     );
-    for (const name of ['Export', 'Audit', 'ContinueAsNewExecution']) {
+    for (const name of ['Export', 'Audit', 'Evidence', 'ContinueAsNewExecution']) {
       expect(States[name]?.Catch).toEqual([
         { ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'NotifyFailed' },
       ]);
@@ -166,11 +166,16 @@ describe('the run state machine, slice by slice', () => {
     const auditFunction = Object.values(stack.resources('AWS::Lambda::Function')).find(
       (fn) => fn.Properties.Description === 'rollcall: audits site acme',
     );
+    const evidenceFunction = Object.values(stack.resources('AWS::Lambda::Function')).find((fn) =>
+      String(fn.Properties.Description).includes('evidence'),
+    );
     const exportSeconds = Number(exportFunction?.Properties.Timeout);
+    const evidenceSeconds = Number(evidenceFunction?.Properties.Timeout);
+    expect(evidenceSeconds).toBeGreaterThan(0);
     expect(exportSeconds).toBe(15 * 60);
     expect(definition.TimeoutSeconds).toBe(RUN_TIME_LIMIT.toSeconds());
     expect(definition.TimeoutSeconds).toBeGreaterThanOrEqual(
-      SLICES_PER_EXECUTION * exportSeconds + Number(auditFunction?.Properties.Timeout),
+      SLICES_PER_EXECUTION * exportSeconds + Number(auditFunction?.Properties.Timeout) + evidenceSeconds,
     );
 
     // The longest execution: every slice in progress, then continue-as-new. Each state entered
