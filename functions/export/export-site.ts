@@ -25,7 +25,16 @@ export interface ExportDeps extends ConnectDeps {
    * writing one part and the checkpoint). Checked before each page: once it is spent, the export
    * makes what it read durable and returns `in-progress`. Absent: unlimited (the CLI).
    */
-  readonly slice?: { remainingMs(): number };
+  readonly slice?: {
+    remainingMs(): number;
+    /**
+     * The token of the chain of slices this one belongs to (the state machine passes the id of
+     * the execution that started the run). Slices of one chain take the run's lease over from each
+     * other; any other exporter — a duplicate execution — waits for it like every writer. Without
+     * it, a slice resumes as the holder the checkpoint names (an in-process loop of slices).
+     */
+    readonly holder?: string;
+  };
   /** Discard the run's checkpoint, if any, and export from the beginning. */
   readonly restart?: boolean;
   /** When a part of the responses read is made durable, for crash tests; see SliceRunOptions. */

@@ -70,9 +70,10 @@ export async function exportSlice<Credentials>(
   // from the slice before, alive or dead. An export without a budget (a person's) waits for the
   // lease to be released or to expire like any other writer, and then resumes the checkpoint.
   const resumeAs =
-    deps.slice !== undefined && found !== undefined && 'checkpoint' in found
+    deps.slice?.holder ??
+    (deps.slice !== undefined && found !== undefined && 'checkpoint' in found
       ? found.checkpoint.holder
-      : undefined;
+      : undefined);
   const lease = await acquireLease({ ...runLease(site.id, runId, deps), ...(resumeAs ? { resumeAs } : {}) });
   try {
     // Another export may have finished the run while this one waited for the lease.

@@ -106,7 +106,7 @@ async function exportSlice(
     store,
     clock: deps.clock,
     toolVersion: TOOL_VERSION,
-    slice: budget,
+    slice: event.holder === undefined ? budget : { ...budget, holder: event.holder },
     ...(deps.fetch === undefined ? {} : { fetch: deps.fetch }),
     ...(deps.sleep === undefined ? {} : { sleep: deps.sleep }),
   });

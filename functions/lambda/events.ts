@@ -18,6 +18,8 @@ export const exportEventSchema = z.object({
     offset: true,
     error: 'must be an ISO-8601 time such as 2026-11-22T02:00:00Z',
   }),
+  /** The chain of slices the state machine runs this slice in: the id of the run's first execution. */
+  holder: z.string().min(1).max(2048).optional(),
 });
 export type ExportEvent = z.infer<typeof exportEventSchema>;
 

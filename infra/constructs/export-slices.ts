@@ -70,6 +70,7 @@ export class ExportSliceLoop {
       input: sfn.TaskInput.fromObject({
         site: sfn.JsonPath.stringAt('$.site'),
         scheduledAt: sfn.JsonPath.stringAt('$.scheduledAt'),
+        holder: sfn.JsonPath.stringAt('$.chain.holder'),
       }),
       // The console links the new execution to this one (its input names this execution).
       associateWithParent: true,
@@ -79,22 +80,30 @@ export class ExportSliceLoop {
     });
     continueAsNew.addCatch(props.failed, { resultPath: '$.error' });
 
-    this.start
-      .next(exportStep)
-      .next(
-        new sfn.Choice(scope, 'MoreToDo?')
-          .when(
-            sfn.Condition.stringEquals('$.export.status', 'in-progress'),
-            countSlice.next(
-              new sfn.Choice(scope, 'NextSliceHere?')
-                .when(
-                  sfn.Condition.numberLessThan('$.thisExecution.slices', SLICES_PER_EXECUTION),
-                  exportStep,
-                )
-                .otherwise(continueAsNew.next(new sfn.Succeed(scope, 'ContinuedAsNew'))),
-            ),
-          )
-          .otherwise(props.whenFinished),
-      );
+    // The chain's token: the id of the execution that started the run, handed on to the executions
+    // that continue it. Slices of one chain take the run's lease over from each other; a duplicate
+    // execution (a second delivery of the schedule, a manual start) has another token and waits.
+    const chain = (name: string, holder: string) =>
+      new sfn.Pass(scope, name, { parameters: { holder }, resultPath: '$.chain' });
+    this.start.next(
+      new sfn.Choice(scope, 'ContinuesARun?')
+        .when(
+          sfn.Condition.isPresent('$.holder'),
+          chain('SameChain', sfn.JsonPath.stringAt('$.holder')).next(exportStep),
+        )
+        .otherwise(chain('NewChain', sfn.JsonPath.executionId).next(exportStep)),
+    );
+    exportStep.next(
+      new sfn.Choice(scope, 'MoreToDo?')
+        .when(
+          sfn.Condition.stringEquals('$.export.status', 'in-progress'),
+          countSlice.next(
+            new sfn.Choice(scope, 'NextSliceHere?')
+              .when(sfn.Condition.numberLessThan('$.thisExecution.slices', SLICES_PER_EXECUTION), exportStep)
+              .otherwise(continueAsNew.next(new sfn.Succeed(scope, 'ContinuedAsNew'))),
+          ),
+        )
+        .otherwise(props.whenFinished),
+    );
   }
 }

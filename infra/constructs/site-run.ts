@@ -86,6 +86,8 @@ export class SiteRun extends Construct {
       payload: sfn.TaskInput.fromObject({
         site: sfn.JsonPath.stringAt('$.site'),
         scheduledAt: sfn.JsonPath.stringAt('$.scheduledAt'),
+        // The chain of slices this execution continues (ExportSliceLoop sets it).
+        holder: sfn.JsonPath.stringAt('$.chain.holder'),
       }),
       payloadResponseOnly: true,
       retryOnServiceExceptions: false,

@@ -21,6 +21,9 @@ const config = {
 };
 
 const INPUT = { site: 'acme', scheduledAt: '2026-11-22T02:00:00Z' };
+/** The execution the schedule started: its id is the token of the run's chain of slices. */
+const FIRST_EXECUTION = 'arn:aws:states:eu-west-1:123456789012:execution:Rollcall-acme-run:first';
+const CHAINED = { ...INPUT, holder: FIRST_EXECUTION };
 const RUN = '20261122T020000Z';
 /** Step Functions' hard limit on one execution's history. */
 const HISTORY_LIMIT = 25_000;
@@ -61,18 +64,29 @@ const finished = (status: 'complete' | 'incomplete') => ({
  * One execution with an export that needs `slices` invocations in all (the run's slices so far
  * given by `before`), ending `status`. Returns the walk and what each task was sent.
  */
-function execution(slices: number, status: 'complete' | 'incomplete' = 'complete', before = 0) {
+function execution(
+  slices: number,
+  status: 'complete' | 'incomplete' = 'complete',
+  before = 0,
+  input: Record<string, unknown> = INPUT,
+) {
   const sent: { state: string; payload: Record<string, unknown> }[] = [];
   let invocations = 0;
-  const result = walk(definition, { ...INPUT }, (state, payload) => {
-    sent.push({ state, payload });
-    if (state === 'Export') {
-      invocations++;
-      return before + invocations < slices ? inProgress(before + invocations) : finished(status);
-    }
-    if (state === 'ContinueAsNewExecution') return { ExecutionArn: 'arn:next', StartDate: 'now' };
-    return {};
-  });
+  const context = { Execution: { Id: before === 0 ? FIRST_EXECUTION : 'arn:execution:later' } };
+  const result = walk(
+    definition,
+    { ...input },
+    (state, payload) => {
+      sent.push({ state, payload });
+      if (state === 'Export') {
+        invocations++;
+        return before + invocations < slices ? inProgress(before + invocations) : finished(status);
+      }
+      if (state === 'ContinueAsNewExecution') return { ExecutionArn: 'arn:next', StartDate: 'now' };
+      return {};
+    },
+    { context },
+  );
   return { ...result, sent, exports: sent.filter((call) => call.state === 'Export') };
 }
 
@@ -87,7 +101,7 @@ describe('the run state machine, slice by slice', () => {
     const run = execution(1);
     expect(run.end).toBe('Done');
     expect(run.sent.map((call) => call.state)).toEqual(['Export', 'Audit', 'Evidence', 'NotifyComplete']);
-    expect(run.exports[0]?.payload).toEqual(INPUT);
+    expect(run.exports[0]?.payload).toEqual(CHAINED);
     expect(run.sent[1]?.payload).toEqual({ site: 'acme', runId: RUN });
   });
 
@@ -95,9 +109,9 @@ describe('the run state machine, slice by slice', () => {
     const run = execution(7);
     expect(run.end).toBe('Done');
     expect(run.exports).toHaveLength(7);
-    // Each slice gets the execution's input and nothing else: the export finds its checkpoint by
-    // the run, and no checkpoint travels through the state.
-    for (const call of run.exports) expect(call.payload).toEqual(INPUT);
+    // Each slice gets the execution's input and the chain's token, nothing else: the export finds
+    // its checkpoint by the run, and no checkpoint travels through the state.
+    for (const call of run.exports) expect(call.payload).toEqual(CHAINED);
     expect(run.sent.filter((call) => call.state === 'Audit')).toHaveLength(1);
     expect(run.steps.filter((step) => step.state === 'ContinueAsNewExecution')).toEqual([]);
   });
@@ -118,16 +132,19 @@ describe('the run state machine, slice by slice', () => {
       StateMachineArn: expect.stringMatching(new RegExp(`:stateMachine:${machineName}$`)),
     });
     // The same input, and the console's link to the execution that started it.
+    // The same input and the same chain, so the new execution's slices take the lease over from
+    // this one's; and the console's link to the execution that started it.
     expect(started?.Input).toEqual({
-      ...INPUT,
-      AWS_STEP_FUNCTIONS_STARTED_BY_EXECUTION_ID: '<context $$.Execution.Id>',
+      ...CHAINED,
+      AWS_STEP_FUNCTIONS_STARTED_BY_EXECUTION_ID: FIRST_EXECUTION,
     });
     expect(machineName).toBe('Rollcall-acme-run');
 
     // The new execution counts its own slices from zero and ends the run.
-    const second = execution(SLICES_PER_EXECUTION + 5, 'complete', SLICES_PER_EXECUTION);
+    const second = execution(SLICES_PER_EXECUTION + 5, 'complete', SLICES_PER_EXECUTION, CHAINED);
     expect(second.end).toBe('Done');
     expect(second.exports).toHaveLength(5);
+    for (const call of second.exports) expect(call.payload).toEqual(CHAINED);
   });
 
   it('retries each slice on transient errors and on a run another execution holds, and catches the rest', () => {

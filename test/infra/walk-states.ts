@@ -1,7 +1,7 @@
 /**
  * Follows a rendered state machine definition from its StartAt, the way Step Functions moves the
  * state between states, for the parts of the language the run's definition uses: Pass (Result,
- * or Parameters with States.MathAdd), Choice (StringEquals, NumericLessThan), Task (its result
+ * or Parameters with States.MathAdd), Choice (StringEquals, NumericLessThan, IsPresent), Task (its result
  * supplied by the test), Succeed and Fail, with `$.a.b` paths. Retry and Catch are not followed:
  * a task's result is what the test says it returned.
  */
@@ -21,6 +21,7 @@ interface ChoiceRule {
   readonly Variable: string;
   readonly StringEquals?: string;
   readonly NumericLessThan?: number;
+  readonly IsPresent?: boolean;
   readonly Next: string;
 }
 
@@ -65,13 +66,13 @@ function write(data: Json, path: string | null | undefined, value: unknown): Jso
   return copy;
 }
 
-function evaluate(data: Json, parameters: Record<string, unknown>): Json {
+function evaluate(data: Json, parameters: Record<string, unknown>, context: Json = {}): Json {
   const out: Json = {};
   for (const [key, value] of Object.entries(parameters)) {
     if (!key.endsWith('.$')) {
       out[key] =
         value !== null && typeof value === 'object' && !Array.isArray(value)
-          ? evaluate(data, value as Record<string, unknown>)
+          ? evaluate(data, value as Record<string, unknown>, context)
           : value;
       continue;
     }
@@ -80,7 +81,7 @@ function evaluate(data: Json, parameters: Record<string, unknown>): Json {
     out[key.slice(0, -2)] = add
       ? Number(read(data, add[1] as string)) + Number(add[2])
       : expression.startsWith('$$.')
-        ? `<context ${expression}>`
+        ? (read(context, expression.slice(1)) ?? `<context ${expression}>`)
         : read(data, expression);
   }
   return out;
@@ -90,6 +91,7 @@ function matches(data: Json, rule: ChoiceRule): boolean {
   const value = read(data, rule.Variable);
   if (rule.StringEquals !== undefined) return value === rule.StringEquals;
   if (rule.NumericLessThan !== undefined) return typeof value === 'number' && value < rule.NumericLessThan;
+  if (rule.IsPresent !== undefined) return (value !== undefined) === rule.IsPresent;
   throw new Error(`unsupported choice rule ${JSON.stringify(rule)}`);
 }
 
@@ -101,8 +103,9 @@ export function walk(
   definition: Definition,
   input: Json,
   taskResult: (state: string, input: Json) => unknown,
-  maxSteps = 1_000,
+  options: { readonly maxSteps?: number; readonly context?: Json } = {},
 ): Walk {
+  const { maxSteps = 1_000, context = {} } = options;
   const steps: Step[] = [];
   let name = definition.StartAt;
   let data = input;
@@ -118,11 +121,11 @@ export function walk(
         data = write(
           data,
           state.ResultPath,
-          state.Parameters ? evaluate(data, state.Parameters) : (state.Result ?? data),
+          state.Parameters ? evaluate(data, state.Parameters, context) : (state.Result ?? data),
         );
         break;
       case 'Task': {
-        const payload = state.Parameters ? evaluate(data, state.Parameters) : data;
+        const payload = state.Parameters ? evaluate(data, state.Parameters, context) : data;
         data = write(data, state.ResultPath, taskResult(name, payload));
         break;
       }

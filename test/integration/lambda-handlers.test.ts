@@ -733,6 +733,33 @@ describe('the export handler, slice by slice', () => {
     );
     expect(await keysUnder(lambda.store, 'work/')).toEqual([runLeaseKey(SITE, RUN_1)]);
   });
+  it('a duplicate execution of a run being exported in slices is refused as busy; the chain that holds it finishes', async () => {
+    const { site, settings, whole, once } = await siteExportedWhole('rollcall/duplicate');
+    const lambda = deploy(settings);
+    const chain = { ...event, holder: 'execution-that-started-the-run' };
+    const duplicate = { ...event, holder: 'a-second-delivery-of-the-schedule' };
+
+    const first = await lambda.exportRun(chain, timeForRequests(site, 1));
+    const meanwhile = await lambda.exportRun(duplicate, timeForRequests(site, 1));
+    const slices = [first];
+    for (let next = first; exportOutputSchema.parse(next.result).status === 'in-progress'; ) {
+      next = await lambda.exportRun(chain, timeForRequests(site, 1));
+      expect(next.error).toBeUndefined();
+      slices.push(next);
+      if (slices.length > 100) break;
+    }
+
+    expect(exportInProgressSchema.parse(first.result).slices).toBe(1);
+    // The duplicate waits for the lease like any writer, and the state machine retries it later,
+    // when the run is complete and its export a no-op.
+    expect(meanwhile.error?.name).toBe('RollcallRunBusy');
+    expect(meanwhile.error?.message).toMatch(/is being written by another export since/);
+    const last = slices[slices.length - 1] as Invocation;
+    expect(exportFinishedSchema.parse(last.result)).toEqual(once);
+    expect(await snapshotObjects(lambda.store)).toEqual(await snapshotObjects(whole.store));
+    const retried = await lambda.exportRun(duplicate);
+    expect(exportFinishedSchema.parse(retried.result)).toEqual(once);
+  });
 });
 
 describe('the audit handler', () => {
