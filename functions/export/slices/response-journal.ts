@@ -82,8 +82,11 @@ export class SliceBudgetSpent extends Error {
 export interface JournalOptions {
   readonly replay?: ReplayIndex;
   readonly remainingMs?: () => number;
-  /** Called with each new entry's line, in the order responses arrived. */
-  readonly record: (line: string) => void;
+  /**
+   * Called with each new entry's line, in the order responses arrived. A promise it returns is
+   * awaited before the response goes on to the connector: recording pushes back on reading.
+   */
+  readonly record: (line: string) => undefined | Promise<void>;
 }
 
 /**
@@ -123,7 +126,7 @@ export class ResponseJournal {
     const traffic = emptyTraffic();
     try {
       const response = await countingTraffic(traffic, () => inner.send(request));
-      this.keep({
+      await this.keep({
         request: key,
         response: {
           status: response.status,
@@ -136,7 +139,7 @@ export class ResponseJournal {
       return response;
     } catch (error) {
       if (error instanceof HttpError) {
-        this.keep({
+        await this.keep({
           request: key,
           error: {
             kind: error.kind,
@@ -157,9 +160,9 @@ export class ResponseJournal {
     }
   }
 
-  private keep(entry: JournalEntry): void {
+  private async keep(entry: JournalEntry): Promise<void> {
     addTraffic(entry.traffic);
-    this.options.record(JSON.stringify(entry));
+    await this.options.record(JSON.stringify(entry));
   }
 }
 

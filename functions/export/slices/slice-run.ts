@@ -64,6 +64,7 @@ export class SliceRun {
   private pending: string[] = [];
   private pendingBytes = 0;
   private lastDurableAt: number;
+  private writeQueued = false;
   private progress: CheckpointProgress | null;
   private readonly pagesByListing = new Map<string, number>();
   private persisting: Promise<Checkpoint | undefined> = Promise.resolve(undefined);
@@ -182,26 +183,35 @@ export class SliceRun {
     return this.persistFailure;
   }
 
-  private record(line: string): void {
-    if (this.closed) return;
+  private record(line: string): undefined | Promise<void> {
+    if (this.closed) return undefined;
     this.pending.push(line);
     this.pendingBytes += line.length;
+    const partBytes = this.options.partBytes ?? DEFAULT_PART_BYTES;
     const now = this.options.clock.now().getTime();
     const due =
-      this.pendingBytes >= (this.options.partBytes ?? DEFAULT_PART_BYTES) ||
+      this.pendingBytes >= partBytes ||
       now - this.lastDurableAt >= (this.options.partEveryMs ?? DEFAULT_PART_EVERY_MS);
-    if (!due) return;
-    this.lastDurableAt = now;
-    this.persisting = this.persisting
-      .then(() => this.writeDurable())
-      .catch((error: unknown) => {
-        this.persistFailure ??= error;
-        return undefined;
-      });
+    if (due && !this.writeQueued) {
+      // One write waits in the queue at a time: it takes every line pending when it starts.
+      this.writeQueued = true;
+      this.lastDurableAt = now;
+      this.persisting = this.persisting
+        .then(() => this.writeDurable())
+        .catch((error: unknown) => {
+          this.persistFailure ??= error;
+          return undefined;
+        });
+    }
+    // Reading outruns the store: hold the responses back until the parts in hand are written,
+    // so what waits in memory stays within two parts.
+    if (this.pendingBytes >= 2 * partBytes) return this.persisting.then(() => undefined);
+    return undefined;
   }
 
   private async writeDurable(): Promise<Checkpoint> {
     const { store, identity } = this.options;
+    this.writeQueued = false;
     const lines = this.pending.splice(0);
     this.pendingBytes = 0;
     if (lines.length > 0) {
