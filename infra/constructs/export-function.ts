@@ -23,9 +23,10 @@ export interface ExportFunctionProps {
  * One site's export: reads that site's secret and nothing else, writes only under the site's
  * snapshots and its unfinished runs (`work/`: the run's lease, checkpoint and parts), and deletes
  * only there. Sized from `npm run bench:export` at the largest supported site, 1,000,000 users:
- * at most 256 MB of memory under the export's heap limits, but a minute of CPU, so 1,024 MB
- * for its share of a vCPU; and /tmp for the sort's spill, which peaked at about 1.1 GB (all of
- * a site's users.jsonl and users.csv, uncompressed), so 2,048 MB.
+ * at most 360 MB of memory under the export's heap limits, but one to two minutes of CPU, so
+ * 1,024 MB for its share of a vCPU; and /tmp for the sort's spill (about 1.1–1.4 GB: a site's
+ * users.jsonl and users.csv, uncompressed) beside a resumed slice's local copy of every answer
+ * read so far (about as large again), so 6,144 MB.
  */
 export class ExportFunction extends Construct {
   readonly function: RollcallFunction;
@@ -41,7 +42,7 @@ export class ExportFunction extends Construct {
         [SITE_VARIABLE]: JSON.stringify(site),
       },
       memorySize: 1024,
-      ephemeralStorageSize: Size.mebibytes(2048),
+      ephemeralStorageSize: Size.mebibytes(6144),
       nodeFlags: EXPORT_HEAP_FLAGS,
       timeout: Duration.minutes(15),
       logRetention: props.logRetention,

@@ -198,7 +198,10 @@ describe('per site', () => {
       const definition = JSON.parse(parts.map((part) => (typeof part === 'string' ? part : 'x')).join(''));
       const states = definition.States;
       expect(definition.StartAt).toBe('StartRun');
-      expect(states.StartRun.Next).toBe('Export');
+      expect(states.StartRun.Next).toBe('ContinuesARun?');
+      // Every slice runs in the chain the run's first execution named (or a continuing one handed on).
+      expect(states.SameChain.Next).toBe('Export');
+      expect(states.NewChain.Next).toBe('Export');
       expect(states.Export.Next).toBe('MoreToDo?');
       expect(states['MoreToDo?'].Default).toBe('ExportComplete?');
       expect(states.Export.Retry).toContainEqual(
@@ -512,7 +515,7 @@ describe('sizing', () => {
     for (const fn of exports) {
       expect(fn.Properties).toMatchObject({
         MemorySize: 1024,
-        EphemeralStorage: { Size: 2048 },
+        EphemeralStorage: { Size: 6144 },
         Environment: {
           Variables: expect.objectContaining({
             NODE_OPTIONS: `--enable-source-maps ${EXPORT_HEAP_FLAGS.join(' ')}`,
