@@ -5,20 +5,10 @@
  */
 import { registryProviderFacts } from '../../cli/provider-facts.ts';
 import { auditSite } from '../../functions/audit/audit-site.ts';
-import { parseConfig } from '../../functions/config/load-config.ts';
 import { TOOL_VERSION } from '../../functions/shared/tool-version.ts';
-import { createStore } from '../../functions/store/create-store.ts';
+import { readBenchProcessInput } from './bench-process-input.ts';
 
-const { config, cwd } = JSON.parse(process.argv[2] ?? '{}');
-const parsed = parseConfig(config, 'bench config');
-const site = parsed.sites[0];
-if (!site) throw new Error('the bench config has no site');
-const store = createStore(parsed.store, {
-  cwd,
-  s3Client: () => {
-    throw new Error('no S3 in this benchmark');
-  },
-});
+const { site, store } = readBenchProcessInput(process.argv[2]);
 const started = performance.now();
 const result = await auditSite(
   site,

@@ -3,22 +3,13 @@
  * on AWS where it is a function of its own: its peak RSS is the workbook's alone. Config and store
  * arrive as JSON in argv[2]; the figures go back over the IPC channel.
  */
-import { parseConfig } from '../../functions/config/load-config.ts';
 import { writeEvidence } from '../../functions/evidence/write-evidence.ts';
 import { systemClock } from '../../functions/shared/clock.ts';
 import { TOOL_VERSION } from '../../functions/shared/tool-version.ts';
-import { createStore } from '../../functions/store/create-store.ts';
+import { readBenchProcessInput } from './bench-process-input.ts';
 
-const { config, cwd, runId } = JSON.parse(process.argv[2] ?? '{}');
-const parsed = parseConfig(config, 'bench config');
-const site = parsed.sites[0];
-if (!site) throw new Error('the bench config has no site');
-const store = createStore(parsed.store, {
-  cwd,
-  s3Client: () => {
-    throw new Error('no S3 in this benchmark');
-  },
-});
+const { site, store, runId } = readBenchProcessInput(process.argv[2]);
+if (runId === undefined) throw new Error('the evidence benchmark needs the run to write the workbook of');
 const started = performance.now();
 const location = await writeEvidence({
   store,
