@@ -1,6 +1,6 @@
 import { ConfigError } from '../shared/errors.ts';
 import { parseIsoTime } from '../shared/scheduled-time.ts';
-import { runIdFor, scheduledAtOf } from '../snapshot/layout.ts';
+import { runIdFor } from '../snapshot/layout.ts';
 
 /**
  * How a person names a run: its id, `latest` (the newest complete run), `previous` (the
@@ -30,19 +30,17 @@ export function parseRunName(value: string, flag: string, site?: string): RunNam
   if (lower === 'latest' || lower === 'previous') return { kind: lower };
   if (/^<.*>$/.test(text) || /^(RUN|RUN_?ID|ID)$/i.test(text))
     throw new ConfigError(`${flag}: '${text}' is a placeholder: ${runNameChoices(site)}.`);
-  if (RUN_ID.test(text) && isRealTime(scheduledAtOf(text), text.slice(0, 8)))
-    return { kind: 'id', runId: text };
-  if (DATE.test(text) && isRealTime(new Date(`${text}T00:00:00Z`), text.replaceAll('-', '')))
-    return { kind: 'date', date: text };
+  if (RUN_ID.test(text) && 'time' in parseIsoTime(isoTimeOfRunId(text))) return { kind: 'id', runId: text };
+  if (DATE.test(text) && 'time' in parseIsoTime(text)) return { kind: 'date', date: text };
   // The scheduled time a run id stands for, as `--as-of` wrote it.
   const iso = parseIsoTime(text);
   if ('time' in iso) return { kind: 'id', runId: runIdFor(iso.time) };
   throw new ConfigError(`${flag}: "${text}" is not a run: ${runNameChoices(site)}.`);
 }
 
-/** A date such as 2026-02-31 parses in JavaScript as March 3; only a real calendar day is a date. */
-function isRealTime(time: Date, yyyymmdd: string): boolean {
-  return !Number.isNaN(time.getTime()) && time.toISOString().slice(0, 10).replaceAll('-', '') === yyyymmdd;
+/** The ISO time a run id's digits spell, checked like any other time by parseIsoTime. */
+function isoTimeOfRunId(runId: string): string {
+  return runId.replace(/^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/, '$1-$2-$3T$4:$5:$6Z');
 }
 
 /** The name as a person reads it back, for messages. */
