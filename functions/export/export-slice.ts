@@ -21,6 +21,7 @@ import type { ObjectStore } from '../store/port.ts';
 import { describeCause } from '../store/store-error.ts';
 import { connectSite, originOf } from './connect-site.ts';
 import type { ExportDeps } from './export-site.ts';
+import { isTransientFailure, siteFailure } from './site-failure.ts';
 import { type CheckpointReading, describeProgress, readCheckpoint } from './slices/checkpoint.ts';
 import { SliceRun } from './slices/slice-run.ts';
 
@@ -119,9 +120,13 @@ export async function exportSlice<Credentials>(
       return { written, alreadyComplete: false, ...notes };
     } catch (error) {
       if (!(error instanceof SliceEnded)) {
-        // A failed export starts again from the beginning: its checkpoint would replay the
-        // failure (a refused key, a missing API) after it was put right.
-        await slice.removeWork().catch(() => undefined);
+        // A retry after the site or the store was unreachable or overloaded resumes here. Any
+        // other failure (a refused key, an API not enabled, a page that breaks its schema) starts
+        // again from the beginning once it is put right: replaying would only repeat it.
+        const failure = siteFailure(site.id, error);
+        if (isTransientFailure(failure.failure))
+          await slice.keepAfterFailure(failure.reason).catch(() => undefined);
+        else await slice.removeWork().catch(() => undefined);
         throw error;
       }
       const checkpoint = await storeStep(site.id, () => slice.persist());
@@ -179,8 +184,10 @@ function writeSlice(
       });
       if (slice.budgetSpent) throw new SliceEnded();
       await slice.durable();
-      const failure = slice.failure();
-      if (failure !== undefined) throw failure;
+      await storeStep(site.id, async () => {
+        const failure = slice.failure();
+        if (failure !== undefined) throw failure;
+      });
       return data;
     },
   });

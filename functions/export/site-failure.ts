@@ -21,3 +21,15 @@ export function siteFailure(siteId: string, error: unknown): SiteFailure {
     error,
   };
 }
+
+/** Failure kinds a later attempt may not hit again: the site or the store was unreachable or overloaded. */
+export const transientFailureKinds: readonly SiteFailure['failure'][] = [
+  'unreachable',
+  'server',
+  'store',
+  'credentials',
+];
+
+export function isTransientFailure(kind: SiteFailure['failure']): boolean {
+  return transientFailureKinds.includes(kind);
+}

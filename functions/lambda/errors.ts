@@ -4,16 +4,8 @@
  * survives minification. Messages are rollcall's own (they never contain a secret); the original
  * error is kept as `cause` for the logs, and the runtime never serialises it.
  */
-import type { SiteFailure } from '../export/site-failure.ts';
+import { isTransientFailure, type SiteFailure } from '../export/site-failure.ts';
 import { errorNames } from './contract.ts';
-
-/** Failure kinds of the core that a later attempt may not hit again. */
-export const transientFailureKinds: readonly SiteFailure['failure'][] = [
-  'unreachable',
-  'server',
-  'store',
-  'credentials',
-];
 
 export class RollcallTransientError extends Error {
   override readonly name = errorNames.transient;
@@ -71,7 +63,7 @@ export function siteFailedError(
 ): RollcallTransientError | RollcallRunBusy | RollcallSiteFailed {
   const options = failure.error === undefined ? undefined : { cause: failure.error };
   if (failure.failure === 'busy') return new RollcallRunBusy(failure.reason, options);
-  return transientFailureKinds.includes(failure.failure)
+  return isTransientFailure(failure.failure)
     ? new RollcallTransientError(failure.failure, failure.reason, options)
     : new RollcallSiteFailed(failure.failure, failure.reason, options);
 }

@@ -5,9 +5,10 @@ import { startPeriscopeV1Emulator } from '../../dev/emulators/periscope-v1/index
 import { type ExportDeps, exportSite, type SiteExportResult } from '../../functions/export/export-site.ts';
 import type { Checkpoint } from '../../functions/export/slices/checkpoint.ts';
 import { periscopeV1 } from '../../functions/providers/periscope-v1/adapter.ts';
-import type { Clock } from '../../functions/shared/clock.ts';
+import { type Clock, systemClock } from '../../functions/shared/clock.ts';
 import { runCheckpointKey } from '../../functions/snapshot/layout.ts';
 import { FileStore } from '../../functions/store/file-store.ts';
+import type { ObjectStore } from '../../functions/store/port.ts';
 import { comparableManifest, noSleep, pageBudget, testSite } from '../support/sliced-export.ts';
 import { makeTempDir } from '../support/temp-dir.ts';
 
@@ -29,19 +30,20 @@ async function setUp() {
   const clock: Clock = { now: () => new Date(Date.now() + offsetMs) };
   const site = testSite('periscope-v1', emulator.url);
   const credentials = { site: emulator.site, apiKey: emulator.apiKey };
-  const deps = (store: FileStore): ExportDeps => ({
+  const deps = (store: ObjectStore): ExportDeps => ({
     store,
     clock,
     toolVersion: 'test',
     sleep: noSleep,
     lease: { ttlMs: LEASE_TTL_MS, waitMs: 0 },
   });
-  const run = (store: FileStore, extra: Partial<ExportDeps> = {}) =>
+  const run = (store: ObjectStore, extra: Partial<ExportDeps> = {}) =>
     exportSite(site, periscopeV1, credentials, scheduledAt, { ...deps(store), ...extra });
   const whole = new FileStore(join(temp.path, 'whole'));
   const once = await run(whole);
   if (once.status !== 'complete') throw new Error(`the export in one go: ${once.status}`);
   return {
+    emulator,
     store: new FileStore(join(temp.path, 'sliced')),
     run,
     expected: await comparableManifest(whole, once.manifestKey),
@@ -54,6 +56,27 @@ async function setUp() {
 
 async function readCheckpoint(store: FileStore): Promise<Checkpoint> {
   return JSON.parse((await store.get(runCheckpointKey('acme', runId)))?.toString('utf8') ?? '') as Checkpoint;
+}
+
+/** The store refuses the third part once, as S3 does when it asks a client to slow down. */
+function refusingOnePart(inner: ObjectStore): ObjectStore {
+  let refused = false;
+  return new Proxy(inner, {
+    get(target, property) {
+      if (property === 'put') {
+        const put: ObjectStore['put'] = async (key, body, options) => {
+          if (!refused && key.endsWith('part-000002.jsonl.gz')) {
+            refused = true;
+            throw new Error('SlowDown: Please reduce your request rate.');
+          }
+          return target.put(key, body, options);
+        };
+        return put;
+      }
+      const value: unknown = Reflect.get(target, property);
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
 }
 
 function finished(result: SiteExportResult) {
@@ -76,6 +99,58 @@ describe('a checkpoint', () => {
     const result = finished(await run(store));
     expect(result).toMatchObject({ slices: 2, resumedAt: 'users page 2 of ~4' });
     expect(result.checkpointWarning).toBeUndefined();
+    expect(await comparableManifest(store, result.manifestKey)).toEqual(expected);
+  });
+
+  it('outlives a slice that failed on a store error: the retry resumes it, asks again only what failed, and the snapshot is exact', async () => {
+    const { emulator, store, run, expected } = await setUp();
+    // Groups' details fail every attempt (one and three retries): the export goes on, the
+    // groups unread. Then the store refuses one part: the slice fails, as the state machine's
+    // retry would see it.
+    emulator.setFaults({
+      serverErrors: { route: 'group-detail', count: Number.POSITIVE_INFINITY, status: 503 },
+    });
+    const failed = await run(refusingOnePart(store), { checkpointEvery: { bytes: 1 } });
+    expect(failed).toMatchObject({ status: 'failed', failure: 'store' });
+    const kept = await readCheckpoint(store);
+    expect(kept.lastFailure?.reason).toBe(failed.status === 'failed' ? failed.reason : '');
+    expect(kept.lastFailure?.reason).toMatch(/^site acme: .*SlowDown/);
+
+    emulator.setFaults({});
+    emulator.resetRequestLog();
+    const result = finished(await run(store));
+    expect(result).toMatchObject({ slices: 2 });
+    expect(result.resumedAt).toMatch(/^users page 4/);
+    // Every answer came from the parts except the details that failed (and those not yet asked
+    // when they did), which were asked again: the groups are complete this time.
+    const asked = new Set(emulator.requests.map((request) => request.kind));
+    expect([...asked]).toEqual(['group-detail']);
+    expect(await comparableManifest(store, result.manifestKey)).toEqual(expected);
+    expect(await store.get(runCheckpointKey('acme', runId))).toBeUndefined();
+  });
+
+  it('does not outlive a slice that failed for good (a refused key): the next export starts over', async () => {
+    const { emulator, store, run, expected } = await setUp();
+    expect(await run(store, { slice: pageBudget(2) })).toMatchObject({ status: 'in-progress' });
+
+    const refused = await exportSite(
+      testSite('periscope-v1', emulator.url),
+      periscopeV1,
+      { site: emulator.site, apiKey: 'not-the-key' },
+      scheduledAt,
+      {
+        store,
+        clock: systemClock,
+        toolVersion: 'test',
+        sleep: noSleep,
+        slice: { remainingMs: () => 60_000 },
+      },
+    );
+    expect(refused).toMatchObject({ status: 'failed', failure: 'auth' });
+    expect(await store.get(runCheckpointKey('acme', runId))).toBeUndefined();
+
+    const result = finished(await run(store));
+    expect(result.resumedAt).toBeUndefined();
     expect(await comparableManifest(store, result.manifestKey)).toEqual(expected);
   });
 

@@ -43,11 +43,18 @@ export const checkpointSchema = z.strictObject({
   parts: z.array(partSchema),
   /** Where the export stood, for people ("users page 1,204 of ~2,500"). */
   progress: progressSchema.nullable(),
+  /**
+   * The last slice of this run that failed, and why (for people). Once one has, a request that
+   * ended in an error is asked again rather than answered from the parts: the retry after a
+   * network or server failure must not replay that failure.
+   */
+  lastFailure: z.strictObject({ at: z.iso.datetime(), reason: z.string() }).optional(),
 });
 
 export type Checkpoint = z.infer<typeof checkpointSchema>;
 export type CheckpointPart = z.infer<typeof partSchema>;
 export type CheckpointProgress = z.infer<typeof progressSchema>;
+export type CheckpointFailure = NonNullable<Checkpoint['lastFailure']>;
 
 /** Which export a checkpoint must belong to. */
 export interface CheckpointIdentity {

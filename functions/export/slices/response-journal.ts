@@ -47,11 +47,16 @@ export class ReplayIndex {
 
   constructor(private readonly file: FileHandle) {}
 
-  /** Appends one part's lines (already checked against its hash). */
-  async append(lines: readonly string[]): Promise<void> {
+  /**
+   * Appends one part's lines (already checked against its hash). Without `errors`, answers that
+   * were failures (no response, 429, 5xx) are left out: their requests are sent again.
+   */
+  async append(lines: readonly string[], options: { readonly errors: boolean }): Promise<void> {
     for (const line of lines) {
       if (line === '') continue;
-      const request = (JSON.parse(line) as JournalEntry).request;
+      const entry = JSON.parse(line) as JournalEntry;
+      if (!options.errors && failedAnswer(entry)) continue;
+      const request = entry.request;
       const bytes = Buffer.from(`${line}\n`, 'utf8');
       await this.file.write(bytes, 0, bytes.length, this.size);
       const queue = this.byRequest.get(request) ?? [];
@@ -69,6 +74,12 @@ export class ReplayIndex {
     await this.file.read(buffer, 0, located.length, located.offset);
     return JSON.parse(buffer.toString('utf8')) as JournalEntry;
   }
+}
+
+/** No response at all, or one that says "try later": an answer a retry may not get again. */
+function failedAnswer(entry: JournalEntry): boolean {
+  const status = entry.response?.status;
+  return entry.error !== undefined || status === 429 || (status !== undefined && status >= 500);
 }
 
 /** Thrown at a page boundary once the slice's budget is spent: the slice ends there. */

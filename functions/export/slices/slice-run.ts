@@ -12,6 +12,7 @@ import type { ObjectStore } from '../../store/port.ts';
 import {
   CHECKPOINT_SCHEMA_VERSION,
   type Checkpoint,
+  type CheckpointFailure,
   type CheckpointIdentity,
   type CheckpointPart,
   type CheckpointProgress,
@@ -66,6 +67,7 @@ export class SliceRun {
   private lastDurableAt: number;
   private writeQueued = false;
   private progress: CheckpointProgress | null;
+  private lastFailure: CheckpointFailure | undefined;
   private readonly pagesByListing = new Map<string, number>();
   private persisting: Promise<Checkpoint | undefined> = Promise.resolve(undefined);
   private persistFailure: unknown;
@@ -90,6 +92,7 @@ export class SliceRun {
     this.startedAt = checkpoint ? new Date(checkpoint.startedAt) : options.clock.now();
     this.parts = [...(checkpoint?.parts ?? [])];
     this.progress = checkpoint?.progress ?? null;
+    this.lastFailure = checkpoint?.lastFailure;
     this.lastDurableAt = options.clock.now().getTime();
     this.journal = new ResponseJournal({
       replay,
@@ -148,8 +151,18 @@ export class SliceRun {
   }
 
   /**
-   * After the snapshot is written (or the export failed): the run's checkpoint and parts are of
-   * no more use. Best effort: what is left expires with the bucket's rule for abandoned work, and
+   * This slice failed in a way a later attempt may not (the site or the store was unreachable or
+   * overloaded): what it read is made durable, so that the retry resumes here, and the checkpoint
+   * says why it stopped — and that from now on a request that ended in an error is asked again.
+   */
+  async keepAfterFailure(reason: string): Promise<void> {
+    this.lastFailure = { at: this.options.clock.now().toISOString(), reason };
+    await this.persist();
+  }
+
+  /**
+   * After the snapshot is written (or the export failed for good): the run's checkpoint and parts
+   * are of no more use. Best effort: what is left expires with the bucket's rule for abandoned work, and
    * an export that never made anything durable removes nothing (and needs no right to).
    */
   async removeWork(): Promise<void> {
@@ -218,7 +231,14 @@ export class SliceRun {
       const key = runPartKey(identity.site, identity.runId, this.parts.length);
       const bytes = await gzipAsync(`${lines.join('\n')}\n`);
       this.madeDurable = true;
-      await store.put(key, bytes, { contentType: 'application/gzip' });
+      try {
+        await store.put(key, bytes, { contentType: 'application/gzip' });
+      } catch (error) {
+        // Kept for the next part: the failed slice still makes them durable for its retry.
+        this.pending.unshift(...lines);
+        this.pendingBytes += lines.reduce((sum, line) => sum + line.length, 0);
+        throw error;
+      }
       this.parts.push({ key, sha256: sha256(bytes), bytes: bytes.length, entries: lines.length });
     }
     const checkpoint: Checkpoint = {
@@ -230,6 +250,7 @@ export class SliceRun {
       slices: this.slice,
       parts: [...this.parts],
       progress: this.progress,
+      ...(this.lastFailure === undefined ? {} : { lastFailure: this.lastFailure }),
     };
     await this.options.confirmWriter();
     this.madeDurable = true;
@@ -249,7 +270,7 @@ async function loadCheckpoint(
   if ('discarded' in reading) return { discarded: reading.discarded };
   const { checkpoint } = reading;
   for (const part of checkpoint.parts) {
-    const problem = await loadPart(options.store, part, replay);
+    const problem = await loadPart(options.store, part, replay, checkpoint.lastFailure === undefined);
     if (problem !== undefined) {
       return { discarded: problem };
     }
@@ -261,6 +282,7 @@ async function loadPart(
   store: ObjectStore,
   part: CheckpointPart,
   replay: ReplayIndex,
+  errors: boolean,
 ): Promise<string | undefined> {
   const where = store.locate(part.key);
   const bytes = await store.get(part.key);
@@ -271,7 +293,7 @@ async function loadPart(
     lines = gunzipSync(bytes).toString('utf8').split('\n');
     if (lines.filter((line) => line !== '').length !== part.entries)
       return `the checkpoint's part ${where} does not hold the ${part.entries} responses it lists`;
-    await replay.append(lines);
+    await replay.append(lines, { errors });
   } catch {
     return `the checkpoint's part ${where} cannot be read`;
   }
