@@ -14,7 +14,9 @@ export interface JournalEntry {
   readonly response?: {
     readonly status: number;
     readonly headers: readonly (readonly [string, string])[];
-    readonly body: unknown;
+    /** The body as it arrived (JSON text), or, when it had to be scrubbed, the parsed body. */
+    readonly text?: string;
+    readonly body?: unknown;
     readonly retries: number;
   };
   readonly error?: {
@@ -142,7 +144,7 @@ export class ResponseJournal {
         response: {
           status: response.status,
           headers: [...response.headers.entries()].filter(([name]) => !PRIVATE_HEADERS.has(name)),
-          body: response.body,
+          ...(response.text === undefined ? { body: response.body } : { text: response.text }),
           retries: response.retries,
         },
         traffic,
@@ -190,8 +192,13 @@ function requestKey(request: HttpRequest): string {
 function answer(entry: JournalEntry): HttpResponse {
   addTraffic(entry.traffic);
   if (entry.response !== undefined) {
-    const { status, headers, body, retries } = entry.response;
-    return { status, headers: new Headers(headers.map(([name, value]) => [name, value])), body, retries };
+    const { status, headers, text, body, retries } = entry.response;
+    return {
+      status,
+      headers: new Headers(headers.map(([name, value]) => [name, value])),
+      body: text === undefined ? body : JSON.parse(text),
+      retries,
+    };
   }
   const error = entry.error as NonNullable<JournalEntry['error']>;
   const { kind, message, ...details } = error;

@@ -30,6 +30,11 @@ export interface HttpResponse {
    * echoed in it is already replaced by `[redacted]`.
    */
   readonly body: unknown;
+  /**
+   * The body as it arrived, when it parsed and holds none of the client's secrets: what a slice
+   * records for its checkpoint, far cheaper to keep than the parsed body re-encoded.
+   */
+  readonly text?: string;
   /** How many retries this request needed before this response. */
   readonly retries: number;
 }

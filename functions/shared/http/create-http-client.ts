@@ -135,9 +135,10 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
         rateLimited,
       };
     }
-    const outcome = readJson(response, (body) => {
+    const clean = !mayHoldSecret(response.text);
+    const outcome = readJson(response, clean, (body) => {
       countAnomalies(response, body);
-      return mayHoldSecret(response.text) ? scrubJson(body, scrub) : body;
+      return clean ? body : scrubJson(body, scrub);
     });
     if (outcome.ok && options.rateLimited?.(response.status, outcome.response.body)) {
       return {
@@ -278,11 +279,20 @@ function formatBytes(bytes: number): string {
  * a failed attempt worth another try. An error page (a 4xx, often HTML from a proxy) still tells
  * the caller what it needs through its status, so its body is simply left out.
  */
-function readJson(response: TransportResponse, withoutSecrets: (body: unknown) => unknown): AttemptOutcome {
+function readJson(
+  response: TransportResponse,
+  clean: boolean,
+  withoutSecrets: (body: unknown) => unknown,
+): AttemptOutcome {
   const { text } = response;
   const answer = (body: unknown): AttemptOutcome => ({
     ok: true,
-    response: { status: response.status, headers: response.headers, body },
+    response: {
+      status: response.status,
+      headers: response.headers,
+      body,
+      ...(clean && body !== undefined ? { text } : {}),
+    },
   });
   if (text.length === 0) return answer(undefined);
   try {
