@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import type { SiteConfig } from '../../functions/config/schema.ts';
 import type { SiteExportResult } from '../../functions/export/export-site.ts';
 import { type ExportRunResult, exportSites } from '../../functions/export/export-sites.ts';
+import type { SliceOutcome } from '../../functions/export/export-slice.ts';
 import { selectSites } from '../../functions/export/prepare-sites.ts';
 import { systemClock } from '../../functions/shared/clock.ts';
 import { TOOL_VERSION } from '../../functions/shared/tool-version.ts';
@@ -98,12 +99,24 @@ function exportInSlices(
 /** The later slice's result, with what the first slice said about the checkpoint it found. */
 function withFirstNotes(result: SiteExportResult, first: SiteExportResult | undefined): SiteExportResult {
   if (result.status === 'failed' || first === undefined || first.status === 'failed') return result;
-  const { resumedAt: _resumedAt, checkpointWarning: _warning, ...rest } = result;
+  const { resumedAt: _resumedAt, checkpointWarning: _warning, replayed: _replayed, ...rest } = result;
   return {
     ...rest,
     ...(first.resumedAt === undefined ? {} : { resumedAt: first.resumedAt }),
     ...(first.checkpointWarning === undefined ? {} : { checkpointWarning: first.checkpointWarning }),
+    ...(first.replayed === undefined ? {} : { replayed: first.replayed }),
   } as SiteExportResult;
+}
+
+/** "slice 3; 1,203 answers replayed in 4.1 s". */
+function resumeCost(result: {
+  readonly slices: number;
+  readonly replayed?: SliceOutcome['replayed'];
+}): string {
+  const { replayed } = result;
+  if (replayed === undefined) return `slice ${result.slices}`;
+  const answers = `${replayed.answers.toLocaleString('en-US')} answer${replayed.answers === 1 ? '' : 's'}`;
+  return `slice ${result.slices}; ${answers} replayed in ${formatSeconds(replayed.seconds)}`;
 }
 
 /** A budget of `seconds` from now, by the wall clock. */
@@ -153,7 +166,7 @@ function printRun(
   );
   for (const result of results) {
     if (result.status !== 'failed' && result.resumedAt !== undefined)
-      io.stdout.write(`${result.site}: resumed at ${result.resumedAt} (slice ${result.slices})\n`);
+      io.stdout.write(`${result.site}: resumed at ${result.resumedAt} (${resumeCost(result)})\n`);
     if (result.status !== 'failed' && result.checkpointWarning !== undefined)
       io.stderr.write(
         `${result.site}: warning — ${result.checkpointWarning}; the export started again from the beginning\n`,

@@ -105,6 +105,7 @@ for (const provider of providers) {
       `${sliced.figures.wallSeconds.toFixed(2)} s`,
       String(sliced.figures.slices),
       `${cost >= 0 ? '+' : ''}${cost.toFixed(1)} %`,
+      `${sliced.figures.replaySeconds.toFixed(2)} s`,
       `${(sliced.peakSpillBytes / 1024 / 1024).toFixed(0)} MB`,
     ]);
   }
@@ -197,6 +198,7 @@ if (sliceSeconds !== undefined) {
     `in ${sliceSeconds} s slices`,
     'slices',
     'cost',
+    'replaying',
     'peak spill',
   ];
   const slicedWidths = slicedHeader.map((name, column) =>

@@ -9,7 +9,7 @@ import { reuseCompleteSnapshot } from '../snapshot/write-snapshot.ts';
 import type { LeaseOptions } from '../store/lease.ts';
 import type { ObjectStore } from '../store/port.ts';
 import type { ConnectDeps } from './connect-site.ts';
-import { exportSlice } from './export-slice.ts';
+import { exportSlice, type SliceOutcome } from './export-slice.ts';
 import { type SiteFailure, siteFailure } from './site-failure.ts';
 
 export interface ExportDeps extends ConnectDeps {
@@ -63,6 +63,8 @@ export type SiteExportResult =
       readonly resumedAt?: string;
       /** Why a checkpoint found was not used (the export started from the beginning). */
       readonly checkpointWarning?: string;
+      /** What resuming cost this slice: answers replayed from the parts, seconds until it asked the site. */
+      readonly replayed?: SliceOutcome['replayed'];
       readonly seconds: number;
     }
   | {
@@ -77,6 +79,7 @@ export type SiteExportResult =
       readonly progress: string;
       readonly resumedAt?: string;
       readonly checkpointWarning?: string;
+      readonly replayed?: SliceOutcome['replayed'];
       readonly seconds: number;
     }
   | ({
@@ -113,6 +116,7 @@ export async function exportSite<Credentials>(
     const notes = {
       ...(written.resumedAt === undefined ? {} : { resumedAt: written.resumedAt }),
       ...(written.checkpointWarning === undefined ? {} : { checkpointWarning: written.checkpointWarning }),
+      ...(written.replayed === undefined ? {} : { replayed: written.replayed }),
     };
     if ('inProgress' in written) {
       return {

@@ -25,14 +25,16 @@ import { isTransientFailure, siteFailure } from './site-failure.ts';
 import { type CheckpointReading, describeProgress, readCheckpoint } from './slices/checkpoint.ts';
 import { SliceRun } from './slices/slice-run.ts';
 
-/** What one slice came to: the run written (or found written), or a checkpoint to go on from. */
 /** A temporary file untouched this long was left by a writer that crashed. */
 const ABANDONED_WRITE_AGE_MS = 6 * 60 * 60 * 1000;
 
+/** What one slice came to: the run written (or found written), or a checkpoint to go on from. */
 export type SliceOutcome = {
   readonly slices: number;
   readonly resumedAt?: string;
   readonly checkpointWarning?: string;
+  /** What resuming cost: the answers replayed from the parts, and the seconds until the first request. */
+  readonly replayed?: { readonly answers: number; readonly seconds: number };
 } & (
   | { readonly written: WriteSnapshotResult; readonly alreadyComplete: boolean }
   | { readonly inProgress: { readonly checkpointKey: string; readonly progress: string } }
@@ -98,10 +100,16 @@ export async function exportSlice<Credentials>(
         ...(deps.checkpointEvery?.ms === undefined ? {} : { partEveryMs: deps.checkpointEvery.ms }),
       }),
     );
-    const notes = {
-      slices: slice.slice,
-      ...(slice.resumedFrom === undefined ? {} : { resumedAt: describeProgress(slice.resumedFrom.progress) }),
-      ...(slice.discarded === undefined ? {} : { checkpointWarning: slice.discarded }),
+    const notes = () => {
+      const replayed = slice.replayed();
+      return {
+        slices: slice.slice,
+        ...(slice.resumedFrom === undefined
+          ? {}
+          : { resumedAt: describeProgress(slice.resumedFrom.progress) }),
+        ...(slice.discarded === undefined ? {} : { checkpointWarning: slice.discarded }),
+        ...(replayed === undefined ? {} : { replayed }),
+      };
     };
     try {
       const written = await writeSlice(
@@ -117,7 +125,7 @@ export async function exportSlice<Credentials>(
         },
       );
       await slice.removeWork();
-      return { written, alreadyComplete: false, ...notes };
+      return { written, alreadyComplete: false, ...notes() };
     } catch (error) {
       if (!(error instanceof SliceEnded)) {
         // A retry after the site or the store was unreachable or overloaded resumes here. Any
@@ -136,7 +144,7 @@ export async function exportSlice<Credentials>(
           checkpointKey: runCheckpointKey(site.id, runId),
           progress: describeProgress(checkpoint.progress),
         },
-        ...notes,
+        ...notes(),
       };
     } finally {
       await slice.close();

@@ -116,6 +116,7 @@ async function exportSlice(
   const notes = {
     ...(result.resumedAt === undefined ? {} : { resumedAt: result.resumedAt }),
     ...(result.checkpointWarning === undefined ? {} : { checkpointWarning: result.checkpointWarning }),
+    ...(result.replayed === undefined ? {} : { replayed: result.replayed }),
   };
   if (result.status === 'in-progress') {
     // Not an outcome: no ExportComplete, the next slice goes on.

@@ -100,6 +100,8 @@ export interface JournalOptions {
    * awaited before the response goes on to the connector: recording pushes back on reading.
    */
   readonly record: (line: string) => undefined | Promise<void>;
+  /** Called once, when the first request goes to the site: what came before was replay. */
+  readonly onFirstSent?: () => void;
 }
 
 /**
@@ -112,6 +114,8 @@ export interface JournalOptions {
 export class ResponseJournal {
   private spent = false;
   private sent = 0;
+  /** Requests answered from the parts. */
+  replayed = 0;
 
   constructor(private readonly options: JournalOptions) {}
 
@@ -128,7 +132,11 @@ export class ResponseJournal {
     if ((request.method ?? 'GET') !== 'GET') return inner.send(request);
     const key = requestKey(request);
     const replayed = await this.options.replay?.take(key);
-    if (replayed !== undefined) return answer(replayed);
+    if (replayed !== undefined) {
+      this.replayed += 1;
+      return answer(replayed);
+    }
+    if (this.sent === 0) this.options.onFirstSent?.();
     // At least one request a slice, however small its budget: every slice moves the export on.
     const spent = this.sent > 0 && this.options.remainingMs !== undefined && this.options.remainingMs() <= 0;
     if (this.spent || spent) {

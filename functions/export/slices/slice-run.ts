@@ -74,6 +74,9 @@ export class SliceRun {
   private closed = false;
   /** Whether this slice wrote a part or a checkpoint. */
   private madeDurable = false;
+  /** When the slice opened (before its parts were read), and when it first asked the site. */
+  private readonly openedAt: number;
+  private firstSentAt: number | undefined;
 
   get identity(): CheckpointIdentity {
     return this.options.identity;
@@ -84,8 +87,10 @@ export class SliceRun {
     private readonly directory: string,
     replay: ReplayIndex,
     resumed: { checkpoint?: Checkpoint; discarded?: string },
+    openedAt: number,
   ) {
     const { checkpoint } = resumed;
+    this.openedAt = openedAt;
     this.resumedFrom = checkpoint;
     this.discarded = resumed.discarded;
     this.slice = (checkpoint?.slices ?? 0) + 1;
@@ -98,10 +103,25 @@ export class SliceRun {
       replay,
       ...(options.remainingMs === undefined ? {} : { remainingMs: options.remainingMs }),
       record: (line) => this.record(line),
+      onFirstSent: () => {
+        this.firstSentAt = options.clock.now().getTime();
+      },
     });
   }
 
+  /**
+   * What resuming cost this slice: the answers it replayed, and the seconds from opening the
+   * checkpoint (reading its parts included) to its first request to the site — or to now, when it
+   * has asked nothing yet. Undefined when the slice resumed nothing.
+   */
+  replayed(): { readonly answers: number; readonly seconds: number } | undefined {
+    if (this.resumedFrom === undefined) return undefined;
+    const until = this.firstSentAt ?? this.options.clock.now().getTime();
+    return { answers: this.journal.replayed, seconds: (until - this.openedAt) / 1000 };
+  }
+
   static async open(options: SliceRunOptions): Promise<SliceRun> {
+    const openedAt = options.clock.now().getTime();
     const directory = await mkdtemp(join(options.spill.directory, 'rollcall-replay-')).catch((cause) => {
       throw spillError(options.spill.directory, 'make a folder', cause);
     });
@@ -114,7 +134,7 @@ export class SliceRun {
       file = await open(join(directory, 'responses-fresh.jsonl'), 'w+');
       replay = new ReplayIndex(file);
     }
-    const run = new SliceRun(options, directory, replay, resumed);
+    const run = new SliceRun(options, directory, replay, resumed, openedAt);
     run.files.push(file);
     return run;
   }
