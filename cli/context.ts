@@ -17,6 +17,16 @@ export interface CliClients {
   readonly sleep?: (ms: number) => Promise<void>;
   /** The time commands such as `share` compute expiries from; default the system clock. */
   readonly clock?: Clock;
+  /**
+   * Ctrl-C as a command may see it: `export` and `run` watch it to stop at the next request and
+   * keep what they read; every other command is stopped at once. Default: never interrupted.
+   */
+  readonly interrupts?: InterruptSource;
+}
+
+export interface InterruptSource {
+  /** The command handles interrupts from now on; the signal aborts at the first one. */
+  watch(): AbortSignal;
 }
 
 /** The config, store and credential sources a command needs, built once from flags and env. */

@@ -1,4 +1,5 @@
-/** What the process around the CLI decides before a command runs: where it was typed, what a closed pipe means. */
+/** What the process around the CLI decides before a command runs: where it was typed, what a closed pipe and Ctrl-C mean. */
+import type { InterruptSource } from './context.ts';
 
 /**
  * The directory relative paths (`--config`, `--store`, `--spill-dir`) resolve against. `npm run
@@ -21,4 +22,34 @@ export function quietOnClosedPipe(stream: NodeJS.WriteStream): void {
     // After EPIPE the stream is destroyed, and a later write reports that instead.
     if (error.code !== 'EPIPE' && error.code !== 'ERR_STREAM_DESTROYED') throw error;
   });
+}
+
+/**
+ * Ctrl-C (or SIGTERM) while a command that watches for it runs: the first asks it to stop at its
+ * next request, keeping what it read so that the same command resumes it; a second stops the
+ * process at once. A command that does not watch is stopped at once, as without this.
+ */
+export function interruptSource(
+  process: Pick<NodeJS.Process, 'on' | 'exit'>,
+  stderr: { write(text: string): unknown },
+): InterruptSource {
+  let watching: AbortController | undefined;
+  const onSignal = (signal: NodeJS.Signals) => {
+    const exitCode = signal === 'SIGINT' ? 130 : 143;
+    if (watching === undefined || watching.signal.aborted) process.exit(exitCode);
+    else {
+      stderr.write(
+        '\nrollcall: interrupted — stopping at the next request and keeping what was read, so that the same command resumes it (again to stop at once)\n',
+      );
+      watching.abort();
+    }
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  return {
+    watch: () => {
+      watching ??= new AbortController();
+      return watching.signal;
+    },
+  };
 }

@@ -48,8 +48,10 @@ export async function exportSelectedSites(
   const store = context.store(options.store);
   const spill = parseSpill(options.spillDir, options.sortMemory, io.cwd);
   const sliceSeconds = parseSliceSeconds(options.sliceSeconds);
+  const interrupt = clients.interrupts?.watch();
   const deps = {
     store,
+    ...(interrupt === undefined ? {} : { interrupt }),
     ...(clients.fetch === undefined ? {} : { fetch: clients.fetch }),
     clock: systemClock,
     toolVersion: TOOL_VERSION,
@@ -67,6 +69,10 @@ export async function exportSelectedSites(
     )(sites, options.restart === true),
   );
   if (!options.json) printRun(io, run.runId, run.scheduledAt, run.sites, options.debug === true);
+  const exported = new Set(run.sites.map((result) => result.site));
+  const notStarted = sites.filter((site) => !exported.has(site.id)).map((site) => site.id);
+  if (notStarted.length > 0)
+    io.stderr.write(`rollcall: not started, because of the interrupt: ${notStarted.join(', ')}\n`);
   return run;
 }
 
@@ -84,7 +90,10 @@ function exportInSlices(
     if (sliceSeconds === undefined) return first;
     const results = new Map(first.sites.map((result) => [result.site, result]));
     for (;;) {
-      const pending = sites.filter((site) => results.get(site.id)?.status === 'in-progress');
+      const pending = sites.filter((site) => {
+        const result = results.get(site.id);
+        return result?.status === 'in-progress' && !result.interrupted;
+      });
       if (pending.length === 0) break;
       for (const result of (await exportSlice(pending, false)).sites) {
         const earlier = results.get(result.site);
@@ -172,8 +181,9 @@ function printRun(
         `${result.site}: warning — ${result.checkpointWarning}; the export started again from the beginning\n`,
       );
     if (result.status === 'in-progress') {
+      const why = result.interrupted ? 'when interrupted' : 'when its time ran out';
       io.stderr.write(
-        `${result.site}: IN PROGRESS — stopped at ${result.progress} when its time ran out; run the same command again to go on from there.\n`,
+        `${result.site}: IN PROGRESS — stopped at ${result.progress} ${why}; run the same command again to go on from there.\n`,
       );
     } else if (result.status === 'failed') {
       io.stderr.write(`${result.site}: FAILED — ${result.reason}\n`);

@@ -37,6 +37,13 @@ export interface ExportDeps extends ConnectDeps {
   };
   /** Discard the run's checkpoint, if any, and export from the beginning. */
   readonly restart?: boolean;
+  /**
+   * A person stopped the export (Ctrl-C). It ends at its next request as at a spent budget: what
+   * it read is made durable, the run's lease is released rather than kept for a next slice, and
+   * the result is `in-progress` with `interrupted`; the same command run again resumes it. Sites
+   * not yet started are not started.
+   */
+  readonly interrupt?: AbortSignal;
   /** When a part of the responses read is made durable, for crash tests; see SliceRunOptions. */
   readonly checkpointEvery?: { readonly bytes?: number; readonly ms?: number };
 }
@@ -73,6 +80,8 @@ export type SiteExportResult =
       readonly runId: string;
       /** The budget ran out: call again with the same site and scheduled time to go on. */
       readonly status: 'in-progress';
+      /** A person stopped it (ExportDeps.interrupt), rather than its time budget running out. */
+      readonly interrupted: boolean;
       readonly checkpointKey: string;
       readonly slices: number;
       /** How far the export got, e.g. "users page 1,204 of ~2,500". */
@@ -124,6 +133,7 @@ export async function exportSite<Credentials>(
         provider: site.provider,
         runId,
         status: 'in-progress',
+        interrupted: written.inProgress.interrupted,
         checkpointKey: written.inProgress.checkpointKey,
         slices: written.slices,
         progress: written.inProgress.progress,

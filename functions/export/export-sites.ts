@@ -32,6 +32,7 @@ export async function exportSites(
   const runId = runIdFor(scheduledAt);
   const results: SiteExportResult[] = [];
   for (const prepared of await prepareSites(sites, credentialSources)) {
+    if (deps.interrupt?.aborted) break;
     const { site } = prepared;
     const result: SiteExportResult =
       'failure' in prepared

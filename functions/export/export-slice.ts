@@ -37,7 +37,13 @@ export type SliceOutcome = {
   readonly replayed?: { readonly answers: number; readonly seconds: number };
 } & (
   | { readonly written: WriteSnapshotResult; readonly alreadyComplete: boolean }
-  | { readonly inProgress: { readonly checkpointKey: string; readonly progress: string } }
+  | {
+      readonly inProgress: {
+        readonly checkpointKey: string;
+        readonly progress: string;
+        readonly interrupted: boolean;
+      };
+    }
 );
 
 /** The slice ended at its budget: nothing of the snapshot is written, the checkpoint is. */
@@ -92,7 +98,7 @@ export async function exportSlice<Credentials>(
         identity,
         clock: deps.clock,
         spill: deps.spill ?? defaultSpillSettings(),
-        ...(budget === undefined ? {} : { remainingMs: () => budget.remainingMs() }),
+        ...sliceBudget(budget, deps.interrupt),
         restart: deps.restart === true,
         holder: lease.holder,
         confirmWriter: () => lease.confirm(),
@@ -138,11 +144,15 @@ export async function exportSlice<Credentials>(
         throw error;
       }
       const checkpoint = await storeStep(site.id, () => slice.persist());
-      lease.handOver();
+      // A slice whose budget ran out keeps the run for the next slice of its chain; one a person
+      // interrupted releases it, so that the same command run again resumes at once.
+      const interrupted = deps.interrupt?.aborted === true;
+      if (!interrupted) lease.handOver();
       return {
         inProgress: {
           checkpointKey: runCheckpointKey(site.id, runId),
           progress: describeProgress(checkpoint.progress),
+          interrupted,
         },
         ...notes(),
       };
@@ -152,6 +162,17 @@ export async function exportSlice<Credentials>(
   } finally {
     await lease.release();
   }
+}
+
+/** The slice's budget: the invocation's time, cut short when a person interrupts the export. */
+function sliceBudget(
+  budget: ExportDeps['slice'],
+  interrupt: AbortSignal | undefined,
+): { remainingMs?: () => number } {
+  if (interrupt === undefined) return budget === undefined ? {} : { remainingMs: () => budget.remainingMs() };
+  return {
+    remainingMs: () => (interrupt.aborted ? 0 : (budget?.remainingMs() ?? Number.POSITIVE_INFINITY)),
+  };
 }
 
 /** Lists the site into the run's snapshot: users streamed into the writer's sink as they page. */
