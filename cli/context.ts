@@ -25,8 +25,8 @@ export interface CliClients {
 }
 
 export interface InterruptSource {
-  /** The command handles interrupts from now on; the signal aborts at the first one. */
-  watch(): AbortSignal;
+  /** Runs `work`, which handles an interrupt while it runs: the signal aborts at the first one. */
+  during<T>(work: (signal: AbortSignal) => Promise<T>): Promise<T>;
 }
 
 /** The config, store and credential sources a command needs, built once from flags and env. */

@@ -47,9 +47,14 @@ export function interruptSource(
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   return {
-    watch: () => {
-      watching ??= new AbortController();
-      return watching.signal;
+    async during(work) {
+      const controller = new AbortController();
+      watching = controller;
+      try {
+        return await work(controller.signal);
+      } finally {
+        if (watching === controller) watching = undefined;
+      }
     },
   };
 }

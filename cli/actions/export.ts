@@ -48,10 +48,8 @@ export async function exportSelectedSites(
   const store = context.store(options.store);
   const spill = parseSpill(options.spillDir, options.sortMemory, io.cwd);
   const sliceSeconds = parseSliceSeconds(options.sliceSeconds);
-  const interrupt = clients.interrupts?.watch();
   const deps = {
     store,
-    ...(interrupt === undefined ? {} : { interrupt }),
     ...(clients.fetch === undefined ? {} : { fetch: clients.fetch }),
     clock: systemClock,
     toolVersion: TOOL_VERSION,
@@ -59,15 +57,18 @@ export async function exportSelectedSites(
     progress: progressReporter(io, !options.json),
     ...(spill === undefined ? {} : { spill }),
   };
-  const run = await context.inConfigFile(
-    exportInSlices(sliceSeconds, (selected, restart) =>
-      exportSites(selected, scheduledAt, context.credentialSources, {
-        ...deps,
-        ...(restart ? { restart } : {}),
-        ...(sliceSeconds === undefined ? {} : { slice: sliceBudget(sliceSeconds) }),
-      }),
-    )(sites, options.restart === true),
-  );
+  const exportRun = (interrupt: AbortSignal | undefined) =>
+    context.inConfigFile(
+      exportInSlices(sliceSeconds, (selected, restart) =>
+        exportSites(selected, scheduledAt, context.credentialSources, {
+          ...deps,
+          ...(interrupt === undefined ? {} : { interrupt }),
+          ...(restart ? { restart } : {}),
+          ...(sliceSeconds === undefined ? {} : { slice: sliceBudget(sliceSeconds) }),
+        }),
+      )(sites, options.restart === true),
+    );
+  const run = await (clients.interrupts?.during(exportRun) ?? exportRun(undefined));
   if (!options.json) printRun(io, run.runId, run.scheduledAt, run.sites, options.debug === true);
   const exported = new Set(run.sites.map((result) => result.site));
   const notStarted = sites.filter((site) => !exported.has(site.id)).map((site) => site.id);
