@@ -6,7 +6,7 @@ import { type ExportDeps, exportSite, type SiteExportResult } from '../../functi
 import type { Checkpoint } from '../../functions/export/slices/checkpoint.ts';
 import { periscopeV1 } from '../../functions/providers/periscope-v1/adapter.ts';
 import { type Clock, systemClock } from '../../functions/shared/clock.ts';
-import { runCheckpointKey } from '../../functions/snapshot/layout.ts';
+import { runCheckpointKey, runLeaseKey } from '../../functions/snapshot/layout.ts';
 import { FileStore } from '../../functions/store/file-store.ts';
 import type { ObjectStore } from '../../functions/store/port.ts';
 import { comparableManifest, noSleep, pageBudget, testSite } from '../support/sliced-export.ts';
@@ -127,6 +127,21 @@ describe('a checkpoint', () => {
     expect([...asked]).toEqual(['group-detail']);
     expect(await comparableManifest(store, result.manifestKey)).toEqual(expected);
     expect(await store.get(runCheckpointKey('acme', runId))).toBeUndefined();
+  });
+
+  it('is not written when the site never answered (unreachable from the first request)', async () => {
+    const { store } = await setUp();
+    const unreachable = await exportSite(
+      testSite('periscope-v1', 'http://127.0.0.1:9', 0),
+      periscopeV1,
+      { site: 'acme', apiKey: 'any' },
+      scheduledAt,
+      { store, clock: systemClock, toolVersion: 'test', sleep: noSleep },
+    );
+    expect(unreachable).toMatchObject({ status: 'failed', failure: 'unreachable' });
+    const left: string[] = [];
+    for await (const key of store.list('work/')) left.push(key);
+    expect(left).toEqual([runLeaseKey('acme', runId)]);
   });
 
   it('does not outlive a slice that failed for good (a refused key): the next export starts over', async () => {

@@ -96,10 +96,11 @@ export interface JournalOptions {
   readonly replay?: ReplayIndex;
   readonly remainingMs?: () => number;
   /**
-   * Called with each new entry's line, in the order responses arrived. A promise it returns is
+   * Called with each new entry's line (and whether it is a failed answer: none, 429 or 5xx), in
+   * the order responses arrived. A promise it returns is
    * awaited before the response goes on to the connector: recording pushes back on reading.
    */
-  readonly record: (line: string) => undefined | Promise<void>;
+  readonly record: (line: string, failed: boolean) => undefined | Promise<void>;
   /** Called once, when the first request goes to the site: what came before was replay. */
   readonly onFirstSent?: () => void;
 }
@@ -183,7 +184,7 @@ export class ResponseJournal {
 
   private async keep(entry: JournalEntry): Promise<void> {
     addTraffic(entry.traffic);
-    await this.options.record(JSON.stringify(entry));
+    await this.options.record(JSON.stringify(entry), failedAnswer(entry));
   }
 }
 

@@ -74,6 +74,8 @@ export class SliceRun {
   private closed = false;
   /** Whether this slice wrote a part or a checkpoint. */
   private madeDurable = false;
+  /** Whether the site answered this slice at least once (not with a failure). */
+  private answered = false;
   /** When the slice opened (before its parts were read), and when it first asked the site. */
   private readonly openedAt: number;
   private firstSentAt: number | undefined;
@@ -102,7 +104,10 @@ export class SliceRun {
     this.journal = new ResponseJournal({
       replay,
       ...(options.remainingMs === undefined ? {} : { remainingMs: options.remainingMs }),
-      record: (line) => this.record(line),
+      record: (line, failed) => {
+        if (!failed) this.answered = true;
+        return this.record(line);
+      },
       onFirstSent: () => {
         this.firstSentAt = options.clock.now().getTime();
       },
@@ -176,6 +181,8 @@ export class SliceRun {
    * says why it stopped — and that from now on a request that ended in an error is asked again.
    */
   async keepAfterFailure(reason: string): Promise<void> {
+    // Nothing read to keep (the site was down from the first request): leave no work behind.
+    if (!this.answered && this.parts.length === 0) return this.removeWork();
     this.lastFailure = { at: this.options.clock.now().toISOString(), reason };
     await this.persist();
   }
