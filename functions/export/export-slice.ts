@@ -28,6 +28,14 @@ import { SliceRun } from './slices/slice-run.ts';
 /** A temporary file untouched this long was left by a writer that crashed. */
 const ABANDONED_WRITE_AGE_MS = 6 * 60 * 60 * 1000;
 
+/**
+ * A slice that spent more than this share of itself (and over a minute) replaying what the
+ * slices before it read leaves too little for new pages: each later slice would replay more and
+ * page less, until the chain stood still. The export stops, keeping its checkpoint for the CLI.
+ */
+const MAX_REPLAY_SHARE = 0.5;
+const MIN_REPLAY_SECONDS_TO_STOP = 60;
+
 /** What one slice came to: the run written (or found written), or a checkpoint to go on from. */
 export type SliceOutcome = {
   readonly slices: number;
@@ -143,6 +151,11 @@ export async function exportSlice<Credentials>(
         else await slice.removeWork().catch(() => undefined);
         throw error;
       }
+      const outgrown = outgrownSlices(site.id, scheduledAt, slice);
+      if (outgrown !== undefined) {
+        await storeStep(site.id, () => slice.keepAfterFailure(outgrown.message));
+        throw outgrown;
+      }
       const checkpoint = await storeStep(site.id, () => slice.persist());
       // A slice whose budget ran out keeps the run for the next slice of its chain; one a person
       // interrupted releases it, so that the same command run again resumes at once.
@@ -162,6 +175,18 @@ export async function exportSlice<Credentials>(
   } finally {
     await lease.release();
   }
+}
+
+/** Why the export cannot go on in slices, when this slice spent most of itself replaying. */
+function outgrownSlices(siteId: string, scheduledAt: Date, slice: SliceRun): SiteError | undefined {
+  const replayed = slice.replayed();
+  const seconds = slice.elapsedSeconds();
+  if (replayed === undefined || replayed.seconds < MIN_REPLAY_SECONDS_TO_STOP) return undefined;
+  if (replayed.seconds <= MAX_REPLAY_SHARE * seconds) return undefined;
+  return new SiteError(
+    'too-large',
+    `site ${siteId}: the export can no longer go on in slices: slice ${slice.slice} spent ${replayed.seconds.toFixed(0)} of its ${seconds.toFixed(0)} seconds replaying what the slices before it read. Its checkpoint is kept: finish the run with the CLI, which needs no slices (rollcall export --site ${siteId} --as-of ${scheduledAt.toISOString()}).`,
+  );
 }
 
 /** The slice's budget: the invocation's time, cut short when a person interrupts the export. */

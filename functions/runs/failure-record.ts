@@ -16,7 +16,7 @@ export const failureRecordSchema = z.strictObject({
   runId: z.string(),
   scheduledAt: z.iso.datetime(),
   failedAt: z.iso.datetime(),
-  /** What kind of failure: auth, disabled, unreachable, server, protocol, credentials, store, internal. */
+  /** What kind of failure: auth, disabled, unreachable, server, protocol, credentials, store, too-large, internal. */
   failure: z.string(),
   /** The message the command printed; rollcall's messages never hold a secret. */
   reason: z.string(),

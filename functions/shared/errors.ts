@@ -19,7 +19,8 @@ export type SiteFailureKind =
   | 'protocol' // a response that does not match the documented shape
   | 'credentials' // the secret store could not be read
   | 'store' // the snapshot could not be written
-  | 'busy'; // another export or restore holds the lease on the same run or site
+  | 'busy' // another export or restore holds the lease on the same run or site
+  | 'too-large'; // the export outgrew its slices: replaying what was read takes most of each one
 
 /** One site could not be exported: exit code 1, other sites carry on. */
 export class SiteError extends RollcallError {

@@ -51,6 +51,10 @@ async function setUp() {
     expireLease: () => {
       offsetMs += LEASE_TTL_MS + 1;
     },
+    /** Moves the clock on, as time spent in what the exporter is doing. */
+    advance: (ms: number) => {
+      offsetMs += ms;
+    },
   };
 }
 
@@ -127,6 +131,39 @@ describe('a checkpoint', () => {
     expect([...asked]).toEqual(['group-detail']);
     expect(await comparableManifest(store, result.manifestKey)).toEqual(expected);
     expect(await store.get(runCheckpointKey('acme', runId))).toBeUndefined();
+  });
+
+  it('stops a chain of slices once replaying takes most of a slice, and keeps the checkpoint for an export without slices', async () => {
+    const { store, run, expected, advance } = await setUp();
+    expect(await run(store, { slice: pageBudget(2) })).toMatchObject({ status: 'in-progress' });
+
+    // Reading each part back takes 100 seconds: slice 2 spends nearly all of itself replaying.
+    const slowParts = new Proxy(store, {
+      get(target, property) {
+        if (property === 'get') {
+          const get: ObjectStore['get'] = async (key) => {
+            if (key.includes('/parts/')) advance(100_000);
+            return target.get(key);
+          };
+          return get;
+        }
+        const value: unknown = Reflect.get(target, property);
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    });
+    // A lease that outlives the jump of the clock: a real slice renews it while it replays.
+    const stopped = await run(slowParts, { slice: pageBudget(2), lease: { ttlMs: 3_600_000, waitMs: 0 } });
+    expect(stopped).toMatchObject({ status: 'failed', failure: 'too-large' });
+    if (stopped.status !== 'failed') throw new Error('not failed');
+    expect(stopped.reason).toMatch(
+      /^site acme: the export can no longer go on in slices: slice 2 spent \d+ of its \d+ seconds replaying what the slices before it read\. Its checkpoint is kept: finish the run with the CLI, which needs no slices \(rollcall export --site acme --as-of 2026-11-22T02:00:00\.000Z\)\.$/,
+    );
+    expect((await readCheckpoint(store)).lastFailure?.reason).toBe(stopped.reason);
+
+    // Released, not kept for a next slice: an export without a budget resumes it at once.
+    const result = finished(await run(store));
+    expect(result.resumedAt).toBeDefined();
+    expect(await comparableManifest(store, result.manifestKey)).toEqual(expected);
   });
 
   it('is not written when the site never answered (unreachable from the first request)', async () => {

@@ -114,6 +114,11 @@ export class SliceRun {
     });
   }
 
+  /** Seconds since the slice opened. */
+  elapsedSeconds(): number {
+    return (this.options.clock.now().getTime() - this.openedAt) / 1000;
+  }
+
   /**
    * What resuming cost this slice: the answers it replayed, and the seconds from opening the
    * checkpoint (reading its parts included) to its first request to the site — or to now, when it
