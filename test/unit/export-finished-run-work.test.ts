@@ -1,0 +1,59 @@
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { startPeriscopeV1Emulator } from '../../dev/emulators/periscope-v1/index.ts';
+import { exportSite } from '../../functions/export/export-site.ts';
+import { periscopeV1 } from '../../functions/providers/periscope-v1/adapter.ts';
+import { systemClock } from '../../functions/shared/clock.ts';
+import {
+  latestPointerKey,
+  runCheckpointKey,
+  runLeaseKey,
+  runPartKey,
+} from '../../functions/snapshot/layout.ts';
+import { FileStore } from '../../functions/store/file-store.ts';
+import { noSleep, testSite } from '../support/sliced-export.ts';
+import { makeTempDir } from '../support/temp-dir.ts';
+
+const scheduledAt = new Date('2026-11-22T02:00:00Z');
+const RUN = '20261122T020000Z';
+
+const cleanups: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+async function keys(store: FileStore, prefix: string): Promise<string[]> {
+  const found: string[] = [];
+  for await (const key of store.list(prefix)) found.push(key);
+  return found.sort();
+}
+
+describe('an export that finds its run already complete', () => {
+  it('removes the checkpoint and parts an export killed after the manifest left, and keeps the lease', async () => {
+    const emulator = await startPeriscopeV1Emulator({ users: 30, groups: 3 });
+    cleanups.push(() => emulator.close());
+    const temp = await makeTempDir('finished-run-work');
+    cleanups.push(() => temp.remove());
+    const store = new FileStore(join(temp.path, 'store'));
+    const exportRun = () =>
+      exportSite(
+        testSite('periscope-v1', emulator.url),
+        periscopeV1,
+        { site: emulator.site, apiKey: emulator.apiKey },
+        scheduledAt,
+        { store, clock: systemClock, toolVersion: 'test', sleep: noSleep },
+      );
+    expect(await exportRun()).toMatchObject({ status: 'complete' });
+    // What an export killed between its manifest and latest.json leaves: the run's checkpoint,
+    // its parts (one of them listed by no checkpoint), and no latest.json.
+    await store.put(runCheckpointKey('acme', RUN), '{"left":"by the killed export"}');
+    await store.put(runPartKey('acme', RUN, 0), 'part');
+    await store.put(runPartKey('acme', RUN, 1), 'part');
+    await store.remove?.(latestPointerKey('acme'));
+
+    const again = await exportRun();
+
+    expect(again).toMatchObject({ status: 'complete', alreadyComplete: true, latestMoved: true });
+    expect(await keys(store, 'work/site=acme/')).toEqual([runLeaseKey('acme', RUN)]);
+  });
+});
