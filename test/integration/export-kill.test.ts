@@ -360,10 +360,11 @@ describe.each(harnesses.map((harness) => [harness.adapter.id, harness] as const)
     }, 60_000);
 
     /*
-     * Each kill lands at a random S3 request of the export up to its manifest — while it reads
-     * and makes parts and checkpoints durable, while it writes the snapshot's files, at the
-     * manifest itself — before the request reaches the store or right after its answer (a kill
-     * after the manifest is the test above). The last run is not killed.
+     * Each kill lands at a random S3 request: the Nth, N drawn up to the manifest of the export
+     * never killed, before the request reaches the store or right after its answer. The first
+     * run is always killed; a resumed run replays what earlier ones made durable and writes fewer
+     * parts, so its kill may land anywhere up to latest.json and the clean-up, or not at all (it
+     * finished first). The last run is not killed.
      */
     it.each(SEEDS)(
       'seed %i: killed at random points again and again, the same snapshot as the export never killed',
@@ -375,7 +376,7 @@ describe.each(harnesses.map((harness) => [harness.adapter.id, harness] as const)
         );
         const target = ws.store(`seed-${seed}`);
         const { kills, finished } = await exportUntilDone(ws, target, plans);
-        expect(kills).toBeGreaterThan(1);
+        expect(kills).toBeGreaterThan(0);
         // Resumed from what the killed runs made durable (or, killed right after its manifest, found complete).
         expect(finished.stdout).toMatch(
           /^acme: (resumed at .+ \(slice \d+\)|complete \(this run was already complete)/m,
