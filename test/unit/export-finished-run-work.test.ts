@@ -46,7 +46,10 @@ describe('an export that finds its run already complete', () => {
     expect(await exportRun()).toMatchObject({ status: 'complete' });
     // What an export killed between its manifest and latest.json leaves: the run's checkpoint,
     // its parts (one of them listed by no checkpoint), and no latest.json.
-    await store.put(runCheckpointKey('acme', RUN), '{"left":"by the killed export"}');
+    await store.put(
+      runCheckpointKey('acme', RUN),
+      JSON.stringify({ runId: RUN, parts: [{ key: runPartKey('acme', RUN, 0) }] }),
+    );
     await store.put(runPartKey('acme', RUN, 0), 'part');
     await store.put(runPartKey('acme', RUN, 1), 'part');
     await store.remove?.(latestPointerKey('acme'));
