@@ -23,9 +23,11 @@ export async function removeFinishedRunWork(store: ObjectStore, site: string, ru
     if (body === undefined) return;
     const checkpoint = leftOverCheckpoint.safeParse(JSON.parse(body.toString('utf8')));
     const listed = checkpoint.success ? checkpoint.data.parts.length : 0;
+    // The checkpoint first: an export stopped again in the middle of this leaves only parts no
+    // checkpoint names (they expire with work/), and the next one has nothing to redo here.
+    await remove.call(store, checkpointKey);
     // One past the last part listed: a part written just before the crash, which no checkpoint lists.
     for (let part = 0; part <= listed; part++) await remove.call(store, runPartKey(site, runId, part));
-    await remove.call(store, checkpointKey);
   } catch {
     // The snapshot is complete and latest.json moved: left-over work costs storage, not correctness.
   }
