@@ -344,7 +344,7 @@ describe.each(harnesses.map((harness) => [harness.adapter.id, harness] as const)
       const target = ws.store('part-checkpoint');
       const { finished, kills } = await exportUntilDone(ws, target, [betweenPartAndCheckpoint(2)]);
       expect(kills).toBe(1);
-      expect(finished.stdout).toMatch(/^acme: resumed at .+ \(slice 2\)$/m);
+      expect(finished.stdout).toMatch(/^acme: resumed at .+ \(slice 2[;)]/m);
       await expectSameSnapshot(ws, target);
       expect(await leaseState(target.store)).toBe('released');
     }, 60_000);
@@ -379,7 +379,7 @@ describe.each(harnesses.map((harness) => [harness.adapter.id, harness] as const)
         expect(kills).toBeGreaterThan(0);
         // Resumed from what the killed runs made durable (or, killed right after its manifest, found complete).
         expect(finished.stdout).toMatch(
-          /^acme: (resumed at .+ \(slice \d+\)|complete \(this run was already complete)/m,
+          /^acme: (resumed at .+ \(slice \d+[;)]|complete \(this run was already complete)/m,
         );
         await expectSameSnapshot(ws, target);
       },
