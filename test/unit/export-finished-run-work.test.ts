@@ -69,14 +69,20 @@ describe('an export that finds its run already complete', () => {
     expect(await keys(store, 'work/site=acme/')).toEqual([runLeaseKey('acme', RUN)]);
   });
 
-  it('killed again while it removes them, leaves the next export nothing to redo', async () => {
+  it('killed again while it removes them, leaves the rest for the next export, which removes it', async () => {
     const { store, exportRun } = await runLeftByAKilledExport();
-    // Two writes get through: latest.json, then the first removal.
-    const killedAgain = crashingStore(store, 2);
+    // Three writes get through: latest.json, the checkpoint's removal, the last part's.
+    const killedAgain = crashingStore(store, 3);
     expect(await exportRun(killedAgain)).toMatchObject({ status: 'complete', latestMoved: true });
     expect(killedAgain.crashed()).toBe(true);
+    expect(await keys(store, 'work/site=acme/')).toEqual([
+      runLeaseKey('acme', RUN),
+      runPartKey('acme', RUN, 0),
+    ]);
 
-    // Not one write gets through this time, and none is needed.
+    expect(await exportRun()).toMatchObject({ status: 'complete', alreadyComplete: true });
+    expect(await keys(store, 'work/site=acme/')).toEqual([runLeaseKey('acme', RUN)]);
+    // Nothing is left to redo: not one write is needed.
     const next = crashingStore(store, 0);
     expect(await exportRun(next)).toMatchObject({ status: 'complete', alreadyComplete: true });
     expect(next.crashed()).toBe(false);
