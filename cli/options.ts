@@ -100,3 +100,18 @@ export function parseSliceSeconds(value: string | undefined): number | undefined
   }
   return seconds;
 }
+
+/**
+ * `--checkpoint-seconds`: how often, at most, what an export has read is made durable (a part
+ * and the checkpoint); `0` after every answer. A whole number of seconds; default 60.
+ */
+export function parseCheckpointSeconds(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const seconds = Number(value);
+  if (!/^\d+$/.test(value) || seconds > 86_400) {
+    throw new ConfigError(
+      `--checkpoint-seconds: "${value}" is not a whole number of seconds from 0 to 86400, such as 60.`,
+    );
+  }
+  return seconds;
+}

@@ -9,7 +9,13 @@ import { TOOL_VERSION } from '../../functions/shared/tool-version.ts';
 import { type CliClients, type CommandContext, createContext } from '../context.ts';
 import { formatSeconds, renderTable, toJson } from '../format.ts';
 import { type CliIo, exitCodes } from '../io.ts';
-import { type GlobalOptions, parseAsOf, parseSliceSeconds, parseSpill } from '../options.ts';
+import {
+  type GlobalOptions,
+  parseAsOf,
+  parseCheckpointSeconds,
+  parseSliceSeconds,
+  parseSpill,
+} from '../options.ts';
 import { progressReporter } from '../progress.ts';
 
 export interface ExportOptions extends GlobalOptions {
@@ -20,6 +26,7 @@ export interface ExportOptions extends GlobalOptions {
   sortMemory?: string;
   restart?: boolean;
   sliceSeconds?: string;
+  checkpointSeconds?: string;
 }
 
 /** What `rollcall export` does once commander has read its flags. */
@@ -48,6 +55,7 @@ export async function exportSelectedSites(
   const store = context.store(options.store);
   const spill = parseSpill(options.spillDir, options.sortMemory, io.cwd);
   const sliceSeconds = parseSliceSeconds(options.sliceSeconds);
+  const checkpointSeconds = parseCheckpointSeconds(options.checkpointSeconds);
   const deps = {
     store,
     ...(clients.fetch === undefined ? {} : { fetch: clients.fetch }),
@@ -56,6 +64,7 @@ export async function exportSelectedSites(
     ...(clients.sleep === undefined ? {} : { sleep: clients.sleep }),
     progress: progressReporter(io, !options.json),
     ...(spill === undefined ? {} : { spill }),
+    ...(checkpointSeconds === undefined ? {} : { checkpointEvery: { ms: checkpointSeconds * 1000 } }),
   };
   const exportRun = (interrupt: AbortSignal | undefined) =>
     context.inConfigFile(

@@ -16,6 +16,14 @@ export function spillFlags(command: Command): Command {
     );
 }
 
+/** How often an export makes what it read durable, so that a killed one resumes: `export` and `run`. */
+export function checkpointFlag(command: Command): Command {
+  return command.option(
+    '--checkpoint-seconds <n>',
+    'keep what was read in the store (a part and the checkpoint a later export resumes) at most every N seconds; 0: after every answer (default: 60)',
+  );
+}
+
 export function registerExport(
   program: Command,
   io: CliIo,
@@ -36,7 +44,7 @@ export function registerExport(
       '--slice-seconds <n>',
       'checkpoint and start a new slice every N seconds, as the deployed stack does (default: one slice)',
     );
-  withHelp(spillFlags(command), {
+  withHelp(checkpointFlag(spillFlags(command)), {
     example: 'rollcall export --site acme --as-of 2026-11-22T02:00:00Z',
     exitCodes: EXPORT_EXIT_CODES,
   }).action(async (_options, command: Command) => {

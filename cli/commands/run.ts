@@ -4,7 +4,7 @@ import { siteListOption, storeFlag, withHelp } from '../help.ts';
 import type { CliIo } from '../io.ts';
 
 import { AUDIT_EXIT_CODES, auditFlags } from './audit.ts';
-import { spillFlags } from './export.ts';
+import { checkpointFlag, spillFlags } from './export.ts';
 
 export function registerRun(
   program: Command,
@@ -20,7 +20,7 @@ export function registerRun(
     '--as-of <iso>',
     'the scheduled time of the run: decides the run id and the date partition (default: now)',
   );
-  withHelp(auditFlags(spillFlags(command)), {
+  withHelp(auditFlags(checkpointFlag(spillFlags(command))), {
     example: 'rollcall run --site acme --fail-on high',
     exitCodes: [
       [0, 'every site exported completely and was audited (and nothing reached --fail-on)'],

@@ -10,6 +10,7 @@ import type { LeaseOptions } from '../store/lease.ts';
 import type { ObjectStore } from '../store/port.ts';
 import type { ConnectDeps } from './connect-site.ts';
 import { exportSlice, type SliceOutcome } from './export-slice.ts';
+import { removeFinishedRunWork } from './finished-run-work.ts';
 import { type SiteFailure, siteFailure } from './site-failure.ts';
 
 export interface ExportDeps extends ConnectDeps {
@@ -119,6 +120,7 @@ export async function exportSite<Credentials>(
   const progress = deps.progress?.(site.id);
   try {
     const reused = await reuseCompleteSnapshot(deps.store, site.id, runId, deps.clock);
+    if (reused) await removeFinishedRunWork(deps.store, site.id, runId);
     const written = reused
       ? { written: reused, alreadyComplete: true, slices: 1 }
       : await exportSlice(site, adapter, credentials, scheduledAt, { startedAt, progress, deps });

@@ -41,13 +41,12 @@ async function workspace() {
   await writeFile(join(temp.path, 'rollcall.config.json'), JSON.stringify(config));
   const credentials = { site: site.site, apiKey: site.apiKey };
   const store = new FileStore(join(temp.path, 'backups'));
+  const rollcall = (argv: readonly string[]) =>
+    runRollcall(argv, { cwd: temp.path, env: { ROLLCALL_ACME: JSON.stringify(credentials) } });
   return {
     store,
-    run: (argv: readonly string[]) =>
-      runRollcall(['export', ...argv], {
-        cwd: temp.path,
-        env: { ROLLCALL_ACME: JSON.stringify(credentials) },
-      }),
+    run: (argv: readonly string[]) => rollcall(['export', ...argv]),
+    rollcall,
     /** The first slice of the run, as the deployed stack would run it, which then stopped for good. */
     async stoppedSlice() {
       const result = await exportSite(
@@ -134,4 +133,21 @@ describe('rollcall export: checkpoints', () => {
       '--slice-seconds: "0.5" is not a whole number of seconds from 1 to 86400, such as 60.',
     );
   });
+
+  it.each([['export'], ['run']])(
+    '%s --checkpoint-seconds refuses what is not a whole number of seconds, with what to type',
+    async (command) => {
+      const ws = await workspace();
+      const run = await ws.rollcall([command, '--as-of', AS_OF, '--checkpoint-seconds', '1.5']);
+      expect(run).toEqual({
+        code: 2,
+        stdout: '',
+        stderr:
+          'rollcall: --checkpoint-seconds: "1.5" is not a whole number of seconds from 0 to 86400, such as 60.\n',
+      });
+      expect(
+        await ws.store.get(`snapshots/site=acme/date=2026-11-22/run=${RUN}/manifest.json`),
+      ).toBeUndefined();
+    },
+  );
 });

@@ -4,7 +4,16 @@ import { runRollcall } from '../support/cli.ts';
 /** Every command, its own flags, and those of them a user must give (they have no default). */
 const COMMANDS: Record<string, { flags: readonly string[]; required: readonly string[] }> = {
   export: {
-    flags: ['--site', '--store', '--as-of', '--spill-dir', '--sort-memory', '--restart', '--slice-seconds'],
+    flags: [
+      '--site',
+      '--store',
+      '--as-of',
+      '--spill-dir',
+      '--sort-memory',
+      '--checkpoint-seconds',
+      '--restart',
+      '--slice-seconds',
+    ],
     required: [],
   },
   audit: { flags: ['--site', '--store', '--run', '--fail-on', '--allow-incomplete'], required: [] },
@@ -15,6 +24,7 @@ const COMMANDS: Record<string, { flags: readonly string[]; required: readonly st
       '--as-of',
       '--spill-dir',
       '--sort-memory',
+      '--checkpoint-seconds',
       '--fail-on',
       '--allow-incomplete',
     ],

@@ -96,6 +96,36 @@ describe('S3 conditional writes through the test proxy (real SDK requests)', () 
     const stored = await s3.client.send(new GetObjectCommand({ Bucket: bucket(), Key: key }));
     expect(await stored.Body?.transformToString()).toBe('three');
   });
+
+  it('shows a test every request: one it drops never reaches the server, one it forwards is answered', async () => {
+    const seen: string[] = [];
+    s3.proxy.setObserver({
+      received: (request) => {
+        seen.push(`${request.method} ${request.bucket}/${request.key}`);
+        return request.key === 'proxy/dropped.json' ? 'drop' : 'forward';
+      },
+      answered: (request, status) => seen.push(`${status} ${request.key}`),
+    });
+    let dropped: string;
+    try {
+      dropped = await failure(put('proxy/dropped.json', 'lost', {}));
+      await put('proxy/forwarded.json', 'kept', {});
+    } finally {
+      s3.proxy.setObserver(undefined);
+    }
+    expect(dropped).not.toBe('written');
+    expect(seen.filter((line) => line.endsWith('dropped.json'))[0]).toBe(
+      `PUT ${bucket()}/proxy/dropped.json`,
+    );
+    expect(seen.filter((line) => line.includes('dropped.json') && /^\d/.test(line))).toEqual([]);
+    expect(seen.filter((line) => line.endsWith('forwarded.json'))).toEqual([
+      `PUT ${bucket()}/proxy/forwarded.json`,
+      '200 proxy/forwarded.json',
+    ]);
+    expect(
+      await failure(s3.client.send(new GetObjectCommand({ Bucket: bucket(), Key: 'proxy/dropped.json' }))),
+    ).toBe('404 NoSuchKey');
+  });
 });
 
 describe('file store: writes a crash left behind', () => {

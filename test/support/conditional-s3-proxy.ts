@@ -24,16 +24,36 @@ import { HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
  * the atomicity S3 gives them; unconditional writes are not ordered against them. Multipart
  * uploads pass through without conditions: rollcall writes conditionally only with PutObject.
  *
- * Tests can also slow every PUT down (`setPutDelay`) to widen the windows races happen in.
+ * Tests can also slow every PUT down (`setPutDelay`) to widen the windows races happen in, and
+ * watch the requests go by (`setObserver`) to stop a client at an exact point: between two writes.
  */
 export interface ConditionalS3Proxy {
   /** `http://127.0.0.1:<port>`: use it as the S3 endpoint instead of the server's. */
   readonly endpoint: string;
   /** Milliseconds to hold each PUT (by object key) before it is decided and forwarded. */
   setPutDelay(delay: ((key: string) => number) | undefined): void;
+  /** Sees every request from now on (undefined: none). */
+  setObserver(observer: RequestObserver | undefined): void;
   /** How many conditional writes were refused, by status code. */
   readonly refusals: Readonly<Record<'412' | '404' | '409', number>>;
   close(): Promise<void>;
+}
+
+/** A request as the proxy received it: `key` is the object key, '' for a request on the bucket. */
+export interface ProxiedRequest {
+  readonly method: string;
+  readonly bucket: string;
+  readonly key: string;
+}
+
+export interface RequestObserver {
+  /**
+   * Called when a request arrives, before anything reaches the server. `drop` closes its
+   * connection unanswered and writes nothing: the request was in flight when its client died.
+   */
+  received?(request: ProxiedRequest): 'forward' | 'drop';
+  /** Called once the answer (`status`) has been handed to the client in full. */
+  answered?(request: ProxiedRequest, status: number): void;
 }
 
 export interface ConditionalS3ProxyOptions {
@@ -50,6 +70,7 @@ export async function startConditionalS3Proxy(
   const inFlight = new Set<string>();
   const refusals = { '412': 0, '404': 0, '409': 0 };
   let putDelay: ((key: string) => number) | undefined;
+  let observer: RequestObserver | undefined;
 
   const server = createServer((req, res) => {
     handle(req, res).catch((error: unknown) => {
@@ -65,6 +86,20 @@ export async function startConditionalS3Proxy(
     const ifNoneMatch = header(req.headers, 'if-none-match');
     const ifMatch = header(req.headers, 'if-match');
     const multipart = url.searchParams.has('uploadId') || url.searchParams.has('partNumber');
+    if (observer !== undefined) {
+      const slash = objectKey.indexOf('/');
+      const request: ProxiedRequest = {
+        method: req.method ?? 'GET',
+        bucket: slash < 0 ? objectKey : objectKey.slice(0, slash),
+        key: slash < 0 ? '' : objectKey.slice(slash + 1),
+      };
+      if (observer.received?.(request) === 'drop') {
+        req.socket.destroy();
+        return;
+      }
+      const { answered } = observer;
+      if (answered) res.once('finish', () => answered(request, res.statusCode));
+    }
     if (!isPut || multipart || (ifNoneMatch === undefined && ifMatch === undefined)) {
       if (isPut && putDelay) await sleep(putDelay(objectKey));
       forward(req, res, req);
@@ -156,7 +191,14 @@ export async function startConditionalS3Proxy(
       else res.destroy(error);
     });
     if (Buffer.isBuffer(body)) outgoing.end(body);
-    else body.pipe(outgoing);
+    else {
+      // A client that dies mid-upload: S3 discards the partial object, and so does the server
+      // once the request it was sending is cut off.
+      body.once('close', () => {
+        if (!body.complete) outgoing.destroy();
+      });
+      body.pipe(outgoing);
+    }
   }
 
   server.listen(0, '127.0.0.1');
@@ -166,6 +208,9 @@ export async function startConditionalS3Proxy(
     endpoint: `http://127.0.0.1:${port}`,
     setPutDelay(delay) {
       putDelay = delay;
+    },
+    setObserver(next) {
+      observer = next;
     },
     refusals,
     async close() {
