@@ -10,8 +10,8 @@ import type { LeaseOptions } from '../store/lease.ts';
 import type { ObjectStore } from '../store/port.ts';
 import type { ConnectDeps } from './connect-site.ts';
 import { exportSlice, type SliceOutcome } from './export-slice.ts';
-import { removeFinishedRunWork } from './finished-run-work.ts';
 import { type SiteFailure, siteFailure } from './site-failure.ts';
+import { removeRunWork } from './slices/run-work.ts';
 
 export interface ExportDeps extends ConnectDeps {
   readonly store: ObjectStore;
@@ -120,7 +120,7 @@ export async function exportSite<Credentials>(
   const progress = deps.progress?.(site.id);
   try {
     const reused = await reuseCompleteSnapshot(deps.store, site.id, runId, deps.clock);
-    if (reused) await removeFinishedRunWork(deps.store, site.id, runId);
+    if (reused) await removeRunWork(deps.store, site.id, runId);
     const written = reused
       ? { written: reused, alreadyComplete: true, slices: 1 }
       : await exportSlice(site, adapter, credentials, scheduledAt, { startedAt, progress, deps });

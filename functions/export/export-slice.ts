@@ -17,12 +17,12 @@ import {
   writeSnapshot,
 } from '../snapshot/write-snapshot.ts';
 import { acquireLease, type Lease, type LeaseOptions } from '../store/lease.ts';
-import type { ObjectStore } from '../store/port.ts';
 import { describeCause } from '../store/store-error.ts';
 import { connectSite, originOf } from './connect-site.ts';
 import type { ExportDeps } from './export-site.ts';
 import { isTransientFailure, siteFailure } from './site-failure.ts';
-import { type CheckpointReading, describeProgress, readCheckpoint } from './slices/checkpoint.ts';
+import { describeProgress, readCheckpoint } from './slices/checkpoint.ts';
+import { removeRunWork } from './slices/run-work.ts';
 import { SliceRun } from './slices/slice-run.ts';
 
 /** A temporary file untouched this long was left by a writer that crashed. */
@@ -96,7 +96,7 @@ export async function exportSlice<Credentials>(
     // Another export may have finished the run while this one waited for the lease.
     const reused = await reuseCompleteSnapshot(deps.store, site.id, runId, deps.clock);
     if (reused) {
-      await removeRunWork(deps.store, found);
+      await removeRunWork(deps.store, site.id, runId);
       return { written: reused, alreadyComplete: true, slices: 1 };
     }
     await removeAbandonedWrites(deps, site.id, run.startedAt);
@@ -245,17 +245,6 @@ function writeSlice(
       return data;
     },
   });
-}
-
-/**
- * The checkpoint and parts of a run whose snapshot is complete, left by an export that stopped
- * right after writing it. Best effort, like SliceRun.removeWork.
- */
-async function removeRunWork(store: ObjectStore, found: CheckpointReading | undefined): Promise<void> {
-  if (store.remove === undefined || found === undefined || !('checkpoint' in found)) return;
-  const { checkpoint } = found;
-  for (const part of checkpoint.parts) await store.remove(part.key).catch(() => undefined);
-  await store.remove(runCheckpointKey(checkpoint.site, checkpoint.runId)).catch(() => undefined);
 }
 
 /** Runs a store call; any failure becomes the site's `store` error, naming the site and keeping the cause. */

@@ -6,7 +6,7 @@ import { gunzipSync, gzip } from 'node:zlib';
 import type { Clock } from '../../shared/clock.ts';
 import type { ExportObserver } from '../../shared/export-model.ts';
 import type { HttpClient } from '../../shared/http/client.ts';
-import { runCheckpointKey, runPartKey } from '../../snapshot/layout.ts';
+import { runPartKey } from '../../snapshot/layout.ts';
 import { type SpillSettings, spillError } from '../../snapshot/spill/spill-directory.ts';
 import type { ObjectStore } from '../../store/port.ts';
 import {
@@ -20,6 +20,7 @@ import {
   writeCheckpoint,
 } from './checkpoint.ts';
 import { ReplayIndex, ResponseJournal } from './response-journal.ts';
+import { removeRunWork } from './run-work.ts';
 
 export interface SliceRunOptions {
   readonly store: ObjectStore;
@@ -200,15 +201,9 @@ export class SliceRun {
   async removeWork(): Promise<void> {
     await this.persisting.catch(() => undefined);
     this.closed = true;
-    const { store, identity } = this.options;
     const found = this.resumedFrom !== undefined || this.discarded !== undefined;
-    if (store.remove === undefined || (!found && !this.madeDurable)) return;
-    // One past the last part listed: a part written just before a crash, which no checkpoint lists.
-    const parts = Array.from({ length: this.parts.length + 1 }, (_, index) =>
-      runPartKey(identity.site, identity.runId, index),
-    );
-    for (const key of [...parts, runCheckpointKey(identity.site, identity.runId)])
-      await store.remove(key).catch(() => undefined);
+    if (!found && !this.madeDurable) return;
+    await removeRunWork(this.options.store, this.options.identity.site, this.options.identity.runId);
   }
 
   async close(): Promise<void> {

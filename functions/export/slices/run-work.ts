@@ -1,20 +1,19 @@
 import * as z from 'zod';
-import { runCheckpointKey, runPartKey } from '../snapshot/layout.ts';
-import type { ObjectStore } from '../store/port.ts';
+import { runCheckpointKey, runPartKey } from '../../snapshot/layout.ts';
+import type { ObjectStore } from '../../store/port.ts';
 
 /** Of a left-over checkpoint only how many parts it lists counts; their keys follow from the run. */
 const leftOverCheckpoint = z.object({ parts: z.array(z.unknown()) });
 
 /**
- * Removes what an export left under a run's working prefix after the run's snapshot was written
- * complete: its checkpoint and parts, when that export stopped between its manifest and the
- * clean-up that follows (a killed process, a Lambda that timed out), or in the middle of that
- * clean-up. Once the run is complete and verified nothing resumes them. Best effort, like the
- * clean-up it stands in for: what stays expires with `work/`. The lease stays: it is its
- * holder's, and lapses by itself. Reads and deletes only keys an export already reads and
- * deletes (no listing), so it needs no permission the export does not have.
+ * Removes a run's checkpoint and parts: once its snapshot is written, after a failure that a
+ * retry cannot cure, and when an export finds its run already complete — left over by an export
+ * stopped between its manifest and its clean-up (a killed process, a Lambda that timed out), or
+ * in the middle of that clean-up. Best effort: what stays expires with `work/`. The lease stays:
+ * it is its holder's. Reads and deletes only keys an export already reads and deletes (no
+ * listing), so it needs no permission the export does not have.
  */
-export async function removeFinishedRunWork(store: ObjectStore, site: string, runId: string): Promise<void> {
+export async function removeRunWork(store: ObjectStore, site: string, runId: string): Promise<void> {
   const { remove } = store;
   if (remove === undefined) return;
   try {
@@ -34,7 +33,7 @@ export async function removeFinishedRunWork(store: ObjectStore, site: string, ru
     // export finds without the checkpoint (lastPartLeft), so every attempt gets further.
     for (let part = last; part >= 0; part--) await remove.call(store, runPartKey(site, runId, part));
   } catch {
-    // The snapshot is complete and latest.json moved: left-over work costs storage, not correctness.
+    // Left-over work costs storage, not correctness: nothing resumes a run without its checkpoint.
   }
 }
 
