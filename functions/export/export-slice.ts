@@ -63,6 +63,8 @@ class SliceEnded extends Error {}
  * earlier slices read, and pages on until the budget is spent — then makes what it read durable,
  * keeps the lease for the next slice and returns `inProgress` — or to the end, and then writes
  * the snapshot exactly as an export in one go would and removes the checkpoint and its parts.
+ * A slice that fails on a transient error keeps what it read for its retry; one that fails for
+ * good removes it; one a person interrupted keeps it and releases the lease.
  */
 export async function exportSlice<Credentials>(
   site: SiteConfig,
