@@ -54,19 +54,24 @@ export class ReplayIndex {
    * were failures (no response, 429, 5xx) are left out: their requests are sent again.
    */
   async append(lines: readonly string[], options: { readonly errors: boolean }): Promise<void> {
+    // One write a part, not one a line: a resumed slice loads every answer read so far.
+    const kept: Buffer[] = [];
+    let offset = this.size;
     for (const line of lines) {
       if (line === '') continue;
-      const entry = JSON.parse(line) as JournalEntry;
-      if (!options.errors && failedAnswer(entry)) continue;
-      const request = entry.request;
+      if (!options.errors && failedAnswer(JSON.parse(line) as JournalEntry)) continue;
       const bytes = Buffer.from(`${line}\n`, 'utf8');
-      await this.file.write(bytes, 0, bytes.length, this.size);
+      const request = requestOf(line);
       const queue = this.byRequest.get(request) ?? [];
-      queue.push({ offset: this.size, length: bytes.length - 1 });
+      queue.push({ offset, length: bytes.length - 1 });
       this.byRequest.set(request, queue);
-      this.size += bytes.length;
+      kept.push(bytes);
+      offset += bytes.length;
       this.entries += 1;
     }
+    const batch = Buffer.concat(kept);
+    await this.file.write(batch, 0, batch.length, this.size);
+    this.size = offset;
   }
 
   async take(request: string): Promise<JournalEntry | undefined> {
@@ -76,6 +81,18 @@ export class ReplayIndex {
     await this.file.read(buffer, 0, located.length, located.offset);
     return JSON.parse(buffer.toString('utf8')) as JournalEntry;
   }
+}
+
+/**
+ * The request an entry's line answers. Lines are written by `keep` with `request` first, so it is
+ * read off the line's start instead of parsing the whole answer a second time.
+ */
+function requestOf(line: string): string {
+  const start = '{"request":"';
+  const end = line.indexOf('"', start.length);
+  return line.startsWith(start) && end > 0
+    ? line.slice(start.length, end)
+    : (JSON.parse(line) as JournalEntry).request;
 }
 
 /** No response at all, or one that says "try later": an answer a retry may not get again. */

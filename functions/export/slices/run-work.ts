@@ -40,6 +40,13 @@ export async function removeRunWork(store: ObjectStore, site: string, runId: str
 /** The highest of the parts 0, 1, 2… still there in a row, or -1 when part 0 is gone. */
 async function lastPartLeft(store: ObjectStore, site: string, runId: string): Promise<number> {
   let part = 0;
-  while ((await store.get(runPartKey(site, runId, part))) !== undefined) part++;
+  while (await exists(store, runPartKey(site, runId, part))) part++;
   return part - 1;
+}
+
+/** Whether an object is there, without reading the megabytes of a part to find out. */
+async function exists(store: ObjectStore, key: string): Promise<boolean> {
+  const body = await store.openRead(key);
+  body?.destroy();
+  return body !== undefined;
 }
